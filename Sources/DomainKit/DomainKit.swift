@@ -1,0 +1,1 @@
+// DomainKit module.

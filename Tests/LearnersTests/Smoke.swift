@@ -1,0 +1,2 @@
+import XCTest
+final class LearnersSmokeTests: XCTestCase { func testBuilds() {} }

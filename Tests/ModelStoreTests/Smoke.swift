@@ -1,0 +1,2 @@
+import XCTest
+final class ModelStoreSmokeTests: XCTestCase { func testBuilds() {} }

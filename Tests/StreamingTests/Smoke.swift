@@ -1,0 +1,2 @@
+import XCTest
+final class StreamingSmokeTests: XCTestCase { func testBuilds() {} }
