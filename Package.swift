@@ -23,14 +23,17 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Streaming", dependencies: ["DomainKit", "ModelStore", "Learners", "ZstdKit"]),
+        .target(name: "Corpora", dependencies: ["DomainKit", "Streaming"]),
+        .target(name: "Training", dependencies: ["DomainKit", "Features", "Learners", "ModelStore", "Corpora"]),
         .executableTarget(name: "domcat", dependencies: [
-            "DomainKit", "Features", "Learners", "ModelStore", "Streaming", "ZstdKit",
+            "DomainKit", "Features", "Learners", "ModelStore", "Streaming", "Corpora", "Training", "ZstdKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "DomainKitTests", dependencies: ["DomainKit"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "DomainKit", "Features"]),
         .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "Learners", "DomainKit"]),
         .testTarget(name: "StreamingTests", dependencies: ["Streaming", "DomainKit", "ModelStore"]),
+        .testTarget(name: "CorporaTests", dependencies: ["Corpora", "DomainKit"]),
         .testTarget(name: "CLITests", dependencies: ["DomainKit"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,18 @@
+import DomainKit
+
+/// The project's split rule (../shared/corpora/README.md): by registrable domain, never by name,
+/// so sibling names never straddle train and test. FNV-1a 64 of the eTLD+1's UTF-8 bytes, `% 10`:
+/// 0 → test, 1 → valid, anything else → train.
+public enum CorpusSplit {
+    public enum Part: String, CaseIterable, Sendable { case train, valid, test }
+
+    public static func part(of domain: Domain, suffixes: PublicSuffixList) -> Part {
+        var key = suffixes.registrableDomain(domain.name) ?? domain.name
+        if key.contains("xn--") { key = IDNA.toUnicode(key) }
+        switch FNV1a64.hash(key) % 10 {
+        case 0: return .test
+        case 1: return .valid
+        default: return .train
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+
+/// A normalised domain name: lower-case ASCII (IDNs in punycode), no trailing dot,
+/// RFC 1035 lengths checked. The Unicode and punycode spellings of a name give one key.
+public struct Domain: Hashable, Sendable, CustomStringConvertible {
+    public let name: String
+    public var description: String { name }
+
+    /// Trusted constructor for names already normalised (corpus files written by domcat).
+    public init(normalised name: String) { self.name = name }
+}
+
+/// What a line's name field turned out to be. IP literals and non-names are reported, never classified.
+public enum ParsedName: Sendable, Equatable {
+    case domain(Domain)
+    case ipAddress(String)
+    case invalid(NameError)
+}
+
+public enum NameError: String, Error, Sendable, CustomStringConvertible {
+    case empty = "empty"
+    case emptyLabel = "empty label"
+    case labelTooLong = "label over 63 bytes"
+    case nameTooLong = "name over 253 bytes"
+    case badCharacter = "character not allowed in a name"
+    case badUTF8 = "invalid UTF-8"
+    case badIDN = "invalid internationalised name"
+    public var description: String { rawValue }
+}
+
+public enum DomainParser {
+    public static let maxNameLength = 253
+    public static let maxLabelLength = 63
+
+    /// Parses one name-like field: surrounding space, case, trailing dot, URLs (`https://host:port/path` → host),
+    /// bracketed or bare IP literals and Unicode names are all handled here so every caller agrees.
+    public static func parse(_ raw: UnsafeBufferPointer<UInt8>) -> ParsedName {
+        var lo = 0, hi = raw.count
+        while lo < hi, isSpace(raw[lo]) { lo += 1 }
+        while hi > lo, isSpace(raw[hi - 1]) { hi -= 1 }
+        guard lo < hi else { return .invalid(.empty) }
+        (lo, hi) = hostRange(raw, lo, hi)
+        guard lo < hi else { return .invalid(.empty) }
+        if raw[lo] == UInt8(ascii: "["), raw[hi - 1] == UInt8(ascii: "]") {
+            return ipLiteral(raw, lo + 1, hi - 1).map { .ipAddress($0) } ?? .invalid(.badCharacter)
+        }
+        if raw[hi - 1] == UInt8(ascii: "."), hi - lo > 1 { hi -= 1 }
+        if let ip = ipLiteral(raw, lo, hi) { return .ipAddress(ip) }
+
+        var ascii = true
+        for i in lo..<hi where raw[i] >= 0x80 { ascii = false; break }
+        if ascii { return validateASCII(UnsafeBufferPointer(rebasing: raw[lo..<hi])) }
+        guard let text = String(validating: UnsafeBufferPointer(rebasing: raw[lo..<hi]), as: UTF8.self) else {
+            return .invalid(.badUTF8)
+        }
+        guard var converted = IDNA.toASCII(text) else { return .invalid(.badIDN) }
+        if converted.hasSuffix("."), converted.count > 1 { converted.removeLast() }
+        return converted.withUTF8 { validateASCII($0) }
+    }
+
+    public static func parse(_ text: String) -> ParsedName {
+        var s = text
+        return s.withUTF8 { parse($0) }
+    }
+
+    @inline(__always) static func isSpace(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A || b == 0x0B || b == 0x0C
+    }
+
+    /// `scheme://user@host:port/path?q` → host. Anything without `://` is taken as a bare name,
+    /// but a trailing `/path` is still cut so `example.com/ads.js` classifies as example.com.
+    static func hostRange(_ raw: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> (Int, Int) {
+        var start = lo
+        var i = lo
+        while i + 2 < hi {
+            if raw[i] == UInt8(ascii: ":"), raw[i + 1] == UInt8(ascii: "/"), raw[i + 2] == UInt8(ascii: "/") {
+                start = i + 3
+                break
+            }
+            let c = raw[i] | 0x20
+            if !((c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || raw[i] == UInt8(ascii: "+")
+                || raw[i] == UInt8(ascii: "-") || raw[i] == UInt8(ascii: ".")) { break }
+            i += 1
+        }
+        let isURL = start != lo
+        var end = hi
+        for j in start..<hi where raw[j] == UInt8(ascii: "/") || raw[j] == UInt8(ascii: "?") || raw[j] == UInt8(ascii: "#") {
+            end = j
+            break
+        }
+        if isURL {
+            for j in stride(from: end - 1, through: start, by: -1) where raw[j] == UInt8(ascii: "@") {
+                start = j + 1
+                break
+            }
+            // host:port, but not a bare IPv6 literal (several colons).
+            if start < end, raw[start] == UInt8(ascii: "[") {
+                for j in start..<end where raw[j] == UInt8(ascii: "]") { end = j + 1; break }
+            } else {
+                var colons = 0, last = -1
+                for j in start..<end where raw[j] == UInt8(ascii: ":") { colons += 1; last = j }
+                if colons == 1 { end = last }
+            }
+        }
+        return (start, end)
+    }
+
+    /// IPv4 dotted quad or IPv6 text, in canonical text form; nil when not an IP literal.
+    static func ipLiteral(_ raw: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> String? {
+        guard hi > lo, hi - lo <= 45 else { return nil }
+        var hasColon = false, onlyDigitsDots = true
+        for i in lo..<hi {
+            let b = raw[i]
+            if b == UInt8(ascii: ":") { hasColon = true }
+            if !(b == UInt8(ascii: ".") || (b >= 0x30 && b <= 0x39)) { onlyDigitsDots = false }
+        }
+        guard hasColon || onlyDigitsDots else { return nil }
+        var text = [CChar](repeating: 0, count: hi - lo + 1)
+        for i in lo..<hi { text[i - lo] = CChar(bitPattern: raw[i]) }
+        var buffer = [UInt8](repeating: 0, count: 16)
+        var out = [CChar](repeating: 0, count: 64)
+        let family = hasColon ? AF_INET6 : AF_INET
+        guard inet_pton(family, text, &buffer) == 1,
+              inet_ntop(family, buffer, &out, socklen_t(out.count)) != nil else { return nil }
+        return String(cString: out)
+    }
+
+    /// Lower-cases and checks an ASCII name; builds the String once.
+    static func validateASCII(_ name: UnsafeBufferPointer<UInt8>) -> ParsedName {
+        guard name.count > 0 else { return .invalid(.empty) }
+        guard name.count <= maxNameLength else { return .invalid(.nameTooLong) }
+        var labelLength = 0
+        for b in name {
+            if b == UInt8(ascii: ".") {
+                if labelLength == 0 { return .invalid(.emptyLabel) }
+                labelLength = 0
+                continue
+            }
+            guard isNameByte(b) else { return .invalid(.badCharacter) }
+            labelLength += 1
+            if labelLength > maxLabelLength { return .invalid(.labelTooLong) }
+        }
+        if labelLength == 0 { return .invalid(.emptyLabel) }
+        let lowered = String(unsafeUninitializedCapacity: name.count) { out in
+            for (i, b) in name.enumerated() { out[i] = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
+            return name.count
+        }
+        if lowered.hasPrefix("xn--") || lowered.contains(".xn--") {
+            // A punycode label must decode, or it is not the name it claims to be.
+            guard IDNA.toASCII(IDNA.toUnicode(lowered)) == lowered else { return .invalid(.badIDN) }
+        }
+        return .domain(Domain(normalised: lowered))
+    }
+
+    @inline(__always) static func isNameByte(_ b: UInt8) -> Bool {
+        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)
+            || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
+    }
+}

@@ -1,1 +1,0 @@
-// DomainKit module.

@@ -1,0 +1,137 @@
+/// What a token is; part of its hash so `com` the suffix and `com` a label are different features.
+public enum TokenKind: UInt8, Sendable, CaseIterable {
+    case name = 1, registrable, suffix, label, subToken, ngram
+}
+
+public struct TokenizerConfig: Codable, Sendable, Equatable {
+    /// Character n-gram lengths over each label, with `<`/`>` boundary marks (fastText style).
+    public var minn = 2
+    public var maxn = 5
+    public init(minn: Int = 2, maxn: Int = 5) { self.minn = minn; self.maxn = maxn }
+}
+
+/// Splits a domain into the tokens every model kind learns from:
+/// the whole name, the registrable name, the public suffix, each label left of the suffix,
+/// the sub-tokens of a label at letter↔digit and hyphen/underscore boundaries, and character n-grams of labels.
+public struct Tokenizer: Sendable {
+    public let suffixes: PublicSuffixList
+    public let config: TokenizerConfig
+
+    public init(suffixes: PublicSuffixList, config: TokenizerConfig = TokenizerConfig()) {
+        self.suffixes = suffixes
+        self.config = config
+    }
+
+    /// The word tokens (no n-grams), in the order `forEachToken` visits them: for `--explain`
+    /// and for exporting the same tokens to other tools.
+    public func words(_ domain: Domain) -> [(kind: TokenKind, text: String)] {
+        var out: [(TokenKind, String)] = []
+        var name = domain.name
+        name.withUTF8 { bytes in
+            forEachToken(bytes) { kind, range in
+                out.append((kind, String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)))
+            }
+        }
+        return out
+    }
+
+    /// Appends one 64-bit hash per token and n-gram; allocation-free once `out` has grown.
+    @inline(__always)
+    public func featureHashes(_ domain: Domain, into out: inout [UInt64]) {
+        var name = domain.name
+        name.withUTF8 { featureHashes($0, into: &out) }
+    }
+
+    public func featureHashes(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt64]) {
+        let minn = config.minn, maxn = config.maxn
+        forEachToken(bytes) { kind, range in
+            out.append(mixHash(FNV1a64.hash(UnsafeBufferPointer(rebasing: bytes[range]), seed: Self.seed(kind))))
+            guard kind == .label, minn > 0 else { return }
+            // n-grams of "<label>": hashed incrementally, one pass per start position.
+            let count = range.count + 2
+            for start in 0..<count {
+                var h = Self.seed(.ngram)
+                var length = 0
+                while length < maxn, start + length < count {
+                    let p = start + length
+                    let byte = p == 0 ? UInt8(ascii: "<") : (p == count - 1 ? UInt8(ascii: ">") : bytes[range.lowerBound + p - 1])
+                    h = FNV1a64.step(h, byte)
+                    length += 1
+                    if length >= minn { out.append(mixHash(h)) }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    static func seed(_ kind: TokenKind) -> UInt64 {
+        FNV1a64.step(FNV1a64.offsetBasis, kind.rawValue)
+    }
+
+    /// Visits every word token of a lower-case ASCII name as a byte range.
+    @inline(__always)
+    public func forEachToken(_ bytes: UnsafeBufferPointer<UInt8>, _ visit: (TokenKind, Range<Int>) -> Void) {
+        let n = bytes.count
+        guard n > 0 else { return }
+        let suffixLabels = max(1, suffixes.suffixLabelCount(bytes))
+        // Label boundaries from the right: where the suffix and the registrable name start.
+        var suffixStart = n, registrableStart = 0, dots = 0
+        var i = n - 1
+        while i >= 0 {
+            if bytes[i] == UInt8(ascii: ".") {
+                dots += 1
+                if dots == suffixLabels { suffixStart = i + 1 }
+                if dots == suffixLabels + 1 { registrableStart = i + 1; break }
+            }
+            i -= 1
+        }
+        if dots < suffixLabels { suffixStart = 0 }
+        visit(.name, 0..<n)
+        if suffixStart > 0 { visit(.registrable, registrableStart..<n) }
+        visit(.suffix, suffixStart..<n)
+        // Labels left of the suffix, left to right.
+        var labelStart = 0
+        var p = 0
+        while p < suffixStart {
+            if p == suffixStart - 1 || bytes[p] == UInt8(ascii: ".") {
+                let end = bytes[p] == UInt8(ascii: ".") ? p : p + 1
+                if end > labelStart {
+                    visit(.label, labelStart..<end)
+                    visitSubTokens(bytes, labelStart..<end, visit)
+                }
+                labelStart = p + 1
+            }
+            p += 1
+        }
+    }
+
+    /// Pieces of a label split at hyphens/underscores and letter↔digit changes; only when there are several.
+    @inline(__always)
+    func visitSubTokens(_ bytes: UnsafeBufferPointer<UInt8>, _ label: Range<Int>, _ visit: (TokenKind, Range<Int>) -> Void) {
+        @inline(__always) func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+        @inline(__always) func isSeparator(_ b: UInt8) -> Bool { b == UInt8(ascii: "-") || b == UInt8(ascii: "_") }
+        var pieces = 0
+        var start = label.lowerBound
+        var emitted: Range<Int>? = nil
+        func flush(_ end: Int) {
+            guard end > start else { return }
+            pieces += 1
+            if pieces == 1 { emitted = start..<end; return }
+            if pieces == 2, let first = emitted { visit(.subToken, first) }
+            visit(.subToken, start..<end)
+        }
+        var q = label.lowerBound
+        while q < label.upperBound {
+            let b = bytes[q]
+            if isSeparator(b) {
+                flush(q)
+                start = q + 1
+            } else if q > start, isDigit(b) != isDigit(bytes[q - 1]) {
+                flush(q)
+                start = q
+            }
+            q += 1
+        }
+        flush(label.upperBound)
+    }
+}

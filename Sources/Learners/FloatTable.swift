@@ -1,0 +1,82 @@
+/// A fixed-size, zero-initialised float matrix that several training threads may update at once
+/// (Hogwild: lock-free races on single floats are the accepted price of using both cores).
+public final class FloatTable: @unchecked Sendable {
+    public let rows: Int
+    public let columns: Int
+    public let storage: UnsafeMutableBufferPointer<Float>
+
+    public init(rows: Int, columns: Int) {
+        self.rows = rows
+        self.columns = columns
+        storage = .allocate(capacity: rows * columns)
+        storage.initialize(repeating: 0)
+    }
+
+    public convenience init(copying other: FloatTable, rows: Int) {
+        self.init(rows: rows, columns: other.columns)
+        let n = min(rows, other.rows) * columns
+        for i in 0..<n { storage[i] = other.storage[i] }
+    }
+
+    deinit { storage.deallocate() }
+
+    @inline(__always)
+    public func row(_ r: Int) -> UnsafeMutablePointer<Float> { storage.baseAddress! + r * columns }
+
+    /// Rows that are not all zero, as (index, values): untouched hash buckets cost nothing on disk.
+    public func sparseBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        var count: UInt32 = 0
+        out.append(contentsOf: [0, 0, 0, 0])
+        for r in 0..<rows {
+            let p = row(r)
+            var nonZero = false
+            for c in 0..<columns where p[c] != 0 { nonZero = true; break }
+            guard nonZero else { continue }
+            count += 1
+            withUnsafeBytes(of: UInt32(r).littleEndian) { out.append(contentsOf: $0) }
+            out.append(contentsOf: UnsafeRawBufferPointer(start: p, count: columns * 4))
+        }
+        withUnsafeBytes(of: count.littleEndian) { raw in for i in 0..<4 { out[i] = raw[i] } }
+        return out
+    }
+
+    public static func fromSparse(_ bytes: [UInt8], rows: Int, columns: Int) throws -> FloatTable {
+        let table = FloatTable(rows: rows, columns: columns)
+        try bytes.withUnsafeBytes { raw in
+            guard raw.count >= 4 else { throw ModelDataError("sparse table shorter than its count") }
+            let count = Int(UInt32(littleEndian: raw.loadUnaligned(as: UInt32.self)))
+            let rowBytes = 4 + columns * 4
+            guard raw.count == 4 + count * rowBytes else { throw ModelDataError("sparse table has \(raw.count) bytes, expected \(4 + count * rowBytes)") }
+            for i in 0..<count {
+                let offset = 4 + i * rowBytes
+                let r = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+                guard r < rows else { throw ModelDataError("row \(r) outside a table of \(rows)") }
+                memcpyFloats(table.row(r), raw.baseAddress! + offset + 4, columns)
+            }
+        }
+        return table
+    }
+
+    public func denseBytes() -> [UInt8] {
+        Array(UnsafeRawBufferPointer(storage))
+    }
+
+    public static func fromDense(_ bytes: [UInt8], rows: Int, columns: Int) throws -> FloatTable {
+        guard bytes.count == rows * columns * 4 else { throw ModelDataError("dense table has \(bytes.count) bytes, expected \(rows * columns * 4)") }
+        let table = FloatTable(rows: rows, columns: columns)
+        bytes.withUnsafeBytes { memcpyFloats(table.storage.baseAddress!, $0.baseAddress!, rows * columns) }
+        return table
+    }
+}
+
+@inline(__always)
+func memcpyFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafeRawPointer, _ count: Int) {
+    UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: count * 4)
+}
+
+/// A model section whose bytes do not make sense; the model store turns it into a clear load error.
+public struct ModelDataError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

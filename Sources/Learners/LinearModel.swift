@@ -1,0 +1,146 @@
+import DomainKit
+
+/// Hyper-parameters of the `linear` kind; stored in the model header.
+public struct LinearParams: Codable, Sendable, Equatable {
+    public var dimension = 32
+    /// log2 of the hash bucket count: the feature space is fixed, so batches never change it.
+    public var bucketBits = 21
+    public var epochs = 10
+    public var learningRate: Float = 0.5
+    public var threads = 2
+    public var seed: UInt64 = 1
+    public var tokenizer = TokenizerConfig()
+    public init() {}
+    public var buckets: Int { 1 << bucketBits }
+}
+
+/// fastText-style supervised model: the mean of hashed token/n-gram embeddings → softmax over labels.
+public final class LinearModel: DomainClassifier, @unchecked Sendable {
+    public let labels: [String]
+    public let params: LinearParams
+    public let tokenizer: Tokenizer
+    /// buckets × dimension: a supervised hashed embedding table (the 25D pipeline reuses it).
+    public let input: FloatTable
+    /// labels × dimension.
+    public let output: FloatTable
+
+    public init(labels: [String], params: LinearParams, tokenizer: Tokenizer, input: FloatTable, output: FloatTable) {
+        self.labels = labels
+        self.params = params
+        self.tokenizer = tokenizer
+        self.input = input
+        self.output = output
+    }
+
+    /// A fresh model: input rows start at zero (untouched buckets stay free on disk), output rows small and random.
+    public convenience init(labels: [String], params: LinearParams, suffixes: PublicSuffixList) {
+        let input = FloatTable(rows: params.buckets, columns: params.dimension)
+        let output = FloatTable(rows: labels.count, columns: params.dimension)
+        var rng = SplitMix(seed: params.seed)
+        Self.randomise(output, rows: 0..<labels.count, rng: &rng)
+        self.init(labels: labels, params: params, tokenizer: Tokenizer(suffixes: suffixes, config: params.tokenizer), input: input, output: output)
+    }
+
+    /// The same model with extra labels appended; their output rows start small and random.
+    public func extended(with newLabels: [String]) -> LinearModel {
+        let all = labels + newLabels
+        let grown = FloatTable(copying: output, rows: all.count)
+        var rng = SplitMix(seed: params.seed &+ UInt64(all.count))
+        Self.randomise(grown, rows: labels.count..<all.count, rng: &rng)
+        let inputCopy = FloatTable(copying: input, rows: input.rows)
+        return LinearModel(labels: all, params: params, tokenizer: tokenizer, input: inputCopy, output: grown)
+    }
+
+    static func randomise(_ table: FloatTable, rows: Range<Int>, rng: inout SplitMix) {
+        let scale = 1 / Float(table.columns)
+        for r in rows { for c in 0..<table.columns { table.row(r)[c] = rng.nextSignedUnit() * scale } }
+    }
+
+    public func classify(_ domain: Domain, k: Int, workspace: ClassifierWorkspace, into top: inout [LabelScore]) {
+        workspace.hashes.removeAll(keepingCapacity: true)
+        tokenizer.featureHashes(domain, into: &workspace.hashes)
+        scores(workspace.hashes, workspace: workspace)
+        workspace.scores.withUnsafeMutableBufferPointer { scores in
+            Softmax.normalise(scores)
+            Softmax.topK(UnsafeBufferPointer(scores), k: k, into: &top)
+        }
+    }
+
+    /// Raw label scores into `workspace.scores`; the hidden vector stays in `workspace.vector`.
+    @inline(__always)
+    func scores(_ hashes: [UInt64], workspace: ClassifierWorkspace) {
+        let dim = params.dimension
+        let mask = UInt64(params.buckets - 1)
+        if workspace.vector.count != dim { workspace.vector = [Float](repeating: 0, count: dim) }
+        if workspace.scores.count != labels.count { workspace.scores = [Float](repeating: 0, count: labels.count) }
+        workspace.vector.withUnsafeMutableBufferPointer { hidden in
+            let h = hidden.baseAddress!
+            for c in 0..<dim { h[c] = 0 }
+            for hash in hashes {
+                let row = input.row(Int(hash & mask))
+                for c in 0..<dim { h[c] += row[c] }
+            }
+            let inv = 1 / Float(max(hashes.count, 1))
+            for c in 0..<dim { h[c] *= inv }
+            workspace.scores.withUnsafeMutableBufferPointer { scores in
+                for l in 0..<labels.count {
+                    let w = output.row(l)
+                    var s: Float = 0
+                    for c in 0..<dim { s += w[c] * h[c] }
+                    scores[l] = s
+                }
+            }
+        }
+    }
+
+    /// Each word token's share of the label's score (its own row plus its n-grams' rows), as softmax weights.
+    public func explain(_ domain: Domain, label: Int32) -> [TokenWeight] {
+        let dim = params.dimension
+        let mask = UInt64(params.buckets - 1)
+        let w = output.row(Int(label))
+        func contribution(_ hashes: [UInt64]) -> Float {
+            var s: Float = 0
+            for hash in hashes {
+                let row = input.row(Int(hash & mask))
+                for c in 0..<dim { s += row[c] * w[c] }
+            }
+            return s
+        }
+        var hashes: [UInt64] = []
+        tokenizer.featureHashes(domain, into: &hashes)
+        // Re-walk the tokens to attribute each hash (word first, then its n-grams) to its word.
+        var scored: [(String, Float)] = []
+        var cursor = 0
+        for (kind, text) in tokenizer.words(domain) {
+            var own = [hashes[cursor]]
+            cursor += 1
+            if kind == .label {
+                let ngrams = Self.ngramCount(text.utf8.count, tokenizer.config)
+                own += hashes[cursor..<cursor + ngrams]
+                cursor += ngrams
+            }
+            scored.append((text, contribution(own)))
+        }
+        return normalisedWeights(scored)
+    }
+
+    static func ngramCount(_ length: Int, _ config: TokenizerConfig) -> Int {
+        guard config.minn > 0 else { return 0 }
+        let n = length + 2
+        var count = 0
+        for start in 0..<n { count += max(0, min(config.maxn, n - start) - config.minn + 1) }
+        return count
+    }
+}
+
+/// Softmax over raw contributions, heaviest first: weights sum to 1.
+func normalisedWeights(_ scored: [(String, Float)]) -> [TokenWeight] {
+    guard let maxScore = scored.map(\.1).max() else { return [] }
+    let exps = scored.map { expf($0.1 - maxScore) }
+    let sum = exps.reduce(0, +)
+    return zip(scored, exps).map { TokenWeight(token: $0.0, weight: $1 / sum) }.sorted { $0.weight > $1.weight }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,94 @@
+import Dispatch
+import DomainKit
+
+/// SGD for `LinearModel`, fastText's supervised update: linearly decaying learning rate,
+/// several epochs, one shard of the shuffled examples per thread, Hogwild updates on shared tables.
+public enum LinearTrainer {
+    /// Called now and then from the first thread with (examples done, examples total, recent mean loss).
+    public typealias Progress = @Sendable (Int, Int, Double) -> Void
+
+    public static func train(_ model: LinearModel, on bags: FeatureBags, progress: Progress? = nil) {
+        let params = model.params
+        let threads = max(1, min(params.threads, bags.count))
+        guard bags.count > 0 else { return }
+        let total = bags.count * params.epochs
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            let shard = Array(stride(from: thread, to: bags.count, by: threads))
+            let shardTotal = shard.count * params.epochs
+            var rng = SplitMix(seed: params.seed &+ UInt64(thread) &* 7919)
+            var order = shard
+            let dim = params.dimension
+            let labelCount = model.labels.count
+            var hidden = [Float](repeating: 0, count: dim)
+            var gradient = [Float](repeating: 0, count: dim)
+            var probabilities = [Float](repeating: 0, count: labelCount)
+            var done = 0
+            var lossSum = 0.0, lossCount = 0
+            bags.ids.withUnsafeBufferPointer { ids in
+                for _ in 0..<params.epochs {
+                    order.shuffle(using: &rng)
+                    for example in order {
+                        let lr = params.learningRate * max(0, 1 - Float(done) / Float(shardTotal))
+                        let features = UnsafeBufferPointer(rebasing: ids[bags.offsets[example]..<bags.offsets[example + 1]])
+                        let loss = hidden.withUnsafeMutableBufferPointer { h in
+                            gradient.withUnsafeMutableBufferPointer { g in
+                                probabilities.withUnsafeMutableBufferPointer { p in
+                                    update(model, features, label: Int(bags.labels[example]), lr: lr, hidden: h, gradient: g, probabilities: p)
+                                }
+                            }
+                        }
+                        lossSum += Double(loss); lossCount += 1
+                        done += 1
+                        if thread == 0, done % 20_000 == 0, let progress {
+                            progress(done * threads, total, lossSum / Double(lossCount))
+                            lossSum = 0; lossCount = 0
+                        }
+                    }
+                }
+            }
+            if thread == 0 { progress?(total, total, lossCount > 0 ? lossSum / Double(lossCount) : 0) }
+        }
+    }
+
+    /// One example: forward, softmax, then the output rows and every feature row move. Returns -log p(label).
+    @inline(__always)
+    static func update(_ model: LinearModel, _ features: UnsafeBufferPointer<UInt32>, label: Int, lr: Float,
+                       hidden h: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeMutableBufferPointer<Float>,
+                       probabilities p: UnsafeMutableBufferPointer<Float>) -> Float {
+        let dim = h.count
+        guard features.count > 0 else { return 0 }
+        for c in 0..<dim { h[c] = 0; g[c] = 0 }
+        for id in features {
+            let row = model.input.row(Int(id))
+            for c in 0..<dim { h[c] += row[c] }
+        }
+        let inv = 1 / Float(features.count)
+        for c in 0..<dim { h[c] *= inv }
+        for l in 0..<p.count {
+            let w = model.output.row(l)
+            var s: Float = 0
+            for c in 0..<dim { s += w[c] * h[c] }
+            p[l] = s
+        }
+        Softmax.normalise(p)
+        let loss = -logf(max(p[label], 1e-10))
+        for l in 0..<p.count {
+            let alpha = lr * ((l == label ? 1 : 0) - p[l])
+            let w = model.output.row(l)
+            for c in 0..<dim {
+                g[c] += alpha * w[c]
+                w[c] += alpha * h[c]
+            }
+        }
+        for c in 0..<dim { g[c] *= inv }
+        for id in features {
+            let row = model.input.row(Int(id))
+            for c in 0..<dim { row[c] += g[c] }
+        }
+        return loss
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,65 @@
+import DomainKit
+import Foundation
+import Learners
+
+/// A loaded model of any kind: what classify, eval and serve work with.
+public struct Model: Sendable {
+    public let header: ModelHeader
+    public let classifier: any DomainClassifier
+    /// SHA-256 of the model file: its version, and the namespace of its cache keys.
+    public let digest: String
+
+    public init(header: ModelHeader, classifier: any DomainClassifier, digest: String) {
+        self.header = header
+        self.classifier = classifier
+        self.digest = digest
+    }
+
+    public var shortVersion: String { String(digest.prefix(12)) }
+
+    public static func load(path: String, suffixes: PublicSuffixList) throws -> Model {
+        let file = try ModelFile.read(path: path)
+        do {
+            let classifier: any DomainClassifier
+            switch file.header.kind {
+            case LinearCodec.kind: classifier = try LinearCodec.decode(file, suffixes: suffixes)
+            default: throw ModelFileError.unknownKind(path: path, kind: file.header.kind)
+            }
+            return Model(header: file.header, classifier: classifier, digest: file.digest)
+        } catch let error as ModelDataError {
+            throw ModelFileError.corrupt(path: path, reason: error.description)
+        } catch let error as DecodingError {
+            throw ModelFileError.corrupt(path: path, reason: "header parameters: \(error)")
+        }
+    }
+}
+
+/// Sections and parameters of the `linear` kind.
+public enum LinearCodec {
+    public static let kind = "linear"
+
+    public static func encode(_ model: LinearModel, header: ModelHeader) throws -> ModelFile {
+        var header = header
+        header.kind = kind
+        header.labels = model.labels
+        header.parameters = try JSONValue.from(model.params)
+        return ModelFile(header: header, sections: [
+            "input": model.input.sparseBytes(),
+            "output": model.output.denseBytes(),
+        ])
+    }
+
+    public static func decode(_ file: ModelFile, suffixes: PublicSuffixList) throws -> LinearModel {
+        let params = try JSONValue.decode(LinearParams.self, from: file.header.parameters)
+        guard params.bucketBits > 0, params.bucketBits <= 28, params.dimension > 0, params.dimension <= 1024 else {
+            throw ModelDataError("implausible sizes: 2^\(params.bucketBits) buckets × \(params.dimension)")
+        }
+        guard let input = file.sections["input"] else { throw ModelDataError("section input missing") }
+        guard let output = file.sections["output"] else { throw ModelDataError("section output missing") }
+        return LinearModel(
+            labels: file.header.labels, params: params,
+            tokenizer: Tokenizer(suffixes: suffixes, config: params.tokenizer),
+            input: try FloatTable.fromSparse(input, rows: params.buckets, columns: params.dimension),
+            output: try FloatTable.fromDense(output, rows: file.header.labels.count, columns: params.dimension))
+    }
+}

@@ -1,0 +1,173 @@
+import Crypto
+import Foundation
+import ZstdKit
+
+/// The `.dcm` container: magic + format version, a JSON header, named zstd-compressed sections,
+/// and a SHA-256 of everything before it. Knows nothing about model kinds.
+///
+///     "DOMCATM\0"  u32 version  u32 headerLength  header(JSON)
+///     u32 sectionCount  { u16 nameLength name  u64 rawLength  u64 storedLength  zstd(bytes) }*
+///     sha256(all of the above)
+public struct ModelFile: Sendable {
+    public static let magic = Array("DOMCATM\0".utf8)
+    public static let formatVersion: UInt32 = 1
+
+    public var header: ModelHeader
+    public var sections: [String: [UInt8]]
+    /// Hex SHA-256 of the file as read (empty before it is written): the model's version.
+    public private(set) var digest = ""
+
+    public init(header: ModelHeader, sections: [String: [UInt8]]) {
+        self.header = header
+        self.sections = sections
+    }
+
+    public func encoded() throws -> [UInt8] {
+        var out = Self.magic
+        out.appendLE(Self.formatVersion)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let headerBytes = Array(try encoder.encode(header))
+        out.appendLE(UInt32(headerBytes.count))
+        out += headerBytes
+        out.appendLE(UInt32(sections.count))
+        for name in sections.keys.sorted() {
+            let raw = sections[name]!
+            let stored = try Zstd.compress(raw)
+            let nameBytes = Array(name.utf8)
+            out.appendLE(UInt16(nameBytes.count))
+            out += nameBytes
+            out.appendLE(UInt64(raw.count))
+            out.appendLE(UInt64(stored.count))
+            out += stored
+        }
+        out += Array(SHA256.hash(data: out))
+        return out
+    }
+
+    /// Written to a temporary file then renamed, so a full disk never leaves half a model behind.
+    public func write(to path: String) throws {
+        let bytes = try encoded()
+        let temporary = path + ".tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {
+            throw ModelFileError.unwritable(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw ModelFileError.unwritable(path: path, reason: reason)
+        }
+    }
+
+    public static func read(path: String) throws -> ModelFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ModelFileError.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot read" : "no such file")
+        }
+        return try decode(Array(data), path: path)
+    }
+
+    public static func decode(_ bytes: [UInt8], path: String = "<memory>") throws -> ModelFile {
+        var reader = ByteReader(bytes: bytes, path: path)
+        guard bytes.count >= magic.count, Array(bytes[0..<magic.count]) == magic else {
+            throw ModelFileError.notAModel(path: path)
+        }
+        reader.offset = magic.count
+        let version = try reader.u32()
+        guard version <= formatVersion else { throw ModelFileError.newerFormat(path: path, version: version, supported: formatVersion) }
+        guard bytes.count >= magic.count + 4 + 32 else { throw ModelFileError.corrupt(path: path, reason: "truncated") }
+        let body = bytes[0..<(bytes.count - 32)]
+        guard Array(SHA256.hash(data: body)) == Array(bytes[(bytes.count - 32)...]) else {
+            throw ModelFileError.corrupt(path: path, reason: "SHA-256 mismatch (truncated or modified)")
+        }
+        reader.end = bytes.count - 32
+        let headerLength = Int(try reader.u32())
+        let headerBytes = try reader.take(headerLength)
+        let header: ModelHeader
+        do {
+            header = try JSONDecoder().decode(ModelHeader.self, from: Data(headerBytes))
+        } catch {
+            throw ModelFileError.corrupt(path: path, reason: "unreadable header: \(error)")
+        }
+        var sections: [String: [UInt8]] = [:]
+        let count = try reader.u32()
+        for _ in 0..<count {
+            let nameLength = Int(try reader.u16())
+            let name = String(decoding: try reader.take(nameLength), as: UTF8.self)
+            let rawLength = try reader.u64()
+            let storedLength = try reader.u64()
+            guard rawLength < 1 << 36, storedLength <= UInt64(reader.end - reader.offset) else {
+                throw ModelFileError.corrupt(path: path, reason: "section \(name) runs past the end")
+            }
+            let stored = try reader.take(Int(storedLength))
+            do {
+                sections[name] = try Zstd.decompress(stored, expectedSize: Int(rawLength))
+            } catch {
+                throw ModelFileError.corrupt(path: path, reason: "section \(name): \(error)")
+            }
+        }
+        var file = ModelFile(header: header, sections: sections)
+        file.digest = hex(bytes[(bytes.count - 32)...])
+        return file
+    }
+}
+
+public enum ModelFileError: Error, CustomStringConvertible, Equatable {
+    case unreadable(path: String, reason: String)
+    case unwritable(path: String, reason: String)
+    case notAModel(path: String)
+    case newerFormat(path: String, version: UInt32, supported: UInt32)
+    case corrupt(path: String, reason: String)
+    case missingSection(path: String, name: String)
+    case unknownKind(path: String, kind: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(path, reason): "cannot read model \(path): \(reason)"
+        case let .unwritable(path, reason): "cannot write model \(path): \(reason)"
+        case let .notAModel(path): "\(path) is not a domcat model (bad magic)"
+        case let .newerFormat(path, version, supported): "\(path) has model format \(version); this domcat reads up to \(supported): upgrade domcat"
+        case let .corrupt(path, reason): "model \(path) is corrupt: \(reason)"
+        case let .missingSection(path, name): "model \(path) is corrupt: section \(name) missing"
+        case let .unknownKind(path, kind): "model \(path) has unknown kind '\(kind)'"
+        }
+    }
+}
+
+func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+    bytes.map { String(format: "%02x", $0) }.joined()
+}
+
+struct ByteReader {
+    let bytes: [UInt8]
+    let path: String
+    var offset = 0
+    var end: Int
+
+    init(bytes: [UInt8], path: String) {
+        self.bytes = bytes
+        self.path = path
+        end = bytes.count
+    }
+
+    mutating func take(_ n: Int) throws -> ArraySlice<UInt8> {
+        guard n >= 0, offset + n <= end else { throw ModelFileError.corrupt(path: path, reason: "truncated") }
+        defer { offset += n }
+        return bytes[offset..<offset + n]
+    }
+
+    mutating func u16() throws -> UInt16 { UInt16(try uint(2)) }
+    mutating func u32() throws -> UInt32 { UInt32(try uint(4)) }
+    mutating func u64() throws -> UInt64 { try uint(8) }
+
+    private mutating func uint(_ n: Int) throws -> UInt64 {
+        var v: UInt64 = 0
+        for (i, b) in try take(n).enumerated() { v |= UInt64(b) << (8 * UInt64(i)) }
+        return v
+    }
+}
+
+extension Array where Element == UInt8 {
+    mutating func appendLE<T: FixedWidthInteger>(_ value: T) {
+        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// What a model says about itself; readable with any JSON tool after the magic.
+public struct ModelHeader: Codable, Sendable, Equatable {
+    public var kind: String
+    public var labels: [String]
+    /// Kind-specific hyper-parameters, as the kind encoded them.
+    public var parameters: [String: JSONValue]
+    public var corpusDigest: String
+    public var trainingExamples: Int
+    public var metrics: [String: Double]
+    /// The digest of the model this one continued from.
+    public var parent: String?
+    public var created: String
+    public var domcatVersion: String
+
+    public init(kind: String, labels: [String], parameters: [String: JSONValue], corpusDigest: String,
+                trainingExamples: Int, metrics: [String: Double] = [:], parent: String? = nil,
+                created: Date = Date(), domcatVersion: String = domcatVersionString) {
+        self.kind = kind
+        self.labels = labels
+        self.parameters = parameters
+        self.corpusDigest = corpusDigest
+        self.trainingExamples = trainingExamples
+        self.metrics = metrics
+        self.parent = parent
+        self.created = ISO8601DateFormatter().string(from: created)
+        self.domcatVersion = domcatVersion
+    }
+}
+
+public let domcatVersionString = "0.1.0"
+
+/// A JSON value, so each kind can keep its own parameters in the header without the store knowing them.
+public enum JSONValue: Codable, Sendable, Equatable {
+    case number(Double), string(String), bool(Bool), array([JSONValue]), object([String: JSONValue]), null
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let n = try? c.decode(Double.self) { self = .number(n) }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
+        else { self = .object(try c.decode([String: JSONValue].self)) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case let .number(n): try c.encode(n)
+        case let .string(s): try c.encode(s)
+        case let .bool(b): try c.encode(b)
+        case let .array(a): try c.encode(a)
+        case let .object(o): try c.encode(o)
+        case .null: try c.encodeNil()
+        }
+    }
+
+    /// Round-trips any Codable value through this representation.
+    public static func from<T: Encodable>(_ value: T) throws -> [String: JSONValue] {
+        try JSONDecoder().decode([String: JSONValue].self, from: JSONEncoder().encode(value))
+    }
+
+    public static func decode<T: Decodable>(_ type: T.Type, from object: [String: JSONValue]) throws -> T {
+        try JSONDecoder().decode(type, from: JSONEncoder().encode(object))
+    }
+}

@@ -1,0 +1,205 @@
+import Foundation
+import Learners
+
+/// reader (calling thread) → N workers on batches → writer restoring input order.
+/// Queues are bounded, so memory stays flat on endless input and a slow reader of our output slows us down.
+public final class ClassifyPipeline {
+    let classifier: any DomainClassifier
+    let options: ClassifyOptions
+    public private(set) var stats: ClassifyStats
+    /// Called on SIGUSR1-style requests; reads a snapshot of the counters so far.
+    private let statsLock = NSLock()
+    private var liveStats: [ClassifyStats] = []
+
+    public init(classifier: any DomainClassifier, options: ClassifyOptions) {
+        self.classifier = classifier
+        self.options = options
+        stats = ClassifyStats(labelCount: classifier.labels.count)
+    }
+
+    /// Counters so far, safe to call from another thread while `run` goes on.
+    public func snapshot() -> ClassifyStats {
+        statsLock.lock(); defer { statsLock.unlock() }
+        var total = ClassifyStats(labelCount: classifier.labels.count)
+        for s in liveStats { total.add(s) }
+        return total
+    }
+
+    public func run(_ readers: [LineReader], sink: OutputSink) throws {
+        var first = LineBatch()
+        var readerIndex = 0
+        // The first lines decide the log format (unless given) before any worker starts.
+        while readerIndex < readers.count, first.count == 0 {
+            if try !readers[readerIndex].nextBatch(into: &first) { readerIndex += 1 }
+        }
+        let kind = options.input ?? LogFormats.detect((0..<min(first.count, 20)).map { i in
+            first.bytes.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[first.starts[i]..<first.ends[i]]) }
+        })
+        let threads = max(1, options.threads)
+        let workers = (0..<threads).map { _ in
+            LineWorker(classifier: classifier, options: options, format: LogFormats.make(kind, column: options.column),
+                       includeLogFields: kind != .plain)
+        }
+        statsLock.lock(); liveStats = workers.map(\.stats); statsLock.unlock()
+        defer {
+            stats = ClassifyStats(labelCount: classifier.labels.count)
+            for w in workers { stats.add(w.stats) }
+        }
+        if threads == 1 {
+            try runInline(first: first, readers: readers, from: readerIndex, worker: workers[0], sink: sink)
+        } else {
+            try runThreaded(first: first, readers: readers, from: readerIndex, workers: workers, sink: sink)
+        }
+    }
+
+    private func runInline(first: LineBatch, readers: [LineReader], from start: Int, worker: LineWorker, sink: OutputSink) throws {
+        var batch = first
+        var out: [UInt8] = []
+        var index = start
+        while batch.count > 0 {
+            out.removeAll(keepingCapacity: true)
+            worker.process(batch, into: &out)
+            publish(0, worker.stats)
+            try sink.write(out)
+            batch.removeAll()
+            while index < readers.count, batch.count == 0 {
+                if try !readers[index].nextBatch(into: &batch) { index += 1 }
+            }
+        }
+    }
+
+    private func publish(_ i: Int, _ s: ClassifyStats) {
+        statsLock.lock(); liveStats[i] = s; statsLock.unlock()
+    }
+
+    private func runThreaded(first: LineBatch, readers: [LineReader], from start: Int, workers: [LineWorker], sink: OutputSink) throws {
+        let work = BoundedQueue<LineBatch>(capacity: workers.count * 2)
+        let done = OrderedResults(capacity: workers.count * 4)
+        let group = DispatchGroup()
+        for (i, worker) in workers.enumerated() {
+            let thread = Thread {
+                var out: [UInt8] = []
+                while let batch = work.pop() {
+                    out = []
+                    out.reserveCapacity(batch.bytes.count + batch.count * 24)
+                    worker.process(batch, into: &out)
+                    self.publish(i, worker.stats)
+                    done.put(batch.sequence, out)
+                }
+                group.leave()
+            }
+            group.enter()
+            thread.stackSize = 1 << 22
+            thread.start()
+        }
+        var writeError: Error?
+        let writer = Thread {
+            while let out = done.takeNext() {
+                if writeError != nil { continue }
+                do { try sink.write(out) } catch { writeError = error; done.cancel(); work.cancel() }
+            }
+            group.leave()
+        }
+        group.enter()
+        writer.start()
+
+        var readError: Error?
+        var sequence = 0
+        var batch = first
+        var index = start
+        do {
+            while batch.count > 0 {
+                batch.sequence = sequence
+                sequence += 1
+                done.reserve()
+                guard work.push(batch) else { break }
+                batch = LineBatch()
+                while index < readers.count, batch.count == 0 {
+                    if try !readers[index].nextBatch(into: &batch) { index += 1 }
+                }
+            }
+        } catch {
+            readError = error
+        }
+        work.close()
+        done.finish(total: sequence)
+        group.wait()
+        if let writeError { throw writeError }
+        if let readError { throw readError }
+    }
+}
+
+/// A blocking FIFO with a fixed capacity.
+final class BoundedQueue<T>: @unchecked Sendable {
+    private var items: [T] = []
+    private var head = 0
+    private let capacity: Int
+    private var closed = false
+    private var cancelled = false
+    private let condition = NSCondition()
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func push(_ item: T) -> Bool {
+        condition.lock(); defer { condition.unlock() }
+        while items.count - head >= capacity, !cancelled { condition.wait() }
+        if cancelled { return false }
+        items.append(item)
+        condition.broadcast()
+        return true
+    }
+
+    func pop() -> T? {
+        condition.lock(); defer { condition.unlock() }
+        while head == items.count, !closed, !cancelled { condition.wait() }
+        if cancelled || head == items.count { return nil }
+        let item = items[head]
+        head += 1
+        if head > 64 { items.removeFirst(head); head = 0 }
+        condition.broadcast()
+        return item
+    }
+
+    func close() { condition.lock(); closed = true; condition.broadcast(); condition.unlock() }
+    func cancel() { condition.lock(); cancelled = true; condition.broadcast(); condition.unlock() }
+}
+
+/// Results keyed by sequence number, handed out strictly in order. `reserve` bounds how far ahead
+/// the reader may run, so out-of-order results cannot pile up.
+final class OrderedResults: @unchecked Sendable {
+    private var results: [Int: [UInt8]] = [:]
+    private var next = 0
+    private var reserved = 0
+    private var total: Int?
+    private var cancelled = false
+    private let capacity: Int
+    private let condition = NSCondition()
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func reserve() {
+        condition.lock(); defer { condition.unlock() }
+        while reserved - next >= capacity, !cancelled { condition.wait() }
+        reserved += 1
+    }
+
+    func put(_ sequence: Int, _ bytes: [UInt8]) {
+        condition.lock(); results[sequence] = bytes; condition.broadcast(); condition.unlock()
+    }
+
+    func takeNext() -> [UInt8]? {
+        condition.lock(); defer { condition.unlock() }
+        while results[next] == nil {
+            if cancelled { return nil }
+            if let total, next >= total { return nil }
+            condition.wait()
+        }
+        let bytes = results.removeValue(forKey: next)!
+        next += 1
+        condition.broadcast()
+        return bytes
+    }
+
+    func finish(total: Int) { condition.lock(); self.total = total; condition.broadcast(); condition.unlock() }
+    func cancel() { condition.lock(); cancelled = true; condition.broadcast(); condition.unlock() }
+}

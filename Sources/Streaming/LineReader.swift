@@ -1,0 +1,133 @@
+import Foundation
+import ZstdKit
+
+public struct InputError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Reads lines from a file descriptor in large chunks, decoding zstd when the input starts with its magic
+/// (or when told to). Lines longer than `maxLineLength` are cut, flagged, and the rest of them skipped,
+/// so one endless line cannot take all memory.
+public final class LineReader {
+    public static let maxLineLength = 16 << 20
+    public enum Compression: Sendable { case auto, none, zstd }
+
+    public let name: String
+    private let fd: Int32
+    private let ownsDescriptor: Bool
+    private var compression: Compression
+    private var decoder: ZstdDecoder?
+    private var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    /// Decoded bytes not yet split into lines.
+    private var pending: [UInt8] = []
+    private var pendingStart = 0
+    private var discardingOverlong = false
+    private var finished = false
+    public private(set) var lineNumber = 0
+
+    public init(fd: Int32, name: String, compression: Compression = .auto, ownsDescriptor: Bool = false) {
+        self.fd = fd
+        self.name = name
+        self.compression = compression
+        self.ownsDescriptor = ownsDescriptor
+    }
+
+    public static func open(path: String, compression: Compression = .auto) throws -> LineReader {
+        if path == "-" { return LineReader(fd: 0, name: "stdin", compression: compression) }
+        let fd = Foundation.open(path, O_RDONLY)
+        guard fd >= 0 else { throw InputError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw InputError("cannot read \(path): is a directory")
+        }
+        return LineReader(fd: fd, name: path, compression: compression, ownsDescriptor: true)
+    }
+
+    deinit { if ownsDescriptor { close(fd) } }
+
+    /// Appends up to `maxLines` whole lines (or about `maxBytes`) to `batch`; false once the input is exhausted.
+    /// A last line without a newline still counts as a line.
+    public func nextBatch(into batch: inout LineBatch, maxLines: Int = 4096, maxBytes: Int = 1 << 20) throws -> Bool {
+        while batch.count < maxLines, batch.bytes.count < maxBytes {
+            if let newline = pending[pendingStart...].firstIndex(of: 0x0A) {
+                emit(pendingStart..<newline, into: &batch)
+                pendingStart = newline + 1
+                continue
+            }
+            if pending.count - pendingStart > Self.maxLineLength {
+                // Flag the cut line now, then drop bytes until its newline.
+                if !discardingOverlong { emit(pendingStart..<pendingStart + Self.maxLineLength, into: &batch, overlong: true) }
+                discardingOverlong = true
+                pending.removeAll(keepingCapacity: true)
+                pendingStart = 0
+            }
+            if finished {
+                if pendingStart < pending.count { emit(pendingStart..<pending.count, into: &batch) }
+                pending.removeAll()
+                pendingStart = 0
+                return batch.count > 0
+            }
+            try fill()
+        }
+        return true
+    }
+
+    private func emit(_ range: Range<Int>, into batch: inout LineBatch, overlong: Bool = false) {
+        if discardingOverlong {
+            discardingOverlong = false
+            return
+        }
+        lineNumber += 1
+        var end = range.upperBound
+        if end > range.lowerBound, pending[end - 1] == 0x0D { end -= 1 }
+        pending.withUnsafeBufferPointer { batch.append(UnsafeBufferPointer(rebasing: $0[range.lowerBound..<end]), overlong: overlong) }
+    }
+
+    /// Reads one chunk, decoding zstd if needed, and compacts consumed bytes.
+    private func fill() throws {
+        if pendingStart > 0 {
+            pending.removeSubrange(0..<pendingStart)
+            pendingStart = 0
+        }
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 {
+            if errno == EINTR { return }
+            throw InputError("cannot read \(name): \(String(cString: strerror(errno)))")
+        }
+        if n == 0 {
+            if let decoder, !decoder.atFrameBoundary { throw InputError("\(name): zstd stream is truncated") }
+            finished = true
+            return
+        }
+        if compression == .auto {
+            compression = chunk.starts(with: Zstd.magic) ? .zstd : .none
+        }
+        if compression == .zstd {
+            if decoder == nil { decoder = ZstdDecoder() }
+            do {
+                try chunk.withUnsafeBytes { raw in
+                    try decoder!.decode(UnsafeRawBufferPointer(rebasing: raw[0..<n])) { pending.append(contentsOf: $0) }
+                }
+            } catch {
+                throw InputError("\(name): \(error)")
+            }
+        } else {
+            pending.append(contentsOf: chunk[0..<n])
+        }
+    }
+
+    /// Calls `body` for each line; stop early by returning false.
+    public func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, _ overlong: Bool) throws -> Bool) throws {
+        var batch = LineBatch()
+        while true {
+            batch.removeAll()
+            guard try nextBatch(into: &batch) else { return }
+            for i in 0..<batch.count {
+                let keepGoing = try batch.withLine(i) { try body($0, batch.overlong.contains(i)) }
+                if !keepGoing { return }
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import DomainKit
+import Learners
+
+/// Classifies the lines of a batch into output bytes. One per thread: it owns its scratch memory,
+/// its log-format state and a cache of recent names (DNS traffic repeats itself).
+final class LineWorker {
+    let classifier: any DomainClassifier
+    let options: ClassifyOptions
+    let formatter: AnswerFormatter
+    var format: any LogFormat
+    var stats: ClassifyStats
+    private let workspace = ClassifierWorkspace()
+    private var top: [LabelScore] = []
+    private var cache: [String: [LabelScore]] = [:]
+    private let onlyLabels: [Bool]?
+
+    init(classifier: any DomainClassifier, options: ClassifyOptions, format: any LogFormat, includeLogFields: Bool) {
+        self.classifier = classifier
+        self.options = options
+        self.format = format
+        formatter = AnswerFormatter(format: options.output, labels: classifier.labels, includeLogFields: includeLogFields)
+        stats = ClassifyStats(labelCount: classifier.labels.count)
+        onlyLabels = options.onlyLabels.map { only in classifier.labels.map { only.contains($0) } }
+        cache.reserveCapacity(min(options.cacheEntries, 1 << 16))
+    }
+
+    func process(_ batch: LineBatch, into out: inout [UInt8]) {
+        batch.bytes.withUnsafeBufferPointer { all in
+            for i in 0..<batch.count {
+                let line = UnsafeBufferPointer(rebasing: all[batch.starts[i]..<batch.ends[i]])
+                stats.lines += 1
+                if batch.overlong.contains(i) {
+                    stats.errors += 1
+                    formatter.append(.error("line over \(LineReader.maxLineLength) bytes"), line: line, record: nil, to: &out)
+                    continue
+                }
+                processLine(line, into: &out)
+            }
+        }
+    }
+
+    private func processLine(_ line: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        let record: LogRecord
+        switch format.parse(line) {
+        case let .query(r): record = r
+        case .noQuery:
+            stats.noQuery += 1
+            if options.passNoQuery, options.onlyLabels == nil { formatter.append(.noQuery, line: line, record: nil, to: &out) }
+            return
+        case let .malformed(reason):
+            stats.errors += 1
+            formatter.append(.error(reason), line: line, record: nil, to: &out)
+            return
+        }
+        switch DomainParser.parse(UnsafeBufferPointer(rebasing: line[record.name])) {
+        case let .domain(domain):
+            let scores = lookup(domain)
+            let best = scores[0]
+            stats.classified += 1
+            stats.perLabel[Int(best.label)] += 1
+            if let onlyLabels, !onlyLabels[Int(best.label)] { stats.filteredOut += 1; return }
+            if best.probability < options.minProbability { stats.filteredOut += 1; return }
+            formatter.append(.classified(name: domain.name, top: scores[...]), line: line, record: record, to: &out)
+        case let .ipAddress(ip):
+            stats.ipAddresses += 1
+            if options.onlyLabels != nil { stats.filteredOut += 1; return }
+            formatter.append(.ipAddress(ip), line: line, record: record, to: &out)
+        case let .invalid(reason):
+            stats.errors += 1
+            formatter.append(.error(reason.description), line: line, record: record, to: &out)
+        }
+    }
+
+    private func lookup(_ domain: Domain) -> [LabelScore] {
+        if let hit = cache[domain.name] {
+            stats.cacheHits += 1
+            return hit
+        }
+        classifier.classify(domain, k: max(1, options.topK), workspace: workspace, into: &top)
+        // Full: start over. Cheaper than LRU bookkeeping and enough for the heavy head of DNS traffic.
+        if cache.count >= options.cacheEntries { cache.removeAll(keepingCapacity: true) }
+        if options.cacheEntries > 0 { cache[domain.name] = top }
+        return top
+    }
+}

@@ -1,0 +1,199 @@
+import Learners
+
+public enum OutputFormat: String, CaseIterable, Sendable {
+    /// `[timestamp client qtype] name label p` — the log fields only when the input format has them.
+    case tsv
+    /// One JSON object per line with every field and the top-k.
+    case jsonl
+    /// The original line with ` label=… p=…` appended.
+    case annotate
+}
+
+/// What became of one input line.
+public enum LineOutcome {
+    case classified(name: String, top: ArraySlice<LabelScore>)
+    case ipAddress(String)
+    case error(String)
+    case noQuery
+}
+
+/// Renders outcomes as bytes into a reusable buffer; labels are pre-encoded once.
+public struct AnswerFormatter: Sendable {
+    public let format: OutputFormat
+    public let includeLogFields: Bool
+    private let labelBytes: [[UInt8]]
+    private let labelJSON: [[UInt8]]
+
+    public init(format: OutputFormat, labels: [String], includeLogFields: Bool) {
+        self.format = format
+        self.includeLogFields = includeLogFields
+        labelBytes = labels.map { Array($0.utf8) }
+        labelJSON = labels.map { Array(jsonString($0).utf8) }
+    }
+
+    /// Appends one output line (with its newline) for `line`.
+    public func append(_ outcome: LineOutcome, line: UnsafeBufferPointer<UInt8>, record: LogRecord?, to out: inout [UInt8]) {
+        switch format {
+        case .tsv: appendTSV(outcome, line: line, record: record, to: &out)
+        case .jsonl: appendJSON(outcome, line: line, record: record, to: &out)
+        case .annotate: appendAnnotated(outcome, line: line, to: &out)
+        }
+        out.append(0x0A)
+    }
+
+    private func appendTSV(_ outcome: LineOutcome, line: UnsafeBufferPointer<UInt8>, record: LogRecord?, to out: inout [UInt8]) {
+        if includeLogFields {
+            for field in [record?.timestamp, record?.client, record?.qtype] {
+                if let field { appendSanitised(UnsafeBufferPointer(rebasing: line[field]), to: &out) } else { out.append(UInt8(ascii: "-")) }
+                out.append(0x09)
+            }
+        }
+        switch outcome {
+        case let .classified(name, top):
+            out.append(contentsOf: name.utf8)
+            out.append(0x09)
+            out.append(contentsOf: labelBytes[Int(top.first!.label)])
+            out.append(0x09)
+            appendProbability(top.first!.probability, to: &out)
+        case let .ipAddress(ip):
+            out.append(contentsOf: ip.utf8)
+            out.append(contentsOf: "\t!ip\t-".utf8)
+        case let .error(reason):
+            appendSanitised(line, to: &out)
+            out.append(contentsOf: "\t!error\t".utf8)
+            out.append(contentsOf: reason.utf8)
+        case .noQuery:
+            appendSanitised(line, to: &out)
+            out.append(contentsOf: "\t!noquery\t-".utf8)
+        }
+    }
+
+    private func appendJSON(_ outcome: LineOutcome, line: UnsafeBufferPointer<UInt8>, record: LogRecord?, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        if let record {
+            for (key, field) in [("ts", record.timestamp), ("client", record.client), ("qtype", record.qtype)] {
+                guard let field else { continue }
+                out.append(contentsOf: "\"\(key)\":".utf8)
+                appendJSONString(UnsafeBufferPointer(rebasing: line[field]), to: &out)
+                out.append(UInt8(ascii: ","))
+            }
+        }
+        switch outcome {
+        case let .classified(name, top):
+            out.append(contentsOf: "\"name\":\"".utf8)
+            out.append(contentsOf: name.utf8)
+            out.append(contentsOf: "\",\"label\":".utf8)
+            out.append(contentsOf: labelJSON[Int(top.first!.label)])
+            out.append(contentsOf: ",\"p\":".utf8)
+            appendProbability(top.first!.probability, to: &out)
+            out.append(contentsOf: ",\"top\":[".utf8)
+            for (i, score) in top.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: "{\"label\":".utf8)
+                out.append(contentsOf: labelJSON[Int(score.label)])
+                out.append(contentsOf: ",\"p\":".utf8)
+                appendProbability(score.probability, to: &out)
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append(contentsOf: "]}".utf8)
+        case let .ipAddress(ip):
+            out.append(contentsOf: "\"name\":\"\(ip)\",\"error\":\"ip address\"}".utf8)
+        case let .error(reason):
+            out.append(contentsOf: "\"input\":".utf8)
+            appendJSONString(UnsafeBufferPointer(rebasing: line[0..<min(line.count, 512)]), to: &out)
+            out.append(contentsOf: ",\"error\":\(jsonString(reason))}".utf8)
+        case .noQuery:
+            out.append(contentsOf: "\"input\":".utf8)
+            appendJSONString(UnsafeBufferPointer(rebasing: line[0..<min(line.count, 512)]), to: &out)
+            out.append(contentsOf: ",\"noquery\":true}".utf8)
+        }
+    }
+
+    private func appendAnnotated(_ outcome: LineOutcome, line: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        appendSanitised(line, to: &out, limit: Int.max, keepTabs: true)
+        switch outcome {
+        case let .classified(_, top):
+            out.append(contentsOf: " label=".utf8)
+            out.append(contentsOf: labelBytes[Int(top.first!.label)])
+            out.append(contentsOf: " p=".utf8)
+            appendProbability(top.first!.probability, to: &out)
+        case .ipAddress: out.append(contentsOf: " label=!ip".utf8)
+        case let .error(reason):
+            out.append(contentsOf: " label=!error reason=\"".utf8)
+            out.append(contentsOf: reason.utf8)
+            out.append(UInt8(ascii: "\""))
+        case .noQuery: break
+        }
+    }
+}
+
+/// `0.xxxx` with four decimals, without Foundation's formatter on the hot path.
+@inline(__always)
+func appendProbability(_ p: Float, to out: inout [UInt8]) {
+    let scaled = Int((min(max(p, 0), 1) * 10_000).rounded())
+    out.append(UInt8(ascii: "0") + UInt8(scaled / 10_000))
+    out.append(UInt8(ascii: "."))
+    var rest = scaled % 10_000
+    var divisor = 1000
+    while divisor > 0 {
+        out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+        rest %= divisor
+        divisor /= 10
+    }
+}
+
+/// Echoes raw input safely: control bytes, TABs and invalid UTF-8 become `\xNN`, long lines are cut with `…`.
+func appendSanitised(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], limit: Int = 256, keepTabs: Bool = false) {
+    let hexDigits = Array("0123456789abcdef".utf8)
+    func escape(_ b: UInt8) {
+        out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "x"), hexDigits[Int(b >> 4)], hexDigits[Int(b & 15)]])
+    }
+    var i = 0
+    let end = min(bytes.count, limit)
+    while i < end {
+        let b = bytes[i]
+        if b < 0x20 || b == 0x7F {
+            if keepTabs && b == 0x09 { out.append(b) } else { escape(b) }
+            i += 1
+        } else if b < 0x80 {
+            out.append(b)
+            i += 1
+        } else {
+            let length = utf8SequenceLength(bytes, i)
+            if length == 0 { escape(b); i += 1 } else { out.append(contentsOf: bytes[i..<i + length]); i += length }
+        }
+    }
+    if bytes.count > end { out.append(contentsOf: "…".utf8) }
+}
+
+/// Length of a valid UTF-8 sequence starting at `i`, or 0.
+func utf8SequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
+    let b = bytes[i]
+    let length = b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 && b < 0xE0 ? 2 : 0
+    guard length > 0, i + length <= bytes.count else { return 0 }
+    for j in 1..<length where bytes[i + j] & 0xC0 != 0x80 { return 0 }
+    return String(validating: UnsafeBufferPointer(rebasing: bytes[i..<i + length]), as: UTF8.self) == nil ? 0 : length
+}
+
+func appendJSONString(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    let text = String(decoding: bytes, as: UTF8.self)
+    out.append(contentsOf: jsonString(text).utf8)
+}
+
+func jsonString(_ s: String) -> String {
+    var r = "\""
+    for scalar in s.unicodeScalars {
+        switch scalar {
+        case "\"": r += "\\\""
+        case "\\": r += "\\\\"
+        case "\n": r += "\\n"
+        case "\r": r += "\\r"
+        case "\t": r += "\\t"
+        case _ where scalar.value < 0x20: r += String(format: "\\u%04x", scalar.value)
+        default: r.unicodeScalars.append(scalar)
+        }
+    }
+    return r + "\""
+}
+
+import Foundation

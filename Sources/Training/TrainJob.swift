@@ -1,0 +1,94 @@
+import Corpora
+import DomainKit
+import Foundation
+import Learners
+import ModelStore
+
+/// What `domcat train` does, independent of argument parsing: read corpora, start from scratch or from
+/// an earlier model, train, score on a validation file, write one model file.
+public struct TrainJob {
+    public var corpusPaths: [String]
+    public var outputPath: String
+    public var initModelPath: String?
+    public var validPath: String?
+    public var linear = LinearParams()
+    public var suffixes: PublicSuffixList
+    /// (phase, done, total, loss) for a progress display.
+    public var progress: (@Sendable (String, Int, Int, Double) -> Void)?
+    /// Human-readable notes (bad corpus lines, label changes) for stderr.
+    public var log: (String) -> Void = { _ in }
+
+    public init(corpusPaths: [String], outputPath: String, suffixes: PublicSuffixList) {
+        self.corpusPaths = corpusPaths
+        self.outputPath = outputPath
+        self.suffixes = suffixes
+    }
+
+    public struct Outcome {
+        public var examples: Int
+        public var skipped: Int
+        public var labels: [String]
+        public var seconds: Double
+        public var validation: EvaluationReport?
+        public var digest: String
+    }
+
+    public func run() throws -> Outcome {
+        let start = Date()
+        let corpus = try LabelledCorpus.read(paths: corpusPaths)
+        for problem in corpus.problems { log("skipped \(problem)") }
+        if corpus.skipped > corpus.problems.count { log("… \(corpus.skipped - corpus.problems.count) more bad lines skipped") }
+        guard corpus.count > 0 else { throw TrainError("no usable examples in \(corpusPaths.joined(separator: ", "))") }
+
+        var model: LinearModel
+        var parent: String?
+        if let initModelPath {
+            let earlier = try Model.load(path: initModelPath, suffixes: suffixes)
+            guard let linear = earlier.classifier as? LinearModel else {
+                throw TrainError("\(initModelPath) is a '\(earlier.header.kind)' model; --init-model needs a model of the same kind")
+            }
+            let known = Set(linear.labels)
+            let newLabels = corpus.labelIndex(startingWith: linear.labels).names.filter { !known.contains($0) }
+            if !newLabels.isEmpty { log("new labels join the model: \(newLabels.joined(separator: ", "))") }
+            var params = linear.params
+            params.epochs = self.linear.epochs
+            params.learningRate = self.linear.learningRate
+            params.threads = self.linear.threads
+            model = LinearModel(labels: linear.labels, params: params, tokenizer: linear.tokenizer,
+                                input: linear.input, output: linear.output).extended(with: newLabels)
+            parent = earlier.digest
+        } else {
+            model = LinearModel(labels: corpus.labelIndex().names, params: linear, suffixes: suffixes)
+        }
+        let (_, indices) = corpus.labelIndex(startingWith: model.labels)
+        let report = progress
+        report?("tokenising", 0, corpus.count, 0)
+        let bags = FeatureBags(domains: corpus.domains, labels: indices, tokenizer: model.tokenizer,
+                               bucketMask: UInt64(model.params.buckets - 1), threads: model.params.threads)
+        LinearTrainer.train(model, on: bags) { done, total, loss in report?("training", done, total, loss) }
+
+        var metrics: [String: Double] = [:]
+        var validation: EvaluationReport?
+        if let validPath {
+            let valid = try LabelledCorpus.read(paths: [validPath])
+            let r = Evaluation.evaluate(model, domains: valid.domains, truth: valid.labels, threads: model.params.threads)
+            metrics["valid_accuracy"] = r.accuracy
+            metrics["valid_macro_f1"] = r.macroF1
+            validation = r
+        }
+        let seconds = Date().timeIntervalSince(start)
+        metrics["train_seconds"] = seconds
+        let header = ModelHeader(kind: LinearCodec.kind, labels: model.labels, parameters: [:],
+                                 corpusDigest: corpus.digest(), trainingExamples: corpus.count, metrics: metrics, parent: parent)
+        let file = try LinearCodec.encode(model, header: header)
+        try file.write(to: outputPath)
+        let written = try ModelFile.read(path: outputPath)
+        return Outcome(examples: corpus.count, skipped: corpus.skipped, labels: model.labels, seconds: seconds,
+                       validation: validation, digest: written.digest)
+    }
+}
+
+public struct TrainError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,74 @@
+import CZstd
+
+public struct ZstdError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ code: Int) { description = "zstd: " + String(cString: ZSTD_getErrorName(code)) }
+    init(message: String) { description = "zstd: " + message }
+}
+
+/// One-shot zstd for model sections; streaming decoding is `ZstdDecoder`.
+public enum Zstd {
+    /// zstd frames start with these bytes; used to recognise compressed input without trusting its name.
+    public static let magic: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD]
+
+    public static func compress(_ input: [UInt8], level: Int32 = 3) throws -> [UInt8] {
+        let bound = ZSTD_compressBound(input.count)
+        var out = [UInt8](repeating: 0, count: bound)
+        let written = input.withUnsafeBytes { src in
+            out.withUnsafeMutableBytes { dst in
+                ZSTD_compress(dst.baseAddress, bound, src.baseAddress, input.count, level)
+            }
+        }
+        if ZSTD_isError(written) != 0 { throw ZstdError(written) }
+        out.removeLast(out.count - written)
+        return out
+    }
+
+    /// `expectedSize` comes from the caller's own header, so a corrupt frame cannot ask for unbounded memory.
+    public static func decompress(_ input: ArraySlice<UInt8>, expectedSize: Int) throws -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: expectedSize)
+        let written = input.withUnsafeBytes { src in
+            out.withUnsafeMutableBytes { dst in
+                ZSTD_decompress(dst.baseAddress, expectedSize, src.baseAddress, input.count)
+            }
+        }
+        if ZSTD_isError(written) != 0 { throw ZstdError(written) }
+        guard written == expectedSize else { throw ZstdError(message: "section is \(written) bytes, header says \(expectedSize)") }
+        return out
+    }
+}
+
+/// Streaming decompression: feed compressed chunks, get decompressed bytes; flat memory on endless input.
+public final class ZstdDecoder {
+    private let stream: OpaquePointer
+    private var output: [UInt8]
+    /// True once the last frame ended exactly at the input's end.
+    public private(set) var atFrameBoundary = true
+
+    public init() {
+        stream = ZSTD_createDStream()
+        ZSTD_initDStream(stream)
+        output = [UInt8](repeating: 0, count: ZSTD_DStreamOutSize())
+    }
+
+    deinit { ZSTD_freeDStream(stream) }
+
+    /// Decodes `input` completely, calling `sink` with each decoded piece.
+    public func decode(_ input: UnsafeRawBufferPointer, _ sink: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        var inBuffer = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
+        let capacity = output.count
+        repeat {
+            let (result, produced) = output.withUnsafeMutableBytes { dst -> (Int, Int) in
+                var outBuffer = ZSTD_outBuffer(dst: dst.baseAddress, size: capacity, pos: 0)
+                let r = ZSTD_decompressStream(stream, &outBuffer, &inBuffer)
+                return (r, outBuffer.pos)
+            }
+            if ZSTD_isError(result) != 0 { throw ZstdError(result) }
+            atFrameBoundary = result == 0
+            if produced > 0 {
+                try output.withUnsafeBufferPointer { try sink(UnsafeBufferPointer(rebasing: $0[0..<produced])) }
+            }
+            if inBuffer.pos == inBuffer.size && produced < capacity { break }
+        } while true
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Corpora
+import Foundation
+import Learners
+
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Accuracy, macro-F1, per-label precision/recall/F1 and the most confused pairs on a labelled file.")
+
+    @Argument(help: "Model file.") var model: String
+    @Argument(help: "Labelled test corpus (domain<TAB>label).") var testFile: String
+    @Flag(help: "Print the report as JSON.") var json = false
+    @Option(help: "Threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var suffixOptions: SuffixOptions
+
+    func run() throws {
+        let suffixes = try suffixOptions.load()
+        let loaded = loadModel(model, suffixes: suffixes)
+        let corpus: LabelledCorpus
+        do { corpus = try LabelledCorpus.read(paths: [testFile]) } catch { fail("\(error)", code: ExitCodes.input) }
+        for problem in corpus.problems { note("skipped \(problem)") }
+        let report = Evaluation.evaluate(loaded.classifier, domains: corpus.domains, truth: corpus.labels, threads: threads)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
+        }
+        print(String(format: "examples %d  accuracy %.4f  macro-F1 %.4f  (model %@, %@)", report.examples, report.accuracy,
+                     report.macroF1, loaded.header.kind, loaded.shortVersion))
+        print("label".padding(toLength: 24, withPad: " ", startingAt: 0) + "  support  precision  recall      f1")
+        for s in report.perLabel {
+            print(s.label.padding(toLength: 24, withPad: " ", startingAt: 0)
+                + String(format: "  %7d  %9.4f  %6.4f  %6.4f", s.support, s.precision, s.recall, s.f1))
+        }
+        if !report.confusedPairs.isEmpty {
+            print("most confused (truth → predicted):")
+            for c in report.confusedPairs { print("  \(c.truth) → \(c.predicted): \(c.count)") }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Corpora
+import DomainKit
+import Foundation
+import Streaming
+
+struct TokensCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokens",
+        abstract: "Print domcat's word tokens of a labelled corpus in fastText's format (__label__L tok …), so peers train on the same tokens.")
+
+    @Argument(help: "Corpus (domain<TAB>label, plain or .zst).") var corpus: String
+    @Flag(help: "Names only (no labels): one line of tokens per name.") var unlabelled = false
+    @OptionGroup var suffixOptions: SuffixOptions
+
+    func run() throws {
+        let tokenizer = Tokenizer(suffixes: try suffixOptions.load())
+        let data: LabelledCorpus
+        do { data = try LabelledCorpus.read(paths: [corpus]) } catch { fail("\(error)", code: ExitCodes.input) }
+        var out: [UInt8] = []
+        let sink = OutputSink()
+        for (domain, label) in zip(data.domains, data.labels) {
+            if !unlabelled { out.append(contentsOf: "__label__\(label) ".utf8) }
+            out.append(contentsOf: tokenizer.words(domain).map(\.text).joined(separator: " ").utf8)
+            out.append(0x0A)
+            if out.count > 1 << 20 { try write(sink, &out) }
+        }
+        try write(sink, &out)
+    }
+
+    private func write(_ sink: OutputSink, _ out: inout [UInt8]) throws {
+        do { try sink.write(out) } catch OutputError.closed { Foundation.exit(0) } catch { fail("\(error)", code: ExitCodes.output) }
+        out.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import Learners
+import Training
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model on labelled corpora (domain<TAB>label, plain or .zst), or continue one.")
+
+    @Argument(help: "Corpus files.")
+    var corpora: [String]
+
+    @Option(name: .shortAndLong, help: "Model file to write.")
+    var out: String
+
+    @Option(help: "Continue training this model on the new corpora; new labels may join.")
+    var initModel: String?
+
+    @Option(help: "Validation corpus: its accuracy and macro-F1 go into the model header.")
+    var valid: String?
+
+    @Option(help: "Embedding dimension.") var dim: Int = LinearParams().dimension
+    @Option(help: "log2 of the hash bucket count.") var bucketBits: Int = LinearParams().bucketBits
+    @Option(help: "Epochs.") var epochs: Int = LinearParams().epochs
+    @Option(help: "Initial learning rate (decays linearly to 0).") var lr: Float = LinearParams().learningRate
+    @Option(help: "Shortest character n-gram.") var minn: Int = 2
+    @Option(help: "Longest character n-gram.") var maxn: Int = 5
+    @Option(help: "Training threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+
+    @OptionGroup var suffixOptions: SuffixOptions
+
+    func validate() throws {
+        guard (8...28).contains(bucketBits) else { throw ValidationError("--bucket-bits must be 8…28") }
+        guard (1...1024).contains(dim) else { throw ValidationError("--dim must be 1…1024") }
+        guard epochs >= 1, lr > 0, minn >= 0, maxn >= minn else { throw ValidationError("need epochs ≥ 1, lr > 0, 0 ≤ minn ≤ maxn") }
+    }
+
+    func run() throws {
+        var job = TrainJob(corpusPaths: corpora, outputPath: out, suffixes: try suffixOptions.load())
+        job.initModelPath = initModel
+        job.validPath = valid
+        job.linear.dimension = dim
+        job.linear.bucketBits = bucketBits
+        job.linear.epochs = epochs
+        job.linear.learningRate = lr
+        job.linear.tokenizer.minn = minn
+        job.linear.tokenizer.maxn = maxn
+        job.linear.threads = max(1, threads)
+        job.linear.seed = seed
+        let bar = ProgressBar()
+        job.progress = { bar.update($0, $1, $2, $3) }
+        job.log = { note($0) }
+        do {
+            let outcome = try job.run()
+            bar.finish()
+            var line = String(format: "trained on %d examples (%d bad lines skipped), %d labels, %.1f s → %@ (%@)",
+                              outcome.examples, outcome.skipped, outcome.labels.count, outcome.seconds, out, String(outcome.digest.prefix(12)))
+            if let v = outcome.validation { line += String(format: "; valid accuracy %.4f macro-F1 %.4f", v.accuracy, v.macroF1) }
+            note(line)
+        } catch {
+            bar.finish()
+            fail("\(error)", code: (error is TrainError) ? ExitCodes.input : ExitCodes.model)
+        }
+    }
+}
