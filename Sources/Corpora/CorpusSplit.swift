@@ -7,8 +7,8 @@ public enum CorpusSplit {
     public enum Part: String, CaseIterable, Sendable { case train, valid, test }
 
     public static func part(of domain: Domain, suffixes: PublicSuffixList) -> Part {
-        var key = suffixes.registrableDomain(domain.name) ?? domain.name
-        if key.contains("xn--") { key = IDNA.toUnicode(key) }
+        // The corpora store IDNs as punycode, and so does `Domain`: hash that one key.
+        let key = suffixes.registrableDomain(domain.name) ?? domain.name
         switch FNV1a64.hash(key) % 10 {
         case 0: return .test
         case 1: return .valid

@@ -1,0 +1,48 @@
+# domcat — `make demo` and `make test` do everything on a fresh Debian machine (as root).
+SHELL := /bin/bash
+DEBIAN_PACKAGES := libzstd-dev zstd publicsuffix webext-ublock-origin-firefox \
+                   fasttext libfasttext-dev libhiredis-dev redis-server
+SWIFT_BUILD_FLAGS ?=
+RELEASE := .build/release
+OUT := out
+
+.PHONY: all deps build debug model corpus demo test bench clean
+
+all: build
+
+## Debian packages the build, the default model and the tests need; apt runs only when one is missing.
+deps:
+	@dpkg -s $(DEBIAN_PACKAGES) >/dev/null 2>&1 || { \
+	  export DEBIAN_FRONTEND=noninteractive; apt-get update -q && \
+	  apt-get install -y -q --no-install-recommends $(DEBIAN_PACKAGES); }
+
+build: deps
+	swift build -c release $(SWIFT_BUILD_FLAGS)
+
+## The default corpus comes from Debian's uBlock Origin package: ads, tracking, badware, site.
+corpus: build
+	@mkdir -p $(OUT)
+	$(RELEASE)/domcat import default-corpus --out $(OUT)/default-corpus.tsv
+	$(RELEASE)/domcat split $(OUT)/default-corpus.tsv --out $(OUT)/default-split
+
+## The embedded default model, placed next to the binary where `domcat classify` finds it.
+model: corpus
+	$(RELEASE)/domcat train $(OUT)/default-split/train.tsv --valid $(OUT)/default-split/valid.tsv \
+	  --out $(OUT)/default.dcm
+	cp $(OUT)/default.dcm $(RELEASE)/default.dcm
+
+demo: model
+	@echo "== domcat classify < corpora/demo-names.txt"
+	$(RELEASE)/domcat classify --summary < corpora/demo-names.txt
+	@echo "== domcat eval on the held-out test split of the default corpus"
+	$(RELEASE)/domcat eval $(OUT)/default.dcm $(OUT)/default-split/test.tsv
+
+test: deps
+	swift build --build-tests $(SWIFT_BUILD_FLAGS)
+	swift test --skip-build
+
+bench: build
+	bench/run-all.sh
+
+clean:
+	rm -rf .build $(OUT)
