@@ -11,7 +11,7 @@ enum CosmeticRule {
 
     /// nil when the line is not a cosmetic rule; otherwise its sites (maybe none).
     static func sites(_ line: UnsafeBufferPointer<UInt8>) -> [String]? {
-        guard let hash = line.firstIndex(of: UInt8(ascii: "#")) else { return nil }
+        guard let hash = ByteSearch.firstIndex(of: UInt8(ascii: "#"), in: line) else { return nil }
         let tail = line[(hash + 1)...]
         guard separatorTails.contains(where: { tail.starts(with: $0) }) else { return nil }
 

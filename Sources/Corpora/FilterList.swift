@@ -1,7 +1,8 @@
 /// What one filter list says about hosts.
 public struct FilterListHosts: Sendable, Equatable {
     /// Hosts blocked as a whole (`||host^`, hosts-file and bare-host lines), minus
-    /// those an exception (`@@||host^`, `$badfilter`) unblocks everywhere. Sorted, unique.
+    /// those an exception (`@@||host^`, `$badfilter`) unblocks on every site and
+    /// no `$important` rule keeps blocked. Sorted, unique.
     public var blocked: [String]
     /// Sites cosmetic rules are written for. Sorted, unique.
     public var cosmeticSites: [String]
@@ -26,7 +27,8 @@ public enum FilterList {
     ///   `||host$opts` / `||host`: blocked hosts. Options that rewrite a request
     ///   rather than block it (`$csp`, `$removeparam`, `$redirect-rule`, …) do not count.
     /// - `@@||host^` exceptions and `||host^$badfilter`: the host is removed from
-    ///   `blocked` unless the exception holds on some sites only (`$domain=`).
+    ///   `blocked` unless the exception holds on some sites only (`$domain=`) or
+    ///   the host has an `$important` block, which beats exceptions.
     /// - `0.0.0.0 host` / `127.0.0.1 host` lines and bare hostname lines: blocked hosts.
     /// - `||host/path`, `||ads.*.com^` and other URL patterns: no host.
     /// - `a.com,~b.com##sel` and the `#@#`, `#?#`, `##+js(…)` forms: `a.com` is a
@@ -41,13 +43,14 @@ public enum FilterList {
     static func parse(bytes: UnsafeBufferPointer<UInt8>) -> FilterListHosts {
         var blocked = Set<String>()
         var unblocked = Set<String>()
+        var important = Set<String>()
         var sites = Set<String>()
         var skipped = 0
         var preprocessor = Preprocessor()
 
         var lineStart = 0
         while lineStart < bytes.count {
-            let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            let lineEnd = ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: bytes, from: lineStart) ?? bytes.count
             let line = trimmed(UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd]))
             lineStart = lineEnd + 1
 
@@ -71,6 +74,7 @@ public enum FilterList {
                 switch rule.kind {
                 case .block:
                     blocked.insert(rule.host)
+                    if rule.isImportant { important.insert(rule.host) }
                     named = true
                 case .exception where !rule.isSiteSpecific:
                     unblocked.insert(rule.host)
@@ -89,7 +93,7 @@ public enum FilterList {
         }
 
         return FilterListHosts(
-            blocked: blocked.subtracting(unblocked).sorted(),
+            blocked: blocked.subtracting(unblocked.subtracting(important)).sorted(),
             cosmeticSites: sites.sorted(),
             skippedLines: skipped)
     }

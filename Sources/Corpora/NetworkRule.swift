@@ -9,6 +9,8 @@ struct NetworkRule {
     var host: String
     /// Set by `domain=`/`from=`: the rule applies on some sites only.
     var isSiteSpecific: Bool
+    /// Set by `$important`: the block holds even against exceptions.
+    var isImportant: Bool
 
     /// Options that change a request (or cosmetic filtering) instead of blocking
     /// or unblocking it: such a rule says nothing about whether its host serves
@@ -24,11 +26,12 @@ struct NetworkRule {
     static func parse(_ line: UnsafeBufferPointer<UInt8>) -> NetworkRule? {
         var kind = Kind.block
         var start = 0
-        if line.starts(with: "@@".utf8) {
+        if line.count >= 2, line[0] == UInt8(ascii: "@"), line[1] == UInt8(ascii: "@") {
             kind = .exception
             start = 2
         }
-        guard line[start...].starts(with: "||".utf8) else { return nil }
+        guard line.count >= start + 2, line[start] == UInt8(ascii: "|"), line[start + 1] == UInt8(ascii: "|")
+        else { return nil }
         start += 2
 
         var end = start
@@ -36,6 +39,7 @@ struct NetworkRule {
 
         var optionsStart = line.count
         var isSiteSpecific = false
+        var isImportant = false
         if end < line.count {
             switch line[end] {
             case UInt8(ascii: "^"):
@@ -51,18 +55,31 @@ struct NetworkRule {
             }
         }
 
-        if optionsStart < line.count {
-            let options = UnsafeBufferPointer(rebasing: line[optionsStart...])
-            for option in options.split(separator: UInt8(ascii: ",")) {
-                let name = option.prefix { $0 != UInt8(ascii: "=") }
-                let text = String(decoding: name, as: UTF8.self).lowercased()
-                if text == "badfilter" { kind = .exception }
-                if text == "domain" || text == "from" { isSiteSpecific = true }
-                if nonBlockingOptions.contains(text) { return nil }
-            }
+        for name in optionNames(line, from: optionsStart) {
+            if name == "badfilter" { kind = .exception }
+            if name == "domain" || name == "from" { isSiteSpecific = true }
+            if name == "important" { isImportant = true }
+            if nonBlockingOptions.contains(name) { return nil }
         }
 
         guard let host = HostName.normalised(UnsafeBufferPointer(rebasing: line[start..<end])) else { return nil }
-        return NetworkRule(kind: kind, host: host, isSiteSpecific: isSiteSpecific)
+        return NetworkRule(kind: kind, host: host, isSiteSpecific: isSiteSpecific, isImportant: isImportant)
+    }
+
+    /// Lower-cased names of the comma-separated `name[=value]` options from `start` on.
+    private static func optionNames(_ line: UnsafeBufferPointer<UInt8>, from start: Int) -> [String] {
+        var names = [String]()
+        var index = start
+        while index < line.count {
+            var nameEnd = index
+            while nameEnd < line.count, line[nameEnd] != UInt8(ascii: ","), line[nameEnd] != UInt8(ascii: "=") {
+                nameEnd += 1
+            }
+            names.append(String(decoding: UnsafeBufferPointer(rebasing: line[index..<nameEnd]), as: UTF8.self).lowercased())
+            index = nameEnd
+            while index < line.count, line[index] != UInt8(ascii: ",") { index += 1 }
+            index += 1
+        }
+        return names
     }
 }

@@ -13,6 +13,7 @@ final class FilterListTests: XCTestCase {
     ||Tracker.Example.NET.^$third-party,script
     ||popunder.test^$popup,domain=video.example
     ||important.example^$important
+    @@||important.example^
     ||noanchor.example$third-party
     ||bare-anchor.example
     ||piped.example^|
