@@ -16,7 +16,6 @@ let package = Package(
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
         .target(name: "ZstdKit", dependencies: ["CZstd"]),
         .target(name: "DomainKit"),
-        .target(name: "Corpora"),
         .target(name: "Features", dependencies: ["DomainKit"]),
         .target(name: "Learners", dependencies: ["DomainKit", "Features"]),
         .target(name: "ModelStore", dependencies: [
@@ -36,7 +35,6 @@ let package = Package(
         .testTarget(name: "StreamingTests", dependencies: ["Streaming", "DomainKit", "ModelStore"]),
         .testTarget(name: "CorporaTests", dependencies: ["Corpora", "DomainKit"]),
         .testTarget(name: "CLITests", dependencies: ["DomainKit"]),
-        .testTarget(name: "CorporaTests", dependencies: ["Corpora"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,8 +1,61 @@
 import ArgumentParser
+import Corpora
+import Foundation
+import Streaming
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Turn other formats into domcat corpora.",
-        subcommands: [])
+        abstract: "Turn other formats into domcat corpora (domain<TAB>label).",
+        subcommands: [ImportABP.self, ImportDefaultCorpus.self])
+}
+
+/// Any ABP / uBlock Origin filter list: its `||host^` rules (and hosts-file lines) under one label.
+struct ImportABP: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "abp", abstract: "Hosts blocked by ABP/uBlock filter lists, under one label.")
+
+    @Argument(help: "Filter list files.") var lists: [String]
+    @Option(help: "Label for every host.") var label: String
+    @Flag(help: "Also take the sites named by cosmetic rules (site.com##…), labelled 'site'.") var cosmetic = false
+    @Option(help: "Output corpus file ('-' for stdout).") var out: String = "-"
+
+    func run() throws {
+        let sources = lists.map { LabelledSource(path: $0, label: label) }
+        let built: (pairs: [(String, String)], conflictsDropped: Int)
+        do { built = try DefaultCorpus.build(lists: sources, cosmeticFrom: cosmetic ? lists : []) } catch { fail("\(error)", code: ExitCodes.input) }
+        writeCorpus(DefaultCorpus.tsv(built.pairs), to: out)
+        note("\(built.pairs.count) hosts, \(built.conflictsDropped) under two labels dropped")
+    }
+}
+
+/// The default model's corpus, from Debian's webext-ublock-origin-firefox package.
+struct ImportDefaultCorpus: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "default-corpus",
+        abstract: "EasyList → ads, EasyPrivacy → tracking, uBlock badware → badware, cosmetic-rule sites → site (Debian's uBlock Origin package).")
+
+    @Option(help: "Root of the uBlock Origin extension files.") var root: String = DefaultCorpus.debianRoot
+    @Option(help: "Output corpus file ('-' for stdout).") var out: String = "-"
+
+    func run() throws {
+        let sources = DefaultCorpus.debianSources(root: root)
+        let built: (pairs: [(String, String)], conflictsDropped: Int)
+        do {
+            built = try DefaultCorpus.build(lists: sources.lists, cosmeticFrom: sources.cosmeticFrom)
+        } catch {
+            fail("\(error) (install Debian's webext-ublock-origin-firefox or pass --root)", code: ExitCodes.input)
+        }
+        writeCorpus(DefaultCorpus.tsv(built.pairs), to: out)
+        var counts: [String: Int] = [:]
+        for (_, label) in built.pairs { counts[label, default: 0] += 1 }
+        note("\(built.pairs.count) hosts (" + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+             + "), \(built.conflictsDropped) under two labels dropped")
+    }
+}
+
+func writeCorpus(_ text: String, to path: String) {
+    let fd = path == "-" ? 1 : open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard fd >= 0 else { fail("cannot write \(path): \(String(cString: strerror(errno)))", code: ExitCodes.output) }
+    defer { if fd != 1 { close(fd) } }
+    do { try OutputSink(fd: fd, name: path).write(Array(text.utf8)) } catch OutputError.closed {} catch { fail("\(error)", code: ExitCodes.output) }
 }

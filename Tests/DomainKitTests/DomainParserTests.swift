@@ -1,0 +1,56 @@
+import DomainKit
+import XCTest
+
+final class DomainParserTests: XCTestCase {
+    func name(_ s: String) -> String? {
+        if case let .domain(d) = DomainParser.parse(s) { return d.name }
+        return nil
+    }
+
+    func testNormalisesCaseTrailingDotAndSpace() {
+        XCTAssertEqual(name("  WWW.Example.COM. \r"), "www.example.com")
+        XCTAssertEqual(name("_sip._tcp.example.com"), "_sip._tcp.example.com")
+    }
+
+    func testURLGivesItsHost() {
+        XCTAssertEqual(name("https://a.b/c"), "a.b")
+        XCTAssertEqual(name("http://user:pw@Host.Example.org:8080/x?y#z"), "host.example.org")
+        XCTAssertEqual(name("example.com/ads.js"), "example.com")
+        XCTAssertEqual(DomainParser.parse("http://[2001:db8::1]:443/"), .ipAddress("2001:db8::1"))
+    }
+
+    func testIPLiteralsAreReportedNotClassified() {
+        XCTAssertEqual(DomainParser.parse("192.168.0.1"), .ipAddress("192.168.0.1"))
+        XCTAssertEqual(DomainParser.parse("::1"), .ipAddress("::1"))
+        XCTAssertEqual(DomainParser.parse("[2001:DB8:0::1]"), .ipAddress("2001:db8::1"))
+        // Not a valid dotted quad: a (numeric) name, still not an IP.
+        XCTAssertNotEqual(DomainParser.parse("999.1.1.1"), .ipAddress("999.1.1.1"))
+    }
+
+    func testLengthRules() {
+        let label63 = String(repeating: "a", count: 63)
+        XCTAssertEqual(name("\(label63).com"), "\(label63).com")
+        XCTAssertEqual(DomainParser.parse("\(label63)a.com"), .invalid(.labelTooLong))
+        let long = Array(repeating: "abcdefghi", count: 26).joined(separator: ".")  // 259 bytes
+        XCTAssertEqual(DomainParser.parse(long), .invalid(.nameTooLong))
+    }
+
+    func testBadInput() {
+        XCTAssertEqual(DomainParser.parse(""), .invalid(.empty))
+        XCTAssertEqual(DomainParser.parse("   \t "), .invalid(.empty))
+        XCTAssertEqual(DomainParser.parse("a..b"), .invalid(.emptyLabel))
+        XCTAssertEqual(DomainParser.parse(".."), .invalid(.emptyLabel))
+        XCTAssertEqual(DomainParser.parse("not a domain"), .invalid(.badCharacter))
+        XCTAssertEqual(DomainParser.parse("a\u{0}b.com"), .invalid(.badCharacter))
+        let invalidUTF8: [UInt8] = [0x61, 0xFF, 0xFE, 0x2E, 0x63, 0x6F, 0x6D]
+        XCTAssertEqual(invalidUTF8.withUnsafeBufferPointer { DomainParser.parse($0) }, .invalid(.badUTF8))
+        let huge = [UInt8](repeating: 0x61, count: 1 << 20)
+        XCTAssertEqual(huge.withUnsafeBufferPointer { DomainParser.parse($0) }, .invalid(.nameTooLong))
+    }
+
+    func testUnicodeAndPunycodeGiveOneKey() throws {
+        guard let unicode = name("Bücher.de") else { throw XCTSkip("IDNA unavailable") }
+        XCTAssertEqual(unicode, "xn--bcher-kva.de")
+        XCTAssertEqual(name("XN--BCHER-KVA.DE."), "xn--bcher-kva.de")
+    }
+}

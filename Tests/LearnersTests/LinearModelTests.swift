@@ -1,0 +1,82 @@
+import DomainKit
+import Learners
+import XCTest
+
+final class LinearModelTests: XCTestCase {
+    let suffixes = PublicSuffixList(text: "com\nnet\norg\n")
+
+    func params() -> LinearParams {
+        var p = LinearParams()
+        p.bucketBits = 16
+        p.dimension = 16
+        p.epochs = 20
+        p.threads = 2
+        return p
+    }
+
+    func corpus() -> ([Domain], [String]) {
+        var domains: [Domain] = [], labels: [String] = []
+        for i in 0..<200 {
+            domains.append(Domain(normalised: "ads\(i).adserver\(i % 7).com")); labels.append("ads")
+            domains.append(Domain(normalised: "shop\(i).store\(i % 5).net")); labels.append("shopping")
+        }
+        return (domains, labels)
+    }
+
+    func train(_ model: LinearModel, _ domains: [Domain], _ labels: [String]) {
+        let index = Dictionary(uniqueKeysWithValues: model.labels.enumerated().map { ($1, Int32($0)) })
+        let bags = FeatureBags(domains: domains, labels: labels.map { index[$0]! }, tokenizer: model.tokenizer,
+                               bucketMask: UInt64(model.params.buckets - 1), threads: 2)
+        LinearTrainer.train(model, on: bags)
+    }
+
+    func testLearnsSeparableLabels() {
+        let (domains, labels) = corpus()
+        let model = LinearModel(labels: ["ads", "shopping"], params: params(), suffixes: suffixes)
+        train(model, domains, labels)
+        let report = Evaluation.evaluate(model, domains: domains, truth: labels)
+        XCTAssertEqual(report.accuracy, 1.0, accuracy: 1e-9)
+        let unseen = model.classify(Domain(normalised: "ads999.adserver3.com"), k: 2)
+        XCTAssertEqual(model.labels[Int(unseen[0].label)], "ads")
+        XCTAssertEqual(unseen.map(\.probability).reduce(0, +), 1, accuracy: 1e-4)
+        XCTAssertGreaterThanOrEqual(unseen[0].probability, unseen[1].probability)
+    }
+
+    func testIncrementalTrainingAddsALabel() {
+        let (domains, labels) = corpus()
+        let first = LinearModel(labels: ["ads", "shopping"], params: params(), suffixes: suffixes)
+        train(first, domains, labels)
+        let second = first.extended(with: ["news"])
+        var newDomains = (0..<200).map { Domain(normalised: "news\($0).daily\($0 % 6).org") }
+        var newLabels = [String](repeating: "news", count: 200)
+        // A replay of some old examples keeps the old labels alive, as a user would.
+        newDomains += domains.prefix(100); newLabels += labels.prefix(100)
+        train(second, newDomains, newLabels)
+        XCTAssertEqual(second.labels, ["ads", "shopping", "news"])
+        let answer = second.classify(Domain(normalised: "news4242.daily2.org"))
+        XCTAssertEqual(second.labels[Int(answer[0].label)], "news")
+        // The earlier model is untouched by continuing from it.
+        XCTAssertEqual(first.labels, ["ads", "shopping"])
+    }
+
+    func testExplainWeightsSumToOne() {
+        let (domains, labels) = corpus()
+        let model = LinearModel(labels: ["ads", "shopping"], params: params(), suffixes: suffixes)
+        train(model, domains, labels)
+        let weights = model.explain(Domain(normalised: "ads1.adserver1.com"), label: 0)
+        XCTAssertEqual(weights.map(\.weight).reduce(0, +), 1, accuracy: 1e-4)
+        XCTAssertTrue(weights.contains { $0.token == "ads1" })
+    }
+
+    func testMetrics() {
+        var counter = ConfusionCounter(labels: ["a", "b"])
+        counter.add(truth: 0, predicted: 0)
+        counter.add(truth: 0, predicted: 1)
+        counter.add(truth: 1, predicted: 1)
+        let r = counter.report()
+        XCTAssertEqual(r.accuracy, 2.0 / 3.0, accuracy: 1e-9)
+        // a: p=1 r=.5 f1=2/3; b: p=.5 r=1 f1=2/3.
+        XCTAssertEqual(r.macroF1, 2.0 / 3.0, accuracy: 1e-9)
+        XCTAssertEqual(r.confusedPairs.first?.truth, "a")
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class LearnersSmokeTests: XCTestCase { func testBuilds() {} }

@@ -1,0 +1,83 @@
+import DomainKit
+import Learners
+import ModelStore
+import XCTest
+
+final class ModelFileTests: XCTestCase {
+    let suffixes = PublicSuffixList(text: "com\n")
+    var directory: String!
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "domcat-modelfile-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
+
+    func writeModel() throws -> (String, LinearModel) {
+        var params = LinearParams()
+        params.bucketBits = 12
+        params.dimension = 8
+        let model = LinearModel(labels: ["ads", "site"], params: params, suffixes: suffixes)
+        model.input.row(7)[3] = 0.5
+        let header = ModelHeader(kind: "linear", labels: model.labels, parameters: [:], corpusDigest: "test", trainingExamples: 1)
+        let path = directory + "/m.dcm"
+        try LinearCodec.encode(model, header: header).write(to: path)
+        return (path, model)
+    }
+
+    func testRoundTripPredictsIdentically() throws {
+        let (path, model) = try writeModel()
+        let loaded = try Model.load(path: path, suffixes: suffixes)
+        XCTAssertEqual(loaded.header.labels, ["ads", "site"])
+        XCTAssertEqual(loaded.digest.count, 64)
+        let d = Domain(normalised: "x.example.com")
+        XCTAssertEqual(loaded.classifier.classify(d, k: 2), model.classify(d, k: 2))
+    }
+
+    func expectError(_ bytes: [UInt8], _ check: (ModelFileError) -> Bool, file: StaticString = #filePath, line: UInt = #line) {
+        let path = directory + "/bad.dcm"
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        XCTAssertThrowsError(try Model.load(path: path, suffixes: suffixes), file: file, line: line) { error in
+            guard let e = error as? ModelFileError else { return XCTFail("not a ModelFileError: \(error)", file: file, line: line) }
+            XCTAssertTrue(check(e), "\(e)", file: file, line: line)
+            XCTAssertFalse(e.description.isEmpty)
+        }
+    }
+
+    func testCorruptTruncatedForeignAndNewerFilesAreClearErrors() throws {
+        let (path, _) = try writeModel()
+        let good = Array(FileManager.default.contents(atPath: path)!)
+        var flipped = good
+        flipped[good.count / 2] ^= 0x40
+        expectError(flipped) { if case .corrupt = $0 { return true }; return false }
+        expectError(Array(good.prefix(good.count - 100))) { if case .corrupt = $0 { return true }; return false }
+        expectError(Array(good.prefix(10))) { if case .corrupt = $0 { return true }; return false }
+        expectError(Array("PK\u{3}\u{4} a zip file, not a model".utf8)) { $0 == .notAModel(path: self.directory + "/bad.dcm") }
+        expectError([]) { if case .notAModel = $0 { return true }; return false }
+        var newer = good
+        newer[8] = 99
+        expectError(newer) { if case .newerFormat = $0 { return true }; return false }
+        XCTAssertThrowsError(try Model.load(path: directory + "/missing.dcm", suffixes: suffixes)) {
+            XCTAssertEqual($0 as? ModelFileError, .unreadable(path: self.directory + "/missing.dcm", reason: "no such file"))
+        }
+    }
+
+    func testSectionThatLiesAboutItsSizeIsRejected() throws {
+        // A well-formed container whose section is not what the kind expects.
+        let header = ModelHeader(kind: "linear", labels: ["a"], parameters: try JSONValue.from(LinearParams()), corpusDigest: "", trainingExamples: 0)
+        let path = directory + "/lie.dcm"
+        try ModelFile(header: header, sections: ["input": [1, 2, 3], "output": []]).write(to: path)
+        XCTAssertThrowsError(try Model.load(path: path, suffixes: suffixes)) { error in
+            guard case .corrupt = error as? ModelFileError else { return XCTFail("\(error)") }
+        }
+    }
+
+    func testUnwritablePathIsAClearError() throws {
+        let (_, model) = try writeModel()
+        let header = ModelHeader(kind: "linear", labels: model.labels, parameters: [:], corpusDigest: "", trainingExamples: 0)
+        XCTAssertThrowsError(try LinearCodec.encode(model, header: header).write(to: "/nonexistent-dir/m.dcm")) {
+            guard case .unwritable = $0 as? ModelFileError else { return XCTFail("\($0)") }
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class ModelStoreSmokeTests: XCTestCase { func testBuilds() {} }

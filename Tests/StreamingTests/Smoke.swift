@@ -1,2 +1,0 @@
-import XCTest
-final class StreamingSmokeTests: XCTestCase { func testBuilds() {} }
