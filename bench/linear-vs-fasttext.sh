@@ -12,7 +12,7 @@ command -v fasttext >/dev/null || apt-get install -y -q fasttext >/dev/null
 mkdir -p "$WORK"
 
 # Wall seconds and peak RSS (MB) of a command, printed as "seconds rss_mb".
-measure() { /usr/bin/time -f '%e %M' -o "$WORK/time.txt" "$@"; awk '{printf "%s %.0f", $1, $2/1024}' "$WORK/time.txt"; }
+measure() { /usr/bin/time -f '%e %M' -o "$WORK/time.txt" "$@"; awk '{printf "%s %.0f\n", $1, $2/1024}' "$WORK/time.txt"; }
 
 run_corpus() {
   local name=$1 file=$2 dir="$WORK/$1"

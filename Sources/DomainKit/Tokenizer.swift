@@ -1,6 +1,6 @@
 /// What a token is; part of its hash so `com` the suffix and `com` a label are different features.
 public enum TokenKind: UInt8, Sendable, CaseIterable {
-    case name = 1, registrable, suffix, label, subToken, ngram
+    case name = 1, registrable, suffix, label, subToken, ngram, bias
 }
 
 public struct TokenizerConfig: Codable, Sendable, Equatable {
@@ -44,9 +44,11 @@ public struct Tokenizer: Sendable {
 
     public func featureHashes(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt64]) {
         let minn = config.minn, maxn = config.maxn
+        // A constant feature in every bag: a per-label bias, as fastText's end-of-line token gives it.
+        out.append(mixHash(Self.seed(.bias)))
         forEachToken(bytes) { kind, range in
             out.append(mixHash(FNV1a64.hash(UnsafeBufferPointer(rebasing: bytes[range]), seed: Self.seed(kind))))
-            guard kind == .label, minn > 0 else { return }
+            guard minn > 0, kind != .suffix else { return }
             // n-grams of "<label>": hashed incrementally, one pass per start position.
             let count = range.count + 2
             for start in 0..<count {
