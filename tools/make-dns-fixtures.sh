@@ -49,8 +49,9 @@ free_port() {
     done
 }
 
-# Waits until a server answers on PORT. The one probe that is answered
-# (`ready.domcat.test A`, NXDOMAIN) is the first query in each server's log.
+# Waits until a server answers `ready.domcat.test A` with NXDOMAIN on PORT.
+# The probes come first in each server's log; a server that logs a query
+# before its zones are loaded (BIND) logs more than one.
 wait_for_server() {
     local port=$1
     for _ in $(seq 50); do
