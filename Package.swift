@@ -32,7 +32,7 @@ let package = Package(
         .testTarget(name: "DomainKitTests", dependencies: ["DomainKit"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "DomainKit", "Features"]),
         .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "Learners", "DomainKit"]),
-        .testTarget(name: "StreamingTests", dependencies: ["Streaming", "DomainKit", "ModelStore"]),
+        .testTarget(name: "StreamingTests", dependencies: ["Streaming", "DomainKit", "ModelStore"], exclude: ["Fixtures"]),
         .testTarget(name: "CorporaTests", dependencies: ["Corpora", "DomainKit"]),
         .testTarget(name: "CLITests", dependencies: ["DomainKit"]),
     ],

@@ -1,0 +1,143 @@
+import Foundation
+
+/// Byte scanning the parsers share. Every helper is linear in the bytes it
+/// looks at and allocates nothing, so a 1 MiB line costs what it weighs.
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// End of the line's content: trailing `\n`, `\r`, spaces and tabs excluded.
+    func contentEnd() -> Int {
+        var end = count
+        while end > 0, self[end - 1].isLineSpace { end -= 1 }
+        return end
+    }
+
+    /// First index in `from..<to` that is not a space or tab.
+    func skipSpaces(from: Int, to: Int) -> Int {
+        var index = from
+        while index < to, self[index] == .space || self[index] == .tab { index += 1 }
+        return index
+    }
+
+    /// `range` without leading and trailing spaces and tabs.
+    func trimmed(_ range: Range<Int>) -> Range<Int> {
+        let start = skipSpaces(from: range.lowerBound, to: range.upperBound)
+        var end = range.upperBound
+        while end > start, self[end - 1] == .space || self[end - 1] == .tab { end -= 1 }
+        return start..<end
+    }
+
+    func firstIndex(of byte: UInt8, from: Int, to: Int) -> Int? {
+        guard from < to, let base = baseAddress else { return nil }
+        guard let found = memchr(base + from, Int32(byte), to - from) else { return nil }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// Whether the bytes at `index` are `pattern`, all before `end`.
+    func matches(_ pattern: StaticString, at index: Int, end: Int) -> Bool {
+        let length = pattern.utf8CodeUnitCount
+        guard index >= 0, index + length <= end, let base = baseAddress else { return false }
+        return memcmp(base + index, pattern.utf8Start, length) == 0
+    }
+
+    /// First occurrence of `pattern` within `from..<to`.
+    func range(of pattern: StaticString, from: Int, to: Int) -> Range<Int>? {
+        let first = pattern.utf8Start.pointee
+        var index = from
+        while let candidate = firstIndex(of: first, from: index, to: to) {
+            if matches(pattern, at: candidate, end: to) { return candidate..<(candidate + pattern.utf8CodeUnitCount) }
+            index = candidate + 1
+        }
+        return nil
+    }
+
+    /// Whether `range` holds exactly `pattern`, ASCII case-insensitively.
+    func equalsIgnoringCase(_ range: Range<Int>, _ pattern: [UInt8]) -> Bool {
+        guard range.count == pattern.count else { return false }
+        for (offset, expected) in pattern.enumerated() where self[range.lowerBound + offset].asciiLowercased != expected.asciiLowercased {
+            return false
+        }
+        return true
+    }
+
+    func equals(_ range: Range<Int>, _ pattern: StaticString) -> Bool {
+        range.count == pattern.utf8CodeUnitCount && matches(pattern, at: range.lowerBound, end: range.upperBound)
+    }
+
+    /// Whether `range` is one or more ASCII digits.
+    func isDigits(_ range: Range<Int>) -> Bool {
+        !range.isEmpty && range.allSatisfy { self[$0].isDigit }
+    }
+
+    /// Whether `range` could be an IPv4/IPv6 address: hex digits, dots, colons.
+    func looksLikeAddress(_ range: Range<Int>) -> Bool {
+        !range.isEmpty && range.allSatisfy { self[$0].isHexDigit || self[$0] == .dot || self[$0] == .colon }
+    }
+
+    /// Whether `range` is a decimal number such as an epoch time `1716199200.123`.
+    func looksLikeEpoch(_ range: Range<Int>) -> Bool {
+        !range.isEmpty && self[range.lowerBound].isDigit && range.allSatisfy { self[$0].isDigit || self[$0] == .dot }
+    }
+}
+
+/// Space-separated tokens of a byte range, one at a time.
+struct Tokens {
+    let line: UnsafeBufferPointer<UInt8>
+    var position: Int
+    let end: Int
+
+    init(_ line: UnsafeBufferPointer<UInt8>, from: Int, to: Int) {
+        self.line = line
+        position = from
+        end = to
+    }
+
+    mutating func next() -> Range<Int>? {
+        position = line.skipSpaces(from: position, to: end)
+        guard position < end else { return nil }
+        let start = position
+        while position < end, line[position] != .space, line[position] != .tab { position += 1 }
+        return start..<position
+    }
+}
+
+/// Fields of a byte range split on one separator byte; empty fields count.
+struct Fields {
+    let line: UnsafeBufferPointer<UInt8>
+    var position: Int?
+    let end: Int
+    let separator: UInt8
+
+    init(_ line: UnsafeBufferPointer<UInt8>, from: Int, to: Int, separator: UInt8) {
+        self.line = line
+        position = from
+        end = to
+        self.separator = separator
+    }
+
+    mutating func next() -> Range<Int>? {
+        guard let start = position else { return nil }
+        if let stop = line.firstIndex(of: separator, from: start, to: end) {
+            position = stop + 1
+            return start..<stop
+        }
+        position = nil
+        return start..<end
+    }
+}
+
+extension UInt8 {
+    static let tab = UInt8(ascii: "\t")
+    static let newline = UInt8(ascii: "\n")
+    static let carriageReturn = UInt8(ascii: "\r")
+    static let space = UInt8(ascii: " ")
+    static let dot = UInt8(ascii: ".")
+    static let colon = UInt8(ascii: ":")
+    static let comma = UInt8(ascii: ",")
+    static let quote = UInt8(ascii: "\"")
+    static let hash = UInt8(ascii: "#")
+
+    var isLineSpace: Bool { self == .newline || self == .carriageReturn || self == .space || self == .tab }
+    var isDigit: Bool { self >= 0x30 && self <= 0x39 }
+    var isLetter: Bool { (self | 0x20) >= 0x61 && (self | 0x20) <= 0x7A }
+    var isHexDigit: Bool { isDigit || ((self | 0x20) >= 0x61 && (self | 0x20) <= 0x66) }
+    var asciiLowercased: UInt8 { (self >= 0x41 && self <= 0x5A) ? self | 0x20 : self }
+}
