@@ -16,6 +16,12 @@ let package = Package(
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
         .target(name: "ZstdKit", dependencies: ["CZstd"]),
         .target(name: "DomainKit"),
+        .target(
+            name: "CFastText",
+            dependencies: [],
+            linkerSettings: [.linkedLibrary("fasttext")]
+        ),
+        .target(name: "FastTextKit", dependencies: ["CFastText"]),
         .target(name: "Features", dependencies: ["DomainKit"]),
         .target(name: "Learners", dependencies: ["DomainKit", "Features"]),
         .target(name: "ModelStore", dependencies: [
@@ -35,6 +41,7 @@ let package = Package(
         .testTarget(name: "StreamingTests", dependencies: ["Streaming", "DomainKit", "ModelStore"], exclude: ["Fixtures"]),
         .testTarget(name: "CorporaTests", dependencies: ["Corpora", "DomainKit"]),
         .testTarget(name: "CLITests", dependencies: ["DomainKit"]),
+        .testTarget(name: "FastTextKitTests", dependencies: ["FastTextKit"]),
     ],
     swiftLanguageModes: [.v5]
 )
