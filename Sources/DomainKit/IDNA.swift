@@ -21,11 +21,7 @@ public enum IDNA {
     /// lower-cases, NFC-normalises, and punycodes each non-ASCII label as "xn--…".
     /// nil if a label cannot be converted (see the label policy above).
     public static func toASCII(_ name: String) -> String? {
-        if name.utf8.allSatisfy({ $0 < 0x80 }) {
-            var bytes = Array(name.utf8)
-            for index in bytes.indices where isUpperASCII(bytes[index]) { bytes[index] |= 0x20 }
-            return allLabelsValid(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
-        }
+        if name.utf8.allSatisfy({ $0 < 0x80 }) { return asciiNameToASCII(name) }
         var mapped = String.UnicodeScalarView()
         for scalar in name.unicodeScalars {
             mapped.append(isLabelSeparator(scalar) ? "." : scalar)
@@ -69,8 +65,42 @@ public enum IDNA {
 
     // MARK: - Labels
 
-    private static func allLabelsValid(_ bytes: [UInt8]) -> Bool {
-        bytes.split(separator: dot, omittingEmptySubsequences: false).allSatisfy(isValidASCIILabel)
+    /// The common case, kept cheap: one scan, and no allocation when the name is already
+    /// lower-case and has no "xn--" label to verify.
+    private static func asciiNameToASCII(_ name: String) -> String? {
+        var hasUpper = false
+        var hasACELabel = false
+        var position = 0
+        var prefixMatched = 0
+        for byte in name.utf8 {
+            if byte == dot {
+                position = 0
+                prefixMatched = 0
+                continue
+            }
+            let lower = isUpperASCII(byte) ? byte | 0x20 : byte
+            hasUpper = hasUpper || lower != byte
+            guard isAllowedASCII(lower) else { return nil }
+            if position == prefixMatched && position < 4 && lower == aceByte(position) {
+                prefixMatched += 1
+                hasACELabel = hasACELabel || prefixMatched == 4
+            }
+            position += 1
+        }
+        if !hasUpper && !hasACELabel { return name }
+        let count = name.utf8.count
+        let lowered = String(unsafeUninitializedCapacity: count) { buffer in
+            for (index, byte) in name.utf8.enumerated() { buffer[index] = isUpperASCII(byte) ? byte | 0x20 : byte }
+            return count
+        }
+        guard hasACELabel else { return lowered }
+        let labels = lowered.utf8.split(separator: dot, omittingEmptySubsequences: false)
+        return labels.allSatisfy({ !hasACEPrefix($0) || decodeALabel(String(Substring($0).dropFirst(4))) != nil })
+            ? lowered : nil
+    }
+
+    private static func aceByte(_ position: Int) -> UInt8 {
+        position == 0 ? UInt8(ascii: "x") : position == 1 ? UInt8(ascii: "n") : UInt8(ascii: "-")
     }
 
     /// A lower-case ASCII label: LDH plus `_`, and a genuine A-label when it carries the ACE prefix.

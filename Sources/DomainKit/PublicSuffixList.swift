@@ -76,21 +76,19 @@ public final class PublicSuffixList: @unchecked Sendable {
 
     /// Cuts a lower-case ASCII name (no trailing dot) into subdomain, registrable name and suffix.
     public func split(_ name: Substring) -> DomainParts {
-        let cut = name.utf8.withContiguousStorageIfAvailable(cutOffsets)
-            ?? Array(name.utf8).withUnsafeBufferPointer(cutOffsets)
+        let cut = name.utf8.withContiguousStorageIfAvailable { cutOffsets($0) }
+            ?? Array(name.utf8).withUnsafeBufferPointer { cutOffsets($0) }
         let utf8 = name.utf8
-        let suffixStart = utf8.index(utf8.startIndex, offsetBy: cut.suffixStart)
-        let suffix = Substring(utf8[suffixStart...])
+        let suffix = name[utf8.index(name.startIndex, offsetBy: cut.suffixStart)...]
         guard let registrableOffset = cut.registrableStart else {
             return DomainParts(subdomain: nil, registrable: nil, suffix: suffix)
         }
-        let registrableStart = utf8.index(utf8.startIndex, offsetBy: registrableOffset)
-        let registrable = Substring(utf8[registrableStart...])
         guard registrableOffset > 0 else {
-            return DomainParts(subdomain: nil, registrable: registrable, suffix: suffix)
+            return DomainParts(subdomain: nil, registrable: name, suffix: suffix)
         }
-        let subdomainEnd = utf8.index(before: registrableStart)
-        return DomainParts(subdomain: Substring(utf8[..<subdomainEnd]), registrable: registrable, suffix: suffix)
+        let registrableStart = utf8.index(name.startIndex, offsetBy: registrableOffset)
+        return DomainParts(subdomain: name[..<utf8.index(before: registrableStart)],
+                           registrable: name[registrableStart...], suffix: suffix)
     }
 
     /// The registrable name (eTLD+1) of a lower-case ASCII name, nil when it is a public suffix.
@@ -118,23 +116,38 @@ public final class PublicSuffixList: @unchecked Sendable {
         return (suffixStart, dots >= suffixLabels ? 0 : nil)
     }
 
+    /// Reads the file format on bytes: a rule is a line's text up to the first whitespace;
+    /// `//` lines are comments; `*` (the implicit default) adds nothing.
     private static func parse(_ text: String) -> SuffixRuleTable.Builder {
         var builder = SuffixRuleTable.Builder()
-        for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
-            let rule = line.drop(while: \.isWhitespace).prefix(while: { !$0.isWhitespace })
-            guard !rule.isEmpty, !rule.hasPrefix("//"), rule != "*" else { continue }
-            var body = rule
-            var kind = SuffixRuleTable.Kind.normal
-            if body.hasPrefix("!") {
-                kind = SuffixRuleTable.Kind.exception
-                body = body.dropFirst()
-            } else if body.hasPrefix("*.") {
-                kind = SuffixRuleTable.Kind.wildcard
-                body = body.dropFirst(2)
+        var text = text
+        text.withUTF8 { bytes in
+            var lineStart = 0
+            while lineStart < bytes.count {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count && bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+                addRule(from: UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd]), to: &builder)
+                lineStart = lineEnd + 1
             }
-            guard !body.isEmpty, let ascii = IDNA.toASCII(String(body)) else { continue }
-            builder.add(ascii, kind: kind)
         }
         return builder
+    }
+
+    private static func addRule(from line: UnsafeBufferPointer<UInt8>, to builder: inout SuffixRuleTable.Builder) {
+        func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+        guard var start = line.firstIndex(where: { !isWhitespace($0) }) else { return }
+        let end = line[start...].firstIndex(where: isWhitespace) ?? line.count
+        let rule = line[start..<end]
+        guard !rule.starts(with: "//".utf8), !rule.elementsEqual("*".utf8) else { return }
+        var kind = SuffixRuleTable.Kind.normal
+        if line[start] == UInt8(ascii: "!") {
+            kind = SuffixRuleTable.Kind.exception
+            start += 1
+        } else if rule.starts(with: "*.".utf8) {
+            kind = SuffixRuleTable.Kind.wildcard
+            start += 2
+        }
+        guard start < end, let ascii = IDNA.toASCII(String(decoding: line[start..<end], as: UTF8.self)) else { return }
+        builder.add(ascii, kind: kind)
     }
 }

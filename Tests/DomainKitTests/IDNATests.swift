@@ -38,6 +38,16 @@ final class IDNATests: XCTestCase {
         XCTAssertEqual(IDNA.toUnicode("www.Example.com"), "www.Example.com")
     }
 
+    func testUpperCaseALabelsAreCheckedAndLowerCased() {
+        XCTAssertEqual(IDNA.toASCII("WWW.XN--85X722F.Xn--Fiqs8S"), "www.xn--85x722f.xn--fiqs8s")
+        XCTAssertNil(IDNA.toASCII("WWW.XN--85X722.Xn--Fiqs8S"))
+    }
+
+    func testUnicodeThatLowerCasesToASCIIStaysASCII() {
+        XCTAssertEqual(IDNA.toASCII("\u{212A}elvin.com"), "kelvin.com", "KELVIN SIGN lower-cases to 'k'")
+        XCTAssertEqual(IDNA.toASCII("ex\u{212A}.xn--bcher-kva.de"), "exk.xn--bcher-kva.de")
+    }
+
     func testEmojiNamesRoundTrip() {
         XCTAssertEqual(IDNA.toASCII("i❤.ws"), "xn--i-7iq.ws")
         XCTAssertEqual(IDNA.toASCII("xn--i-7iq.ws"), "xn--i-7iq.ws")
