@@ -21,7 +21,14 @@ public enum IDNA {
     /// lower-cases, NFC-normalises, and punycodes each non-ASCII label as "xn--…".
     /// nil if a label cannot be converted (see the label policy above).
     public static func toASCII(_ name: String) -> String? {
-        if name.utf8.allSatisfy({ $0 < 0x80 }) { return asciiNameToASCII(name) }
+        var name = name
+        switch name.withUTF8(scanASCII) {
+        case .clean: return name
+        case .invalid: return nil
+        case .needsLowering: return lowercasedASCII(name.utf8)
+        case .hasACELabel: return validatingACELabels(lowercasedASCII(name.utf8))
+        case .notASCII: break
+        }
         var mapped = String.UnicodeScalarView()
         for scalar in name.unicodeScalars {
             mapped.append(isLabelSeparator(scalar) ? "." : scalar)
@@ -65,42 +72,50 @@ public enum IDNA {
 
     // MARK: - Labels
 
-    /// The common case, kept cheap: one scan, and no allocation when the name is already
-    /// lower-case and has no "xn--" label to verify.
-    private static func asciiNameToASCII(_ name: String) -> String? {
-        var hasUpper = false
-        var hasACELabel = false
-        var position = 0
-        var prefixMatched = 0
-        for byte in name.utf8 {
-            if byte == dot {
-                position = 0
-                prefixMatched = 0
-                continue
-            }
-            let lower = isUpperASCII(byte) ? byte | 0x20 : byte
-            hasUpper = hasUpper || lower != byte
-            guard isAllowedASCII(lower) else { return nil }
-            if position == prefixMatched && position < 4 && lower == aceByte(position) {
-                prefixMatched += 1
-                hasACELabel = hasACELabel || prefixMatched == 4
-            }
-            position += 1
+    /// What an all-ASCII name needs; the common answer `.clean` lets `toASCII` return the
+    /// name itself without allocating.
+    private enum ASCIIScan { case clean, needsLowering, hasACELabel, invalid, notASCII }
+
+    private static func scanASCII(_ name: UnsafeBufferPointer<UInt8>) -> ASCIIScan {
+        // Branch-free accumulation: this runs for every name on the hot path.
+        var allBits: UInt8 = 0
+        var upper: UInt8 = 0
+        var disallowed: UInt8 = 0
+        for byte in name {
+            allBits |= byte
+            upper |= isUpperASCII(byte) ? 1 : 0
+            disallowed |= isAllowedASCIIOrDot(byte) ? 0 : 1
         }
-        if !hasUpper && !hasACELabel { return name }
-        let count = name.utf8.count
-        let lowered = String(unsafeUninitializedCapacity: count) { buffer in
-            for (index, byte) in name.utf8.enumerated() { buffer[index] = isUpperASCII(byte) ? byte | 0x20 : byte }
-            return count
+        if allBits >= 0x80 { return .notASCII }
+        if disallowed != 0 { return .invalid }
+        var hasACELabel = startsWithACEPrefix(name, at: 0)
+        for index in name.indices where !hasACELabel && name[index] == dot {
+            hasACELabel = startsWithACEPrefix(name, at: index + 1)
         }
-        guard hasACELabel else { return lowered }
-        let labels = lowered.utf8.split(separator: dot, omittingEmptySubsequences: false)
-        return labels.allSatisfy({ !hasACEPrefix($0) || decodeALabel(String(Substring($0).dropFirst(4))) != nil })
-            ? lowered : nil
+        return hasACELabel ? .hasACELabel : upper != 0 ? .needsLowering : .clean
     }
 
-    private static func aceByte(_ position: Int) -> UInt8 {
-        position == 0 ? UInt8(ascii: "x") : position == 1 ? UInt8(ascii: "n") : UInt8(ascii: "-")
+    /// "xn--" in any case at `index`.
+    @inline(__always)
+    private static func startsWithACEPrefix(_ name: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        index + 4 <= name.count && name[index] | 0x20 == UInt8(ascii: "x") && name[index + 1] | 0x20 == UInt8(ascii: "n")
+            && name[index + 2] == UInt8(ascii: "-") && name[index + 3] == UInt8(ascii: "-")
+    }
+
+    /// `A-Z a-z 0-9 - _ .` as two 64-bit masks, one test per byte on the hot path.
+    @inline(__always)
+    private static func isAllowedASCIIOrDot(_ byte: UInt8) -> Bool {
+        let low: UInt64 = 1 << 0x2D | 1 << 0x2E | 0x3FF << 0x30
+        let high: UInt64 = 0x3FF_FFFF << 1 | 1 << 31 | 0x3FF_FFFF << 33
+        if byte < 64 { return (low >> UInt64(byte)) & 1 != 0 }
+        return byte < 128 && (high >> UInt64(byte - 64)) & 1 != 0
+    }
+
+    /// The lower-case ASCII name when each of its "xn--" labels is a genuine A-label.
+    private static func validatingACELabels(_ name: String) -> String? {
+        let labels = name.utf8.split(separator: dot, omittingEmptySubsequences: false)
+        return labels.allSatisfy({ !hasACEPrefix($0) || decodeALabel(String(Substring($0).dropFirst(4))) != nil })
+            ? name : nil
     }
 
     /// A lower-case ASCII label: LDH plus `_`, and a genuine A-label when it carries the ACE prefix.
@@ -127,7 +142,10 @@ public enum IDNA {
     }
 
     private static func lowercasedASCII<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        String(decoding: bytes.map { isUpperASCII($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        String(unsafeUninitializedCapacity: bytes.count) { buffer in
+            for (index, byte) in bytes.enumerated() { buffer[index] = isUpperASCII(byte) ? byte | 0x20 : byte }
+            return bytes.count
+        }
     }
 
     // MARK: - Scalars

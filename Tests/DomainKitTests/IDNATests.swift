@@ -41,6 +41,8 @@ final class IDNATests: XCTestCase {
     func testUpperCaseALabelsAreCheckedAndLowerCased() {
         XCTAssertEqual(IDNA.toASCII("WWW.XN--85X722F.Xn--Fiqs8S"), "www.xn--85x722f.xn--fiqs8s")
         XCTAssertNil(IDNA.toASCII("WWW.XN--85X722.Xn--Fiqs8S"))
+        XCTAssertNil(IDNA.toASCII("a.xn--abc.com"), "an A-label after the first label is checked too")
+        XCTAssertEqual(IDNA.toASCII("axn--b.com"), "axn--b.com", "'xn--' inside a label is no prefix")
     }
 
     func testUnicodeThatLowerCasesToASCIIStaysASCII() {
