@@ -23,7 +23,7 @@ public struct LabelledCorpus: Sendable {
     public mutating func append(path: String) throws {
         let reader = try LineReader.open(path: path)
         try reader.forEachLine { line, overlong in
-            let number = reader.lineNumber
+            let number = reader.currentLine
             if overlong { report(path, number, "line too long"); return true }
             // Blank lines and `#` comments are allowed in hand-written corpora.
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) || line.first == UInt8(ascii: "#") { return true }

@@ -43,24 +43,30 @@ public struct Tokenizer: Sendable {
     }
 
     public func featureHashes(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt64]) {
-        let minn = config.minn, maxn = config.maxn
         // A constant feature in every bag: a per-label bias, as fastText's end-of-line token gives it.
-        out.append(mixHash(Self.seed(.bias)))
-        forEachToken(bytes) { kind, range in
-            out.append(mixHash(FNV1a64.hash(UnsafeBufferPointer(rebasing: bytes[range]), seed: Self.seed(kind))))
-            guard minn > 0, kind != .suffix else { return }
-            // n-grams of "<label>": hashed incrementally, one pass per start position.
-            let count = range.count + 2
-            for start in 0..<count {
-                var h = Self.seed(.ngram)
-                var length = 0
-                while length < maxn, start + length < count {
-                    let p = start + length
-                    let byte = p == 0 ? UInt8(ascii: "<") : (p == count - 1 ? UInt8(ascii: ">") : bytes[range.lowerBound + p - 1])
-                    h = FNV1a64.step(h, byte)
-                    length += 1
-                    if length >= minn { out.append(mixHash(h)) }
-                }
+        out.append(Self.biasHash)
+        forEachToken(bytes) { kind, range in tokenHashes(kind, UnsafeBufferPointer(rebasing: bytes[range]), into: &out) }
+    }
+
+    public static let biasHash = mixHash(seed(.bias))
+
+    /// One word token's own hash, then its character n-grams of "<token>" (none for the suffix,
+    /// which is a closed set), hashed incrementally: one pass per start position.
+    @inline(__always)
+    public func tokenHashes(_ kind: TokenKind, _ token: UnsafeBufferPointer<UInt8>, into out: inout [UInt64]) {
+        out.append(mixHash(FNV1a64.hash(token, seed: Self.seed(kind))))
+        let minn = config.minn, maxn = config.maxn
+        guard minn > 0, kind != .suffix else { return }
+        let count = token.count + 2
+        for start in 0..<count {
+            var h = Self.seed(.ngram)
+            var length = 0
+            while length < maxn, start + length < count {
+                let p = start + length
+                let byte = p == 0 ? UInt8(ascii: "<") : (p == count - 1 ? UInt8(ascii: ">") : token[p - 1])
+                h = FNV1a64.step(h, byte)
+                length += 1
+                if length >= minn { out.append(mixHash(h)) }
             }
         }
     }

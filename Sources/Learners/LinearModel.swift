@@ -106,30 +106,15 @@ public final class LinearModel: DomainClassifier, @unchecked Sendable {
             }
             return s
         }
-        var hashes: [UInt64] = []
-        tokenizer.featureHashes(domain, into: &hashes)
-        // Re-walk the tokens to attribute each hash (word first, then its n-grams) to its word.
         var scored: [(String, Float)] = []
-        var cursor = 0
+        var own: [UInt64] = []
         for (kind, text) in tokenizer.words(domain) {
-            var own = [hashes[cursor]]
-            cursor += 1
-            if kind == .label {
-                let ngrams = Self.ngramCount(text.utf8.count, tokenizer.config)
-                own += hashes[cursor..<cursor + ngrams]
-                cursor += ngrams
-            }
+            own.removeAll(keepingCapacity: true)
+            var bytes = text
+            bytes.withUTF8 { tokenizer.tokenHashes(kind, $0, into: &own) }
             scored.append((text, contribution(own)))
         }
         return normalisedWeights(scored)
-    }
-
-    static func ngramCount(_ length: Int, _ config: TokenizerConfig) -> Int {
-        guard config.minn > 0 else { return 0 }
-        let n = length + 2
-        var count = 0
-        for start in 0..<n { count += max(0, min(config.maxn, n - start) - config.minn + 1) }
-        return count
     }
 }
 

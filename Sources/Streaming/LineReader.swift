@@ -22,9 +22,14 @@ public final class LineReader {
     /// Decoded bytes not yet split into lines.
     private var pending: [UInt8] = []
     private var pendingStart = 0
+    /// Where the newline search resumes, so a long line is scanned once, not once per chunk.
+    private var searchFrom = 0
     private var discardingOverlong = false
     private var finished = false
+    /// Lines read so far (the last line of the latest batch).
     public private(set) var lineNumber = 0
+    /// During `forEachLine`: the 1-based number of the line being handed to the body.
+    public private(set) var currentLine = 0
 
     public init(fd: Int32, name: String, compression: Compression = .auto, ownsDescriptor: Bool = false) {
         self.fd = fd
@@ -51,27 +56,39 @@ public final class LineReader {
     /// A last line without a newline still counts as a line.
     public func nextBatch(into batch: inout LineBatch, maxLines: Int = 4096, maxBytes: Int = 1 << 20) throws -> Bool {
         while batch.count < maxLines, batch.bytes.count < maxBytes {
-            if let newline = pending[pendingStart...].firstIndex(of: 0x0A) {
+            if let newline = findNewline() {
                 emit(pendingStart..<newline, into: &batch)
                 pendingStart = newline + 1
                 continue
             }
+            searchFrom = pending.count
             if pending.count - pendingStart > Self.maxLineLength {
                 // Flag the cut line now, then drop bytes until its newline.
                 if !discardingOverlong { emit(pendingStart..<pendingStart + Self.maxLineLength, into: &batch, overlong: true) }
                 discardingOverlong = true
                 pending.removeAll(keepingCapacity: true)
                 pendingStart = 0
+                searchFrom = 0
             }
             if finished {
                 if pendingStart < pending.count { emit(pendingStart..<pending.count, into: &batch) }
                 pending.removeAll()
                 pendingStart = 0
+                searchFrom = 0
                 return batch.count > 0
             }
             try fill()
         }
         return true
+    }
+
+    private func findNewline() -> Int? {
+        let from = max(pendingStart, searchFrom)
+        guard from < pending.count else { return nil }
+        return pending.withUnsafeBufferPointer { buffer -> Int? in
+            guard let hit = memchr(buffer.baseAddress! + from, 0x0A, buffer.count - from) else { return nil }
+            return buffer.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
     }
 
     private func emit(_ range: Range<Int>, into batch: inout LineBatch, overlong: Bool = false) {
@@ -89,6 +106,7 @@ public final class LineReader {
     private func fill() throws {
         if pendingStart > 0 {
             pending.removeSubrange(0..<pendingStart)
+            searchFrom = max(0, searchFrom - pendingStart)
             pendingStart = 0
         }
         let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
@@ -123,8 +141,10 @@ public final class LineReader {
         var batch = LineBatch()
         while true {
             batch.removeAll()
+            let before = lineNumber
             guard try nextBatch(into: &batch) else { return }
             for i in 0..<batch.count {
+                currentLine = before + i + 1
                 let keepGoing = try batch.withLine(i) { try body($0, batch.overlong.contains(i)) }
                 if !keepGoing { return }
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Learners
+import ModelStore
 import Training
 
 struct TrainCommand: ParsableCommand {
@@ -61,7 +62,7 @@ struct TrainCommand: ParsableCommand {
             note(line)
         } catch {
             bar.finish()
-            fail("\(error)", code: (error is TrainError) ? ExitCodes.input : ExitCodes.model)
+            fail("\(error)", code: (error is ModelFileError) ? ExitCodes.model : ExitCodes.input)
         }
     }
 }
