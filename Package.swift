@@ -1,6 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The numeric hot loops index raw buffers whose bounds they establish themselves.
+let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
 // Dependencies point one way: domcat → Server/Streaming → ModelStore → Learners/Features → DomainKit.
 let package = Package(
     name: "domcat",
@@ -15,15 +18,15 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
         .target(name: "ZstdKit", dependencies: ["CZstd"]),
-        .target(name: "DomainKit"),
+        .target(name: "DomainKit", swiftSettings: fast),
         .target(
             name: "CFastText",
             dependencies: [],
             linkerSettings: [.linkedLibrary("fasttext")]
         ),
         .target(name: "FastTextKit", dependencies: ["CFastText"]),
-        .target(name: "Features", dependencies: ["DomainKit"]),
-        .target(name: "Learners", dependencies: ["DomainKit", "Features"]),
+        .target(name: "Features", dependencies: ["DomainKit"], swiftSettings: fast),
+        .target(name: "Learners", dependencies: ["DomainKit", "Features"], swiftSettings: fast),
         .target(name: "ModelStore", dependencies: [
             "DomainKit", "Features", "Learners", "ZstdKit",
             .product(name: "Crypto", package: "swift-crypto"),

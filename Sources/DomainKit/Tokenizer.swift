@@ -4,10 +4,11 @@ public enum TokenKind: UInt8, Sendable, CaseIterable {
 }
 
 public struct TokenizerConfig: Codable, Sendable, Equatable {
-    /// Character n-gram lengths over each label, with `<`/`>` boundary marks (fastText style).
-    public var minn = 2
-    public var maxn = 5
-    public init(minn: Int = 2, maxn: Int = 5) { self.minn = minn; self.maxn = maxn }
+    /// Character n-gram lengths over each word token, with `<`/`>` boundary marks (fastText style).
+    /// 3…6 measured better than fastText's 2…5 on v2fly's validation split, with fewer features.
+    public var minn = 3
+    public var maxn = 6
+    public init(minn: Int = 3, maxn: Int = 6) { self.minn = minn; self.maxn = maxn }
 }
 
 /// Splits a domain into the tokens every model kind learns from:

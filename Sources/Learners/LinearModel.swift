@@ -5,8 +5,8 @@ public struct LinearParams: Codable, Sendable, Equatable {
     public var dimension = 32
     /// log2 of the hash bucket count: the feature space is fixed, so batches never change it.
     public var bucketBits = 21
-    public var epochs = 10
-    public var learningRate: Float = 0.5
+    public var epochs = 25
+    public var learningRate: Float = 1.0
     public var threads = 2
     public var seed: UInt64 = 1
     public var tokenizer = TokenizerConfig()
@@ -73,18 +73,19 @@ public final class LinearModel: DomainClassifier, @unchecked Sendable {
         let mask = UInt64(params.buckets - 1)
         if workspace.vector.count != dim { workspace.vector = [Float](repeating: 0, count: dim) }
         if workspace.scores.count != labels.count { workspace.scores = [Float](repeating: 0, count: labels.count) }
+        let inputBase = input.storage.baseAddress!, outputBase = output.storage.baseAddress!
         workspace.vector.withUnsafeMutableBufferPointer { hidden in
             let h = hidden.baseAddress!
             for c in 0..<dim { h[c] = 0 }
             for hash in hashes {
-                let row = input.row(Int(hash & mask))
+                let row = inputBase + Int(hash & mask) * dim
                 for c in 0..<dim { h[c] += row[c] }
             }
             let inv = 1 / Float(max(hashes.count, 1))
             for c in 0..<dim { h[c] *= inv }
             workspace.scores.withUnsafeMutableBufferPointer { scores in
-                for l in 0..<labels.count {
-                    let w = output.row(l)
+                for l in 0..<scores.count {
+                    let w = outputBase + l * dim
                     var s: Float = 0
                     for c in 0..<dim { s += w[c] * h[c] }
                     scores[l] = s

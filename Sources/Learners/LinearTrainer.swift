@@ -24,6 +24,9 @@ public enum LinearTrainer {
             var probabilities = [Float](repeating: 0, count: labelCount)
             var done = 0
             var lossSum = 0.0, lossCount = 0
+            // Raw table pointers taken once: touching the tables through the model object would
+            // retain/release it per row, and two threads fighting over one refcount is slower than the math.
+            let tables = Tables(input: model.input.storage.baseAddress!, output: model.output.storage.baseAddress!, dim: dim)
             bags.ids.withUnsafeBufferPointer { ids in
                 for _ in 0..<params.epochs {
                     order.shuffle(using: &rng)
@@ -33,7 +36,7 @@ public enum LinearTrainer {
                         let loss = hidden.withUnsafeMutableBufferPointer { h in
                             gradient.withUnsafeMutableBufferPointer { g in
                                 probabilities.withUnsafeMutableBufferPointer { p in
-                                    update(model, features, label: Int(bags.labels[example]), lr: lr, hidden: h, gradient: g, probabilities: p)
+                                    update(tables, features, label: Int(bags.labels[example]), lr: lr, hidden: h, gradient: g, probabilities: p)
                                 }
                             }
                         }
@@ -52,20 +55,20 @@ public enum LinearTrainer {
 
     /// One example: forward, softmax, then the output rows and every feature row move. Returns -log p(label).
     @inline(__always)
-    static func update(_ model: LinearModel, _ features: UnsafeBufferPointer<UInt32>, label: Int, lr: Float,
+    static func update(_ t: Tables, _ features: UnsafeBufferPointer<UInt32>, label: Int, lr: Float,
                        hidden h: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeMutableBufferPointer<Float>,
                        probabilities p: UnsafeMutableBufferPointer<Float>) -> Float {
         let dim = h.count
         guard features.count > 0 else { return 0 }
         for c in 0..<dim { h[c] = 0; g[c] = 0 }
         for id in features {
-            let row = model.input.row(Int(id))
+            let row = t.input + Int(id) * dim
             for c in 0..<dim { h[c] += row[c] }
         }
         let inv = 1 / Float(features.count)
         for c in 0..<dim { h[c] *= inv }
         for l in 0..<p.count {
-            let w = model.output.row(l)
+            let w = t.output + l * dim
             var s: Float = 0
             for c in 0..<dim { s += w[c] * h[c] }
             p[l] = s
@@ -74,7 +77,7 @@ public enum LinearTrainer {
         let loss = -logf(max(p[label], 1e-10))
         for l in 0..<p.count {
             let alpha = lr * ((l == label ? 1 : 0) - p[l])
-            let w = model.output.row(l)
+            let w = t.output + l * dim
             for c in 0..<dim {
                 g[c] += alpha * w[c]
                 w[c] += alpha * h[c]
@@ -82,11 +85,17 @@ public enum LinearTrainer {
         }
         for c in 0..<dim { g[c] *= inv }
         for id in features {
-            let row = model.input.row(Int(id))
+            let row = t.input + Int(id) * dim
             for c in 0..<dim { row[c] += g[c] }
         }
         return loss
     }
+}
+
+struct Tables {
+    let input: UnsafeMutablePointer<Float>
+    let output: UnsafeMutablePointer<Float>
+    let dim: Int
 }
 
 #if canImport(Glibc)

@@ -63,9 +63,11 @@ public struct TrainJob {
         let (_, indices) = corpus.labelIndex(startingWith: model.labels)
         let report = progress
         report?("tokenising", 0, corpus.count, 0)
-        let bags = FeatureBags(domains: corpus.domains, labels: indices, tokenizer: model.tokenizer,
-                               bucketMask: UInt64(model.params.buckets - 1), threads: model.params.threads)
-        LinearTrainer.train(model, on: bags) { done, total, loss in report?("training", done, total, loss) }
+        do {  // the bags go before the model is encoded: peak memory is one of the figures
+            let bags = FeatureBags(domains: corpus.domains, labels: indices, tokenizer: model.tokenizer,
+                                   bucketMask: UInt64(model.params.buckets - 1), threads: model.params.threads)
+            LinearTrainer.train(model, on: bags) { done, total, loss in report?("training", done, total, loss) }
+        }
 
         var metrics: [String: Double] = [:]
         var validation: EvaluationReport?

@@ -25,8 +25,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "log2 of the hash bucket count.") var bucketBits: Int = LinearParams().bucketBits
     @Option(help: "Epochs.") var epochs: Int = LinearParams().epochs
     @Option(help: "Initial learning rate (decays linearly to 0).") var lr: Float = LinearParams().learningRate
-    @Option(help: "Shortest character n-gram.") var minn: Int = 2
-    @Option(help: "Longest character n-gram.") var maxn: Int = 5
+    @Option(help: "Shortest character n-gram.") var minn: Int = LinearParams().tokenizer.minn
+    @Option(help: "Longest character n-gram.") var maxn: Int = LinearParams().tokenizer.maxn
     @Option(help: "Training threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Random seed.") var seed: UInt64 = 1
 
