@@ -33,7 +33,7 @@ model: corpus
 
 demo: model
 	@echo "== domcat classify < corpora/demo-names.txt"
-	$(RELEASE)/domcat classify --summary < corpora/demo-names.txt
+	$(RELEASE)/domcat classify < corpora/demo-names.txt
 	@echo "== domcat eval on the held-out test split of the default corpus"
 	$(RELEASE)/domcat eval $(OUT)/default.dcm $(OUT)/default-split/test.tsv
 

@@ -35,10 +35,14 @@ public final class ClassifyPipeline {
         let kind = options.input ?? LogFormats.detect((0..<min(first.count, 20)).map { i in
             first.bytes.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[first.starts[i]..<first.ends[i]]) }
         })
+        // Formats with a header (Zeek's #fields, a CSV header row) learn it from the first lines; every worker
+        // starts from that learned state, and the first batch itself is read by a fresh parser, headers included.
+        var primed = LogFormats.make(kind, column: options.column)
+        for i in 0..<first.count { _ = first.withLine(i) { primed.parse($0) } }
         let threads = max(1, options.threads)
         let workers = (0..<threads).map { _ in
-            LineWorker(classifier: classifier, options: options, format: LogFormats.make(kind, column: options.column),
-                       includeLogFields: kind != .plain)
+            LineWorker(classifier: classifier, options: options, format: primed,
+                       firstBatchFormat: { LogFormats.make(kind, column: self.options.column) }, includeLogFields: kind != .plain)
         }
         statsLock.lock(); liveStats = workers.map(\.stats); statsLock.unlock()
         defer {
@@ -56,7 +60,10 @@ public final class ClassifyPipeline {
         var batch = first
         var out: [UInt8] = []
         var index = start
+        var sequence = 0
         while batch.count > 0 {
+            batch.sequence = sequence
+            sequence += 1
             out.removeAll(keepingCapacity: true)
             worker.process(batch, into: &out)
             publish(0, worker.stats)

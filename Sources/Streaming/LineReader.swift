@@ -38,6 +38,18 @@ public final class LineReader {
         self.ownsDescriptor = ownsDescriptor
     }
 
+    /// Set for `--follow`: at the end of the file wait for more, and move to the new file when the log is rotated.
+    private var following = false
+    private var followPath = ""
+    public static let followPollInterval: useconds_t = 100_000
+
+    public static func follow(path: String) throws -> LineReader {
+        let reader = try open(path: path, compression: .none)
+        reader.following = true
+        reader.followPath = path
+        return reader
+    }
+
     public static func open(path: String, compression: Compression = .auto) throws -> LineReader {
         if path == "-" { return LineReader(fd: 0, name: "stdin", compression: compression) }
         let fd = Foundation.open(path, O_RDONLY)
@@ -71,12 +83,14 @@ public final class LineReader {
                 searchFrom = 0
             }
             if finished {
-                if pendingStart < pending.count { emit(pendingStart..<pending.count, into: &batch) }
+                if pendingStart < pending.count, !following { emit(pendingStart..<pending.count, into: &batch) }
                 pending.removeAll()
                 pendingStart = 0
                 searchFrom = 0
                 return batch.count > 0
             }
+            // Lines in hand go out before a read that may block (a pipe from `tail -f`, a followed log).
+            if batch.count > 0 { return true }
             try fill()
         }
         return true
@@ -115,6 +129,7 @@ public final class LineReader {
             throw InputError("cannot read \(name): \(String(cString: strerror(errno)))")
         }
         if n == 0 {
+            if following { return try waitForGrowthOrRotation() }
             if let decoder, !decoder.atFrameBoundary { throw InputError("\(name): zstd stream is truncated") }
             finished = true
             return
@@ -134,6 +149,25 @@ public final class LineReader {
         } else {
             pending.append(contentsOf: chunk[0..<n])
         }
+    }
+
+    /// At the end of a followed file: a new file at the path (rename + create rotation) is switched to
+    /// once the old one is drained; a truncated file (copytruncate rotation) is read again from its start.
+    private func waitForGrowthOrRotation() throws {
+        var current = stat(), atPath = stat()
+        guard fstat(fd, &current) == 0 else { throw InputError("cannot stat \(name): \(String(cString: strerror(errno)))") }
+        if stat(followPath, &atPath) == 0, atPath.st_ino != current.st_ino || atPath.st_dev != current.st_dev {
+            let next = Foundation.open(followPath, O_RDONLY)
+            if next >= 0 {
+                // The old file was read to its end above; a line it left unfinished is complete as it is.
+                if pendingStart < pending.count { pending.append(0x0A) }
+                dup2(next, fd)
+                close(next)
+                return
+            }
+        }
+        if lseek(fd, 0, SEEK_CUR) > current.st_size { lseek(fd, 0, SEEK_SET) }
+        usleep(Self.followPollInterval)
     }
 
     /// Calls `body` for each line; stop early by returning false.

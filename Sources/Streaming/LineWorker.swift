@@ -8,16 +8,20 @@ final class LineWorker {
     let options: ClassifyOptions
     let formatter: AnswerFormatter
     var format: any LogFormat
+    /// The parser for batch 0, which starts at the input's first line (and so at its header).
+    let firstBatchFormat: () -> any LogFormat
     var stats: ClassifyStats
     private let workspace = ClassifierWorkspace()
     private var top: [LabelScore] = []
     private var cache: [String: [LabelScore]] = [:]
     private let onlyLabels: [Bool]?
 
-    init(classifier: any DomainClassifier, options: ClassifyOptions, format: any LogFormat, includeLogFields: Bool) {
+    init(classifier: any DomainClassifier, options: ClassifyOptions, format: any LogFormat,
+         firstBatchFormat: @escaping () -> any LogFormat, includeLogFields: Bool) {
         self.classifier = classifier
         self.options = options
         self.format = format
+        self.firstBatchFormat = firstBatchFormat
         formatter = AnswerFormatter(format: options.output, labels: classifier.labels, includeLogFields: includeLogFields)
         stats = ClassifyStats(labelCount: classifier.labels.count)
         onlyLabels = options.onlyLabels.map { only in classifier.labels.map { only.contains($0) } }
@@ -25,6 +29,17 @@ final class LineWorker {
     }
 
     func process(_ batch: LineBatch, into out: inout [UInt8]) {
+        if batch.sequence == 0 {
+            let primed = format
+            format = firstBatchFormat()
+            defer { format = primed }
+            processLines(batch, into: &out)
+        } else {
+            processLines(batch, into: &out)
+        }
+    }
+
+    private func processLines(_ batch: LineBatch, into out: inout [UInt8]) {
         batch.bytes.withUnsafeBufferPointer { all in
             for i in 0..<batch.count {
                 let line = UnsafeBufferPointer(rebasing: all[batch.starts[i]..<batch.ends[i]])

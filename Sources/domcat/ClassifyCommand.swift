@@ -43,8 +43,11 @@ struct ClassifyCommand: ParsableCommand {
     @Flag(help: "Input on stdin is zstd-compressed (files are detected by their magic bytes).")
     var zstd = false
 
-    @Flag(help: "Print the summary (lines, labels, throughput) on stderr at the end.")
-    var summary = false
+    @Option(name: [.customShort("f"), .customLong("follow")], help: "Follow a growing log file across rotation (like tail -F), from its start.")
+    var follow: String?
+
+    @Flag(help: "No summary on stderr at the end (SIGUSR1 still prints one).")
+    var quiet = false
 
     @OptionGroup var suffixOptions: SuffixOptions
 
@@ -72,26 +75,36 @@ struct ClassifyCommand: ParsableCommand {
             if !unknown.isEmpty { fail("--only names labels this model does not have: \(unknown.sorted().joined(separator: ", "))", code: 2) }
             options.onlyLabels = wanted
         }
-        let paths = inputs.isEmpty ? ["-"] : inputs
         var readers: [LineReader] = []
-        for path in paths {
-            do {
-                readers.append(try LineReader.open(path: path, compression: path == "-" && zstd ? .zstd : .auto))
-            } catch { fail("\(error)", code: ExitCodes.input) }
-        }
+        do {
+            if let follow {
+                readers.append(try LineReader.follow(path: follow))
+            } else {
+                for path in inputs.isEmpty ? ["-"] : inputs {
+                    readers.append(try LineReader.open(path: path, compression: path == "-" && zstd ? .zstd : .auto))
+                }
+            }
+        } catch { fail("\(error)", code: ExitCodes.input) }
         let pipeline = ClassifyPipeline(classifier: loaded.classifier, options: options)
         let started = Date()
+        let labels = loaded.classifier.labels
+        let summarySignal = SignalWatcher(SIGUSR1) {
+            let text = pipeline.snapshot().summary(labels: labels, seconds: Date().timeIntervalSince(started))
+            FileHandle.standardError.write(Data(text.utf8))
+        }
+        defer { summarySignal.cancel() }
         do {
             try pipeline.run(readers, sink: OutputSink())
         } catch OutputError.closed {
-            // `| head` closed our output: the reader got what it wanted.
+            // `| head` closed our output: the reader got what it wanted; leave quietly.
+            return
         } catch let error as OutputError {
             fail(error.description, code: ExitCodes.output)
         } catch {
             fail("\(error)", code: ExitCodes.input)
         }
-        if summary {
-            FileHandle.standardError.write(Data(pipeline.stats.summary(labels: loaded.classifier.labels, seconds: Date().timeIntervalSince(started)).utf8))
+        if !quiet {
+            FileHandle.standardError.write(Data(pipeline.stats.summary(labels: labels, seconds: Date().timeIntervalSince(started)).utf8))
         }
     }
 }

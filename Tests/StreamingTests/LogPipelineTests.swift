@@ -1,0 +1,72 @@
+import DomainKit
+import Foundation
+import Learners
+import Streaming
+import XCTest
+
+/// Real DNS server logs through the whole classify pipeline (format detection, two workers, output order).
+final class LogPipelineTests: XCTestCase {
+    let suffixes = PublicSuffixList(text: "test\narpa\nin-addr.arpa\nde\ncom\n")
+
+    func model() -> LinearModel {
+        var p = LinearParams()
+        p.bucketBits = 10
+        p.dimension = 4
+        return LinearModel(labels: ["ads", "site"], params: p, suffixes: suffixes)
+    }
+
+    /// The name column of the TSV output, after the log-field columns.
+    func classifiedNames(_ input: [UInt8], threads: Int) throws -> (names: [String], lines: [String]) {
+        let directory = NSTemporaryDirectory() + "domcat-logs-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        FileManager.default.createFile(atPath: directory + "/in", contents: Data(input))
+        var options = ClassifyOptions()
+        options.threads = threads
+        options.passNoQuery = false
+        let fd = open(directory + "/out", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        try ClassifyPipeline(classifier: model(), options: options).run([LineReader.open(path: directory + "/in")], sink: OutputSink(fd: fd))
+        close(fd)
+        let lines = String(decoding: FileManager.default.contents(atPath: directory + "/out")!, as: UTF8.self)
+            .split(separator: "\n").map(String.init)
+        return (lines.map { String($0.split(separator: "\t", omittingEmptySubsequences: false)[3]) }, lines)
+    }
+
+    func expectedNames() throws -> [String] {
+        try LogFixtures.queriedNames().map { name in
+            var n = name.lowercased()
+            if n.hasSuffix(".") { n.removeLast() }
+            return n
+        }
+    }
+
+    func testEveryServerLogGivesTheQueriedNamesInOrder() throws {
+        let expected = try expectedNames()
+        for fixture in ["dnsmasq.log", "dnsmasq-extra.log", "unbound.log", "bind-query.log", "tshark-fields.tsv",
+                        "tshark-ek.jsonl", "tcpdump.txt", "zeek-dns.log", "zeek-dns.json"] {
+            let input: [UInt8] = try LogFixtures.lines(fixture).flatMap { $0 + [UInt8(0x0A)] }
+            for threads in [1, 2] {
+                var names = try classifiedNames(input, threads: threads).names
+                names = LogFixtures.droppingProbes(names) ?? names
+                XCTAssertEqual(names, expected, "\(fixture), \(threads) threads")
+            }
+        }
+    }
+
+    /// Many batches of a Zeek log: workers that never saw the #fields line still read its columns.
+    func testHeaderFormatsAcrossManyBatchesAndThreads() throws {
+        let lines = try LogFixtures.lines("zeek-dns.log")
+        let header = lines.prefix { $0.first == UInt8(ascii: "#") }
+        let body = lines.dropFirst(header.count).filter { $0.first != UInt8(ascii: "#") }
+        var input: [UInt8] = header.flatMap { $0 + [UInt8(0x0A)] }
+        var expected: [String] = []
+        let bodyNames = Parsing.queries(.zeek, Array(header) + body).map { $0.name.lowercased() }
+        for _ in 0..<2_000 {
+            input += body.flatMap { $0 + [UInt8(0x0A)] }
+            expected += bodyNames
+        }
+        let names = try classifiedNames(input, threads: 2).names.map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }
+        XCTAssertEqual(names.count, expected.count)
+        XCTAssertEqual(names, expected.map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 })
+    }
+}
