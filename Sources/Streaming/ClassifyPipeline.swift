@@ -4,23 +4,25 @@ import Learners
 /// reader (calling thread) → N workers on batches → writer restoring input order.
 /// Queues are bounded, so memory stays flat on endless input and a slow reader of our output slows us down.
 public final class ClassifyPipeline {
-    let classifier: any DomainClassifier
+    /// nil: extract and normalise names only (`domcat extract`).
+    let classifier: (any DomainClassifier)?
+    private var labelCount: Int { classifier?.labels.count ?? 0 }
     let options: ClassifyOptions
     public private(set) var stats: ClassifyStats
     /// Called on SIGUSR1-style requests; reads a snapshot of the counters so far.
     private let statsLock = NSLock()
     private var liveStats: [ClassifyStats] = []
 
-    public init(classifier: any DomainClassifier, options: ClassifyOptions) {
+    public init(classifier: (any DomainClassifier)?, options: ClassifyOptions) {
         self.classifier = classifier
         self.options = options
-        stats = ClassifyStats(labelCount: classifier.labels.count)
+        stats = ClassifyStats(labelCount: classifier?.labels.count ?? 0)
     }
 
     /// Counters so far, safe to call from another thread while `run` goes on.
     public func snapshot() -> ClassifyStats {
         statsLock.lock(); defer { statsLock.unlock() }
-        var total = ClassifyStats(labelCount: classifier.labels.count)
+        var total = ClassifyStats(labelCount: labelCount)
         for s in liveStats { total.add(s) }
         return total
     }
@@ -46,7 +48,7 @@ public final class ClassifyPipeline {
         }
         statsLock.lock(); liveStats = workers.map(\.stats); statsLock.unlock()
         defer {
-            stats = ClassifyStats(labelCount: classifier.labels.count)
+            stats = ClassifyStats(labelCount: labelCount)
             for w in workers { stats.add(w.stats) }
         }
         if threads == 1 {

@@ -4,7 +4,7 @@ import Learners
 /// Classifies the lines of a batch into output bytes. One per thread: it owns its scratch memory,
 /// its log-format state and a cache of recent names (DNS traffic repeats itself).
 final class LineWorker {
-    let classifier: any DomainClassifier
+    let classifier: (any DomainClassifier)?
     let options: ClassifyOptions
     let formatter: AnswerFormatter
     var format: any LogFormat
@@ -16,15 +16,16 @@ final class LineWorker {
     private var cache: [String: [LabelScore]] = [:]
     private let onlyLabels: [Bool]?
 
-    init(classifier: any DomainClassifier, options: ClassifyOptions, format: any LogFormat,
+    init(classifier: (any DomainClassifier)?, options: ClassifyOptions, format: any LogFormat,
          firstBatchFormat: @escaping () -> any LogFormat, includeLogFields: Bool) {
         self.classifier = classifier
         self.options = options
         self.format = format
         self.firstBatchFormat = firstBatchFormat
-        formatter = AnswerFormatter(format: options.output, labels: classifier.labels, includeLogFields: includeLogFields)
-        stats = ClassifyStats(labelCount: classifier.labels.count)
-        onlyLabels = options.onlyLabels.map { only in classifier.labels.map { only.contains($0) } }
+        let labels = classifier?.labels ?? []
+        formatter = AnswerFormatter(format: options.output, labels: labels, includeLogFields: includeLogFields)
+        stats = ClassifyStats(labelCount: labels.count)
+        onlyLabels = options.onlyLabels.map { only in labels.map { only.contains($0) } }
         cache.reserveCapacity(min(options.cacheEntries, 1 << 16))
     }
 
@@ -69,7 +70,12 @@ final class LineWorker {
         }
         switch DomainParser.parse(UnsafeBufferPointer(rebasing: line[record.name])) {
         case let .domain(domain):
-            let scores = lookup(domain)
+            guard let classifier else {
+                stats.classified += 1
+                formatter.append(.name(domain.name), line: line, record: record, to: &out)
+                return
+            }
+            let scores = lookup(domain, classifier)
             let best = scores[0]
             stats.classified += 1
             stats.perLabel[Int(best.label)] += 1
@@ -86,7 +92,7 @@ final class LineWorker {
         }
     }
 
-    private func lookup(_ domain: Domain) -> [LabelScore] {
+    private func lookup(_ domain: Domain, _ classifier: any DomainClassifier) -> [LabelScore] {
         if let hit = cache[domain.name] {
             stats.cacheHits += 1
             return hit

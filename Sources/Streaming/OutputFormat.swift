@@ -12,6 +12,8 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 /// What became of one input line.
 public enum LineOutcome {
     case classified(name: String, top: ArraySlice<LabelScore>)
+    /// A name extracted and normalised, not classified (`domcat extract`).
+    case name(String)
     case ipAddress(String)
     case error(String)
     case noQuery
@@ -55,6 +57,8 @@ public struct AnswerFormatter: Sendable {
             out.append(contentsOf: labelBytes[Int(top.first!.label)])
             out.append(0x09)
             appendProbability(top.first!.probability, to: &out)
+        case let .name(name):
+            out.append(contentsOf: name.utf8)
         case let .ipAddress(ip):
             out.append(contentsOf: ip.utf8)
             out.append(contentsOf: "\t!ip\t-".utf8)
@@ -96,6 +100,8 @@ public struct AnswerFormatter: Sendable {
                 out.append(UInt8(ascii: "}"))
             }
             out.append(contentsOf: "]}".utf8)
+        case let .name(name):
+            out.append(contentsOf: "\"name\":\"\(name)\"}".utf8)
         case let .ipAddress(ip):
             out.append(contentsOf: "\"name\":\"\(ip)\",\"error\":\"ip address\"}".utf8)
         case let .error(reason):
@@ -117,6 +123,9 @@ public struct AnswerFormatter: Sendable {
             out.append(contentsOf: labelBytes[Int(top.first!.label)])
             out.append(contentsOf: " p=".utf8)
             appendProbability(top.first!.probability, to: &out)
+        case let .name(name):
+            out.append(contentsOf: " name=".utf8)
+            out.append(contentsOf: name.utf8)
         case .ipAddress: out.append(contentsOf: " label=!ip".utf8)
         case let .error(reason):
             out.append(contentsOf: " label=!error reason=\"".utf8)

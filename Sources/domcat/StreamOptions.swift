@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Learners
+import Streaming
+
+/// Input, log-format and threading options shared by `classify` and `extract`, and the run they drive.
+struct StreamOptions: ParsableArguments {
+    @Option(name: [.customShort("i"), .customLong("in")], help: "Input file (plain, .zst, or '-' for stdin); repeatable.")
+    var inputs: [String] = []
+
+    @Option(name: [.customShort("f"), .customLong("follow")], help: "Follow a growing log file across rotation (like tail -F), from its start.")
+    var follow: String?
+
+    @Option(help: "Input format: auto, \(LogFormatKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var input: String = "auto"
+
+    @Option(help: "For csv/tsv input: the column holding the name (1-based index or header name).")
+    var column: String?
+
+    @Option(help: "Output format: tsv, jsonl, annotate.")
+    var format: String = "tsv"
+
+    @Option(help: "Worker threads.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Leave out lines that hold no query (log chatter, blank lines) instead of echoing them as !noquery.")
+    var skipNoQuery = false
+
+    @Flag(help: "Input on stdin is zstd-compressed (files are detected by their magic bytes).")
+    var zstd = false
+
+    @Flag(help: "No summary on stderr at the end (SIGUSR1 still prints one).")
+    var quiet = false
+
+    func options() -> ClassifyOptions {
+        var options = ClassifyOptions()
+        guard let output = OutputFormat(rawValue: format) else { fail("unknown --format \(format) (tsv, jsonl, annotate)", code: 2) }
+        options.output = output
+        if input != "auto" {
+            guard let kind = LogFormatKind(rawValue: input) else {
+                fail("unknown --input \(input) (auto, \(LogFormatKind.allCases.map(\.rawValue).joined(separator: ", ")))", code: 2)
+            }
+            options.input = kind
+        }
+        options.column = column
+        options.threads = max(1, threads)
+        options.passNoQuery = !skipNoQuery
+        return options
+    }
+
+    func readers() -> [LineReader] {
+        do {
+            if let follow { return [try LineReader.follow(path: follow)] }
+            return try (inputs.isEmpty ? ["-"] : inputs).map {
+                try LineReader.open(path: $0, compression: $0 == "-" && zstd ? .zstd : .auto)
+            }
+        } catch { fail("\(error)", code: ExitCodes.input) }
+    }
+
+    /// Runs the pipeline to the end of input with the exit behaviour every streaming command shares.
+    func run(_ classifier: (any DomainClassifier)?, options: ClassifyOptions) {
+        let readers = readers()
+        let pipeline = ClassifyPipeline(classifier: classifier, options: options)
+        let started = Date()
+        let labels = classifier?.labels ?? []
+        let summarySignal = SignalWatcher(SIGUSR1) {
+            let text = pipeline.snapshot().summary(labels: labels, seconds: Date().timeIntervalSince(started))
+            FileHandle.standardError.write(Data(text.utf8))
+        }
+        defer { summarySignal.cancel() }
+        do {
+            try pipeline.run(readers, sink: OutputSink())
+        } catch OutputError.closed {
+            // `| head` closed our output: the reader got what it wanted; leave quietly.
+            return
+        } catch let error as OutputError {
+            fail(error.description, code: ExitCodes.output)
+        } catch {
+            fail("\(error)", code: ExitCodes.input)
+        }
+        if !quiet {
+            FileHandle.standardError.write(Data(pipeline.stats.summary(labels: labels, seconds: Date().timeIntervalSince(started)).utf8))
+        }
+    }
+}
