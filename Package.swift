@@ -26,14 +26,14 @@ let package = Package(
         ),
         .target(name: "FastTextKit", dependencies: ["CFastText"]),
         .target(name: "Features", dependencies: ["DomainKit"], swiftSettings: fast),
-        .target(name: "Learners", dependencies: ["DomainKit", "Features"], swiftSettings: fast),
+        .target(name: "Learners", dependencies: ["DomainKit", "Features", "FastTextKit"], swiftSettings: fast),
         .target(name: "ModelStore", dependencies: [
-            "DomainKit", "Features", "Learners", "ZstdKit",
+            "DomainKit", "Features", "Learners", "ZstdKit", "FastTextKit",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Streaming", dependencies: ["DomainKit", "ModelStore", "Learners", "ZstdKit"]),
         .target(name: "Corpora", dependencies: ["DomainKit", "Streaming"]),
-        .target(name: "Training", dependencies: ["DomainKit", "Features", "Learners", "ModelStore", "Corpora"]),
+        .target(name: "Training", dependencies: ["DomainKit", "Features", "Learners", "ModelStore", "Corpora", "FastTextKit"]),
         .executableTarget(name: "domcat", dependencies: [
             "DomainKit", "Features", "Learners", "ModelStore", "Streaming", "Corpora", "Training", "ZstdKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

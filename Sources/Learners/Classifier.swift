@@ -18,6 +18,8 @@ public final class ClassifierWorkspace {
     public var hashes: [UInt64] = []
     public var vector: [Float] = []
     public var scores: [Float] = []
+    public var labelIndices: [Int32] = []
+    public var text: [UInt8] = []
     public init() {}
 }
 

@@ -101,11 +101,10 @@ public final class ClassifyPipeline {
             thread.stackSize = 1 << 22
             thread.start()
         }
-        var writeError: Error?
+        let writeError = ErrorBox()
         let writer = Thread {
             while let out = done.takeNext() {
-                if writeError != nil { continue }
-                do { try sink.write(out) } catch { writeError = error; done.cancel(); work.cancel() }
+                do { try sink.write(out) } catch { writeError.error = error; done.cancel(); work.cancel() }
             }
             group.leave()
         }
@@ -133,9 +132,14 @@ public final class ClassifyPipeline {
         work.close()
         done.finish(total: sequence)
         group.wait()
-        if let writeError { throw writeError }
+        if let error = writeError.error { throw error }
         if let readError { throw readError }
     }
+}
+
+/// The writer thread's error, read by the reader after both have finished (the group orders them).
+final class ErrorBox: @unchecked Sendable {
+    var error: Error?
 }
 
 /// A blocking FIFO with a fixed capacity.

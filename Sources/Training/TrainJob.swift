@@ -11,6 +11,7 @@ public struct TrainJob {
     public var outputPath: String
     public var initModelPath: String?
     public var validPath: String?
+    public var kind = ModelKind.linear
     public var linear = LinearParams()
     public var suffixes: PublicSuffixList
     /// (phase, done, total, loss) for a progress display.
@@ -40,6 +41,7 @@ public struct TrainJob {
         if corpus.skipped > corpus.problems.count { log("… \(corpus.skipped - corpus.problems.count) more bad lines skipped") }
         guard corpus.count > 0 else { throw TrainError("no usable examples in \(corpusPaths.joined(separator: ", "))") }
 
+        if kind == .fasttext { return try runFastText(corpus, start: start) }
         var model: LinearModel
         var parent: String?
         if let initModelPath {
@@ -69,25 +71,34 @@ public struct TrainJob {
             LinearTrainer.train(model, on: bags) { done, total, loss in report?("training", done, total, loss) }
         }
 
+        return try finish(model, corpus: corpus, start: start, parent: parent) { try LinearCodec.encode(model, header: $0) }
+    }
+
+    /// Scores the new model on the validation file, writes it with its header, and reports.
+    func finish(_ model: any DomainClassifier, corpus: LabelledCorpus, start: Date, parent: String?,
+                encode: (ModelHeader) throws -> ModelFile) throws -> Outcome {
         var metrics: [String: Double] = [:]
         var validation: EvaluationReport?
         if let validPath {
             let valid = try LabelledCorpus.read(paths: [validPath])
-            let r = Evaluation.evaluate(model, domains: valid.domains, truth: valid.labels, threads: model.params.threads)
+            let r = Evaluation.evaluate(model, domains: valid.domains, truth: valid.labels, threads: linear.threads)
             metrics["valid_accuracy"] = r.accuracy
             metrics["valid_macro_f1"] = r.macroF1
             validation = r
         }
         let seconds = Date().timeIntervalSince(start)
         metrics["train_seconds"] = seconds
-        let header = ModelHeader(kind: LinearCodec.kind, labels: model.labels, parameters: [:],
+        let header = ModelHeader(kind: kind.rawValue, labels: model.labels, parameters: [:],
                                  corpusDigest: corpus.digest(), trainingExamples: corpus.count, metrics: metrics, parent: parent)
-        let file = try LinearCodec.encode(model, header: header)
-        try file.write(to: outputPath)
+        try encode(header).write(to: outputPath)
         let written = try ModelFile.read(path: outputPath)
         return Outcome(examples: corpus.count, skipped: corpus.skipped, labels: model.labels, seconds: seconds,
                        validation: validation, digest: written.digest)
     }
+}
+
+public enum ModelKind: String, CaseIterable, Sendable {
+    case linear, fasttext
 }
 
 public struct TrainError: Error, CustomStringConvertible {

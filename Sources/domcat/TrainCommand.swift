@@ -21,6 +21,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Validation corpus: its accuracy and macro-F1 go into the model header.")
     var valid: String?
 
+    @Option(help: "Model kind: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: String = "linear"
     @Option(help: "Embedding dimension.") var dim: Int = LinearParams().dimension
     @Option(help: "log2 of the hash bucket count.") var bucketBits: Int = LinearParams().bucketBits
     @Option(help: "Epochs.") var epochs: Int = LinearParams().epochs
@@ -40,6 +41,8 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         var job = TrainJob(corpusPaths: corpora, outputPath: out, suffixes: try suffixOptions.load())
+        guard let modelKind = ModelKind(rawValue: kind) else { fail("unknown --kind \(kind)", code: 2) }
+        job.kind = modelKind
         job.initModelPath = initModel
         job.validPath = valid
         job.linear.dimension = dim

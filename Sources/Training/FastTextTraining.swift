@@ -1,0 +1,43 @@
+import Corpora
+import DomainKit
+import FastTextKit
+import Foundation
+import Learners
+import ModelStore
+
+extension TrainJob {
+    /// The `fasttext` kind: libfasttext's supervised training on domcat's word tokens, with the
+    /// same dimension, epochs, learning rate and n-gram lengths as `linear` for a like-for-like model.
+    func runFastText(_ corpus: LabelledCorpus, start: Date) throws -> Outcome {
+        guard initModelPath == nil else {
+            throw TrainError("fastText cannot continue training a supervised model; use --kind linear for incremental training")
+        }
+        let tokenizer = Tokenizer(suffixes: suffixes, config: linear.tokenizer)
+        let directory = NSTemporaryDirectory() + "domcat-fasttext-\(getpid())-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let input = directory + "/train.txt"
+        var text: [UInt8] = []
+        for (domain, label) in zip(corpus.domains, corpus.labels) {
+            text.append(contentsOf: "__label__\(label) ".utf8)
+            text.append(contentsOf: tokenizer.words(domain).map(\.text).joined(separator: " ").utf8)
+            text.append(0x0A)
+        }
+        guard FileManager.default.createFile(atPath: input, contents: Data(text)) else {
+            throw TrainError("cannot write the token file in \(directory)")
+        }
+        progress?("training (fastText)", 0, corpus.count, 0)
+        var args = FastTextTrainArgs(model: .supervised, input: input)
+        args.dim = linear.dimension
+        args.epoch = linear.epochs
+        args.lr = Double(linear.learningRate)
+        args.minn = linear.tokenizer.minn
+        args.maxn = linear.tokenizer.maxn
+        args.thread = linear.threads
+        args.seed = Int(truncatingIfNeeded: linear.seed)
+        let model: FastTextModel
+        do { model = try FastTextModel.train(args) } catch { throw TrainError("fastText training failed: \(error)") }
+        let classifier = FastTextClassifier(model: model, input: .tokens, tokenizer: tokenizer)
+        return try finish(classifier, corpus: corpus, start: start, parent: nil) { try FastTextCodec.encode(classifier, header: $0) }
+    }
+}
