@@ -91,25 +91,21 @@ struct BinMapper: Equatable {
         return UInt8(truncatingIfNeeded: low)
     }
 
-    /// The dataset as bytes, row-major (`rows × featureCount`), so one row's bins share a cache line.
-    func binRows(_ data: GBDTDataset, threads: Int) -> [UInt8] {
+    /// The dataset as bytes, feature-major (`columns[f * rows + r]`): histograms are built one
+    /// feature at a time, reading a column in ascending row order with the 4 KB histogram in L1.
+    func binColumns(_ data: GBDTDataset, threads: Int) -> [UInt8] {
         precondition(data.columns == featureCount, "GBDT: dataset has \(data.columns) columns, model expects \(featureCount)")
         let rows = data.rows, columns = data.columns
         var binned = [UInt8](repeating: 0, count: rows * columns)
-        let chunks = max(1, min(threads, rows / 4096 + 1))
-        let flatBounds = upperBounds.flatMap { $0 }
-        var boundStart = [Int]()
-        var total = 0
-        for b in upperBounds { boundStart.append(total); total += b.count }
+        let chunks = max(1, min(threads, columns))
         data.features.withUnsafeBufferPointer { x in
-            flatBounds.withUnsafeBufferPointer { all in
-                binned.withUnsafeMutableBufferPointer { out in
-                    let outBase = out.baseAddress!
-                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                        let begin = rows * chunk / chunks, end = rows * (chunk + 1) / chunks
-                        for f in 0..<columns {
-                            let bounds = UnsafeBufferPointer(rebasing: all[boundStart[f]..<(boundStart[f] + upperBounds[f].count)])
-                            for r in begin..<end { outBase[r * columns + f] = BinMapper.bin(x[r * columns + f], bounds: bounds) }
+            binned.withUnsafeMutableBufferPointer { out in
+                let outBase = out.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    for f in stride(from: chunk, to: columns, by: chunks) {
+                        upperBounds[f].withUnsafeBufferPointer { bounds in
+                            let column = outBase + f * rows
+                            for r in 0..<rows { column[r] = BinMapper.bin(x[r * columns + f], bounds: bounds) }
                         }
                     }
                 }

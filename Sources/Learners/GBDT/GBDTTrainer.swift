@@ -13,8 +13,10 @@ struct GBDTTrainer {
     private let learner: TreeLearner
     private var forest: Forest
     private let baseScores: [Float]
-    /// rows × classes, row-major: the current raw scores of every training row.
+    /// classes × rows (class-major, so one tree's updates touch one contiguous block):
+    /// the current raw scores of every training row.
     private var scores: [Float]
+    /// classes × validation rows, the same way.
     private var validationScores: [Float]
     /// classes × rows: (gradient, hessian) of every row for each class's tree.
     private var gradients: [SIMD2<Float>]
@@ -42,7 +44,7 @@ struct GBDTTrainer {
         generator = SplitMix64(seed: params.seed)
         let mapper = initModel?.binMapper ?? BinMapper.fit(data, maxBins: params.maxBins, seed: params.seed)
         self.mapper = mapper
-        learner = TreeLearner(binned: mapper.binRows(data, threads: max(1, params.threads)), rows: data.rows, mapper: mapper, params: params)
+        learner = TreeLearner(columns: mapper.binColumns(data, threads: max(1, params.threads)), rows: data.rows, mapper: mapper, params: params)
         forest = initModel?.forest ?? Forest()
         usableFeatures = mapper.upperBounds.indices.filter { mapper.upperBounds[$0].count > 1 }.map { Int32($0) }
 
@@ -65,19 +67,24 @@ struct GBDTTrainer {
         gradients = [SIMD2<Float>](repeating: .zero, count: k * data.rows)
     }
 
-    /// Raw scores to boost from: the init model's predictions (new classes at their base score).
+    /// Raw scores to boost from, class-major: the init model's predictions (new classes at their base score).
     private static func initialScores(_ set: GBDTDataset, classes: Int, base: [Float], initModel: GBDTModel?, threads: Int) -> [Float] {
-        var result = [Float](repeating: 0, count: set.rows * classes)
-        for r in 0..<set.rows { for c in 0..<classes { result[r * classes + c] = base[c] } }
-        guard let initModel, initModel.treeCount > 0 else { return result }
         let rows = set.rows, columns = set.columns
+        var result = [Float](repeating: 0, count: rows * classes)
+        for c in 0..<classes { for r in 0..<rows { result[c * rows + r] = base[c] } }
+        guard let initModel, initModel.treeCount > 0 else { return result }
         set.features.withUnsafeBufferPointer { x in
             result.withUnsafeMutableBufferPointer { out in
                 let xBase = x.baseAddress!, outBase = out.baseAddress!
                 let chunks = max(1, min(threads, rows / 1024))
                 DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    for r in (rows * chunk / chunks)..<(rows * (chunk + 1) / chunks) {
-                        initModel.forest.accumulate(xBase + r * columns, into: outBase + r * classes)
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: classes) { buffer in
+                        let rowScores = buffer.baseAddress!
+                        for r in (rows * chunk / chunks)..<(rows * (chunk + 1) / chunks) {
+                            rowScores.update(repeating: 0, count: classes)
+                            initModel.forest.accumulate(xBase + r * columns, into: rowScores)
+                            for c in 0..<classes { outBase[c * rows + r] += rowScores[c] }
+                        }
                     }
                 }
             }
@@ -159,7 +166,7 @@ struct GBDTTrainer {
                         withUnsafeTemporaryAllocation(of: Float.self, capacity: k) { p in
                             let probabilities = p.baseAddress!
                             for r in (rows * chunk / chunks)..<(rows * (chunk + 1) / chunks) {
-                                probabilities.update(from: scoreBase + r * k, count: k)
+                                for c in 0..<k { probabilities[c] = scoreBase[c &* rows &+ r] }
                                 Softmax.normalize(probabilities, count: k)
                                 let label = Int(labelBase[r])
                                 for c in 0..<k {
@@ -177,26 +184,25 @@ struct GBDTTrainer {
     /// Adds the tree's leaf values to the training scores: bagged rows through the learner's
     /// partition, out-of-bag rows by walking the tree on their bins.
     private mutating func applyToTraining(_ tree: GrownTree, classIndex: Int, outOfBag: [Int32]) {
-        let k = classes
         let order = learner.order
-        let binned = learner.binnedRows
-        let stride = data.columns
-        scores.withUnsafeMutableBufferPointer { scores in
+        let columns = learner.binnedColumns, rows = data.rows
+        scores.withUnsafeMutableBufferPointer { all in
+            let scores = all.baseAddress! + classIndex * data.rows
             for leaf in tree.leafValues.indices {
                 let value = tree.leafValues[leaf]
                 let begin = tree.leafBegin[leaf]
-                for i in begin..<(begin + tree.leafCounts[leaf]) { scores[Int(order[i]) * k + classIndex] += value }
+                for i in begin..<(begin + tree.leafCounts[leaf]) { scores[Int(order[i])] += value }
             }
             for row in outOfBag {
                 let r = Int(row)
-                scores[r * k + classIndex] += tree.leafValues[tree.leaf(binnedRow: binned + r * stride)]
+                scores[r] += tree.leafValues[tree.leaf(row: r, columns: columns, rowCount: rows)]
             }
         }
     }
 
     private mutating func applyToValidation(treeIndex: Int, classIndex: Int) {
         guard let validation else { return }
-        let k = classes, columns = validation.columns
+        let columns = validation.columns, rows = validation.rows
         let root = forest.treeRoot[treeIndex]
         validation.features.withUnsafeBufferPointer { x in
             forest.nodes.withUnsafeBufferPointer { nodes in
@@ -208,24 +214,25 @@ struct GBDTTrainer {
                             let n = nodes[Int(node)]
                             node = row[Int(n.feature)] > n.threshold ? n.right : n.left
                         }
-                        scores[r * k + classIndex] += forest.leafValues[Int(~node)]
+                        scores[classIndex * rows + r] += forest.leafValues[Int(~node)]
                     }
                 }
             }
         }
     }
 
-    /// Mean of −log p(true class), probabilities clamped at 1e-15 as LightGBM does.
+    /// Mean of −log p(true class) over class-major scores, probabilities clamped at 1e-15 as LightGBM does.
     static func multiLogloss(_ scores: [Float], labels: [Int32], classes k: Int) -> Double {
         guard !labels.isEmpty else { return 0 }
+        let n = labels.count
         var total = 0.0
         scores.withUnsafeBufferPointer { s in
             for (r, label) in labels.enumerated() {
                 var maximum = -Float.infinity
-                for c in 0..<k { maximum = max(maximum, s[r * k + c]) }
+                for c in 0..<k { maximum = max(maximum, s[c * n + r]) }
                 var sum = 0.0
-                for c in 0..<k { sum += exp(Double(s[r * k + c] - maximum)) }
-                let p = exp(Double(s[r * k + Int(label)] - maximum)) / sum
+                for c in 0..<k { sum += exp(Double(s[c * n + r] - maximum)) }
+                let p = exp(Double(s[Int(label) * n + r] - maximum)) / sum
                 total -= log(max(p, 1e-15))
             }
         }

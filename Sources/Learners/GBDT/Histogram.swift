@@ -5,34 +5,22 @@
 enum Histogram {
     typealias Bin = SIMD2<Double>
 
-    /// Adds the rows `rows[0..<count]` into `histogram` for the selected features.
-    /// `bins` is row-major with `stride` bytes per row; `gradients[r]` is row r's (g, h).
-    @inline(__always)
-    static func accumulate(
+    /// Adds one feature of the rows `rows[0..<count]` (ascending) into that feature's histogram.
+    /// Feature at a time, so the histogram (≤ 255 bins, 4 KB) stays in L1 while the column is
+    /// read in ascending row order; `orderedGradients[i]` belongs to `rows[i]` (gathered once per leaf).
+    static func accumulateColumn(
         into histogram: UnsafeMutablePointer<Bin>, rows: UnsafePointer<Int32>, count: Int,
-        bins: UnsafePointer<UInt8>, stride: Int, gradients: UnsafePointer<SIMD2<Float>>,
-        features: UnsafePointer<Int32>, featureOffsets: UnsafePointer<Int32>, featureCount: Int
+        column: UnsafePointer<UInt8>, orderedGradients: UnsafePointer<SIMD2<Float>>
     ) {
         for i in 0..<count {
-            let row = Int(rows[i])
-            let g = gradients[row]
-            let sums = Bin(Double(g.x), Double(g.y))
-            let rowBins = bins + row &* stride
-            for j in 0..<featureCount {
-                let slot = Int(featureOffsets[j]) &+ Int(rowBins[Int(features[j])])
-                histogram[slot] += sums
-            }
+            let g = orderedGradients[i]
+            histogram[Int(column[Int(rows[i])])] += Bin(Double(g.x), Double(g.y))
         }
     }
 
     /// Zeroes the selected features' ranges.
     static func clear(_ histogram: UnsafeMutablePointer<Bin>, ranges: UnsafeBufferPointer<Range<Int>>) {
         for range in ranges { (histogram + range.lowerBound).update(repeating: .zero, count: range.count) }
-    }
-
-    /// `target += other` over the selected features' ranges.
-    static func add(_ other: UnsafePointer<Bin>, to target: UnsafeMutablePointer<Bin>, ranges: UnsafeBufferPointer<Range<Int>>) {
-        for range in ranges { for i in range { target[i] += other[i] } }
     }
 
     /// `target -= other` over the selected features' ranges (the subtraction trick).

@@ -1,12 +1,13 @@
 import Dispatch
 
 /// Grows one regression tree on (gradient, hessian) pairs, leaf-wise: always split the leaf whose
-/// best split gains most, until `numLeaves`. Buffers (row order, one histogram per leaf, per-thread
-/// scratch) are allocated once and reused by every tree of a training run.
+/// best split gains most, until `numLeaves`. Buffers (row order, one histogram per leaf, ordered
+/// gradients) are allocated once and reused by every tree of a training run.
 final class TreeLearner {
     private let rowCount: Int
-    private let featureCount: Int
-    private let bins: UnsafeMutablePointer<UInt8>
+    /// Bins feature-major (`columns[f * rowCount + r]`): histograms and partitions read one
+    /// feature of a leaf's rows in ascending order, 64 rows per cache line.
+    private let columns: UnsafeMutablePointer<UInt8>
     private let upperBounds: [[Float]]
     private let binCounts: [Int32]
     private let offsets: [Int32]
@@ -18,19 +19,20 @@ final class TreeLearner {
     private let threads: Int
     private let finder: SplitFinder
 
-    /// Row indices, partitioned so every leaf owns a contiguous range.
+    /// Row indices, partitioned so every leaf owns a contiguous, ascending range.
     private(set) var order: UnsafeMutablePointer<Int32>
     private let spill: UnsafeMutablePointer<Int32>
     /// `maxLeaves` histograms; leaf i uses slot `slotOfLeaf[i]`.
     private let pool: UnsafeMutablePointer<Histogram.Bin>
-    private let scratch: UnsafeMutablePointer<Histogram.Bin>
+    /// A leaf's gradients gathered in its row order, read once per feature.
+    private let orderedGradients: UnsafeMutablePointer<SIMD2<Float>>
 
     /// Below this many rows a histogram is built on one thread (dispatch costs more than it saves).
     private static let rowsPerThreadMinimum = 2048
 
-    init(binned: [UInt8], rows: Int, mapper: BinMapper, params: GBDTParams) {
+    init(columns binned: [UInt8], rows: Int, mapper: BinMapper, params: GBDTParams) {
+        precondition(binned.count == rows * mapper.featureCount, "TreeLearner: binned columns must hold rows × features bytes")
         rowCount = rows
-        featureCount = mapper.featureCount
         upperBounds = mapper.upperBounds
         let counts = mapper.upperBounds.map { Int32($0.count) }
         binCounts = counts
@@ -46,26 +48,25 @@ final class TreeLearner {
         threads = max(1, params.threads)
         finder = SplitFinder(params)
 
-        let binStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: max(binned.count, 1))
-        binned.withUnsafeBufferPointer { binStorage.initialize(from: $0.baseAddress!, count: binned.count) }
-        bins = binStorage
+        let storage = UnsafeMutablePointer<UInt8>.allocate(capacity: max(binned.count, 1))
+        binned.withUnsafeBufferPointer { storage.initialize(from: $0.baseAddress!, count: binned.count) }
+        columns = storage
         order = .allocate(capacity: max(rows, 1))
         spill = .allocate(capacity: max(rows, 1))
         pool = .allocate(capacity: maxLeaves * totalBins)
         pool.initialize(repeating: .zero, count: maxLeaves * totalBins)
-        scratch = .allocate(capacity: max(threads - 1, 1) * totalBins)
-        scratch.initialize(repeating: .zero, count: max(threads - 1, 1) * totalBins)
+        orderedGradients = .allocate(capacity: max(rows, 1))
     }
 
     deinit {
-        bins.deallocate()
+        columns.deallocate()
         order.deallocate()
         spill.deallocate()
         pool.deallocate()
-        scratch.deallocate()
+        orderedGradients.deallocate()
     }
 
-    var binnedRows: UnsafePointer<UInt8> { UnsafePointer(bins) }
+    var binnedColumns: UnsafePointer<UInt8> { UnsafePointer(columns) }
 
     /// Grows a tree on the rows in `bag`, splitting only on `features` (sorted, each with ≥ 2 bins).
     func grow(gradients: UnsafePointer<SIMD2<Float>>, bag: UnsafeBufferPointer<Int32>, features: [Int32]) -> GrownTree {
@@ -187,48 +188,44 @@ final class TreeLearner {
     }
 
     /// Stable partition of `order[begin ..< begin+count]`: rows with bin ≤ `bin` first. Returns their count.
+    /// Branch-free: each row is written to both sides and only the matching cursor advances,
+    /// since the direction is a coin flip the predictor cannot learn.
     private func partition(begin: Int, count: Int, feature: Int, bin: Int) -> Int {
         let rows = order + begin
-        let column = bins + feature
+        let spill = self.spill
+        let column = UnsafePointer(columns + feature * rowCount)
         let limit = UInt8(bin)
         var left = 0, right = 0
         for i in 0..<count {
             let row = rows[i]
-            if column[Int(row) &* featureCount] <= limit {
-                rows[left] = row
-                left += 1
-            } else {
-                spill[right] = row
-                right += 1
-            }
+            let goesLeft = column[Int(row)] <= limit ? 1 : 0
+            rows[left] = row
+            spill[right] = row
+            left &+= goesLeft
+            right &+= 1 &- goesLeft
         }
         (rows + left).update(from: spill, count: right)
         return left
     }
 
+    /// Gathers the leaf's gradients once, then fills each selected feature's histogram range;
+    /// features are shared out between threads, which write disjoint ranges (nothing to merge).
     private func buildHistogram(
         _ histogram: UnsafeMutablePointer<Histogram.Bin>, begin: Int, count: Int, gradients: UnsafePointer<SIMD2<Float>>,
         features: UnsafeBufferPointer<Int32>, featureOffsets: UnsafeBufferPointer<Int32>, ranges: UnsafeBufferPointer<Range<Int>>
     ) {
-        let chunks = min(threads, max(1, count / Self.rowsPerThreadMinimum))
         let rows = UnsafePointer(order + begin)
-        let bins = UnsafePointer(self.bins)
-        let stride = featureCount
         Histogram.clear(histogram, ranges: ranges)
-        if chunks == 1 {
-            Histogram.accumulate(into: histogram, rows: rows, count: count, bins: bins, stride: stride, gradients: gradients,
-                                 features: features.baseAddress!, featureOffsets: featureOffsets.baseAddress!, featureCount: features.count)
-            return
+        let ordered = orderedGradients
+        for i in 0..<count { ordered[i] = gradients[Int(rows[i])] }
+        let columns = UnsafePointer(self.columns), rowCount = self.rowCount
+        let chunks = min(threads, features.count, max(1, count / Self.rowsPerThreadMinimum))
+        let fill = { (chunk: Int) in
+            for j in stride(from: chunk, to: features.count, by: chunks) {
+                Histogram.accumulateColumn(into: histogram + Int(featureOffsets[j]), rows: rows, count: count,
+                                           column: columns + Int(features[j]) * rowCount, orderedGradients: UnsafePointer(ordered))
+            }
         }
-        let scratch = self.scratch
-        let totalBins = self.totalBins
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let target = chunk == 0 ? histogram : scratch + (chunk - 1) * totalBins
-            if chunk > 0 { Histogram.clear(target, ranges: ranges) }
-            let lower = count * chunk / chunks, upper = count * (chunk + 1) / chunks
-            Histogram.accumulate(into: target, rows: rows + lower, count: upper - lower, bins: bins, stride: stride, gradients: gradients,
-                                 features: features.baseAddress!, featureOffsets: featureOffsets.baseAddress!, featureCount: features.count)
-        }
-        for chunk in 1..<chunks { Histogram.add(scratch + (chunk - 1) * totalBins, to: histogram, ranges: ranges) }
+        if chunks <= 1 { fill(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: fill) }
     }
 }

@@ -24,13 +24,13 @@ struct GrownTree {
 
     var root: Int32 { nodes.isEmpty ? ~0 : 0 }
 
-    /// The leaf a binned row falls into.
+    /// The leaf row `row` falls into, read from feature-major bins (`columns[f * rowCount + row]`).
     @inline(__always)
-    func leaf(binnedRow: UnsafePointer<UInt8>) -> Int {
+    func leaf(row: Int, columns: UnsafePointer<UInt8>, rowCount: Int) -> Int {
         var node = root
         while node >= 0 {
             let n = nodes[Int(node)]
-            node = binnedRow[Int(n.feature)] <= splitBins[Int(node)] ? n.left : n.right
+            node = columns[Int(n.feature) * rowCount + row] <= splitBins[Int(node)] ? n.left : n.right
         }
         return Int(~node)
     }
