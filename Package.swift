@@ -39,6 +39,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "DomainKitTests", dependencies: ["DomainKit"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "DomainKit", "Features"]),
         .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "Learners", "DomainKit"]),
         .testTarget(name: "StreamingTests", dependencies: ["Streaming", "DomainKit", "ModelStore"], exclude: ["Fixtures"]),

@@ -1,0 +1,57 @@
+/// All trees of a model in four contiguous arrays: nodes and leaf values of every tree back to
+/// back, with global indices, plus each tree's class and root. Prediction walks them with
+/// integer indices only, no per-tree objects.
+struct Forest: Equatable {
+    var treeClass: [Int32] = []
+    /// A node index (≥ 0) or `~leafIndex` for a tree that is a single leaf.
+    var treeRoot: [Int32] = []
+    var nodes: [TreeNode] = []
+    var leafValues: [Float] = []
+
+    var treeCount: Int { treeClass.count }
+
+    /// Appends a grown tree, shifting its local node and leaf indices to global ones.
+    mutating func append(_ tree: GrownTree, classIndex: Int) {
+        let nodeBase = Int32(nodes.count), leafBase = Int32(leafValues.count)
+        func shift(_ reference: Int32) -> Int32 { reference >= 0 ? reference + nodeBase : ~(~reference + leafBase) }
+        treeClass.append(Int32(classIndex))
+        treeRoot.append(shift(tree.root))
+        for node in tree.nodes {
+            nodes.append(TreeNode(feature: node.feature, threshold: node.threshold, left: shift(node.left), right: shift(node.right)))
+        }
+        leafValues.append(contentsOf: tree.leafValues)
+    }
+
+    /// Size marks, to cut the forest back to an earlier round (early stopping).
+    struct Mark { let trees: Int, nodes: Int, leaves: Int }
+
+    var mark: Mark { Mark(trees: treeClass.count, nodes: nodes.count, leaves: leafValues.count) }
+
+    mutating func truncate(to mark: Mark) {
+        treeClass.removeSubrange(mark.trees...)
+        treeRoot.removeSubrange(mark.trees...)
+        nodes.removeSubrange(mark.nodes...)
+        leafValues.removeSubrange(mark.leaves...)
+    }
+
+    /// Adds every tree's leaf value for `row` to `scores[class]`.
+    @inline(__always)
+    func accumulate(_ row: UnsafePointer<Float>, into scores: UnsafeMutablePointer<Float>) {
+        treeClass.withUnsafeBufferPointer { classes in
+            treeRoot.withUnsafeBufferPointer { roots in
+                nodes.withUnsafeBufferPointer { nodes in
+                    leafValues.withUnsafeBufferPointer { leaves in
+                        for t in 0..<classes.count {
+                            var node = roots[t]
+                            while node >= 0 {
+                                let n = nodes[Int(node)]
+                                node = row[Int(n.feature)] > n.threshold ? n.right : n.left
+                            }
+                            scores[Int(classes[t])] += leaves[Int(~node)]
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// A trained multiclass gradient-boosted tree ensemble: per-class base scores plus one tree per
+/// class per round. Immutable once built, so one instance serves any number of threads.
+public final class GBDTModel: @unchecked Sendable {
+    public let numClasses: Int
+    public let numFeatures: Int
+    /// Bin edges fixed by the first training batch; continued boosting reuses them.
+    let binMapper: BinMapper
+    /// Starting logits (log class priors of the first batch that saw each class).
+    let baseScores: [Float]
+    let forest: Forest
+
+    public var treeCount: Int { forest.treeCount }
+
+    init(numClasses: Int, binMapper: BinMapper, baseScores: [Float], forest: Forest) {
+        self.numClasses = numClasses
+        self.numFeatures = binMapper.featureCount
+        self.binMapper = binMapper
+        self.baseScores = baseScores
+        self.forest = forest
+    }
+
+    /// Trains a model, or continues `initModel` (LightGBM's `init_model`): the new trees fit the
+    /// gradients of `initModel`'s scores on `data`, and are appended to its trees. `classes` may
+    /// exceed `initModel.numClasses`; new classes start from their prior in `data`.
+    /// `progress(round, loss)` reports the validation multi-logloss after each round (the
+    /// training one when there is no validation set).
+    public static func train(
+        _ data: GBDTDataset, classes: Int, params: GBDTParams, validation: GBDTDataset? = nil,
+        initModel: GBDTModel? = nil, progress: ((Int, Double) -> Void)? = nil
+    ) -> GBDTModel {
+        var trainer = GBDTTrainer(data: data, classes: classes, params: params, validation: validation, initModel: initModel)
+        return trainer.run(progress: progress)
+    }
+
+    /// Writes `numClasses` logits for one row of `numFeatures` values. Allocates nothing.
+    public func predictRaw(_ row: UnsafePointer<Float>, into scores: UnsafeMutablePointer<Float>) {
+        baseScores.withUnsafeBufferPointer { base in
+            for c in 0..<numClasses { scores[c] = base[c] }
+        }
+        forest.accumulate(row, into: scores)
+    }
+
+    /// Writes `numClasses` softmax probabilities for one row. Allocates nothing.
+    public func predictProbabilities(_ row: UnsafePointer<Float>, into p: UnsafeMutablePointer<Float>) {
+        predictRaw(row, into: p)
+        Softmax.normalize(p, count: numClasses)
+    }
+}
+
+/// Softmax in place, shifted by the maximum so large logits cannot overflow.
+enum Softmax {
+    @inline(__always)
+    static func normalize(_ values: UnsafeMutablePointer<Float>, count: Int) {
+        guard count > 0 else { return }
+        var maximum = values[0]
+        for i in 1..<count where values[i] > maximum { maximum = values[i] }
+        var sum: Float = 0
+        for i in 0..<count {
+            let e = expf(values[i] - maximum)
+            values[i] = e
+            sum += e
+        }
+        let scale = 1 / sum
+        for i in 0..<count { values[i] *= scale }
+    }
+}
