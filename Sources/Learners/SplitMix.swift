@@ -9,6 +9,9 @@ public struct SplitMix: RandomNumberGenerator, Sendable {
         z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
         return z ^ (z >> 31)
     }
+    /// Uniform in [0, 1).
+    public mutating func nextUnit() -> Float { Float(next() >> 40) * (1.0 / 16_777_216.0) }
+
     /// Uniform in [-1, 1).
     public mutating func nextSignedUnit() -> Float {
         Float(Int64(bitPattern: next()) >> 40) / Float(1 << 23)

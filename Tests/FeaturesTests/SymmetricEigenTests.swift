@@ -65,7 +65,7 @@ final class SymmetricEigenTests: XCTestCase {
     }
 }
 
-/// SplitMix64, so the tests draw the same numbers on every run.
+/// SplitMix, so the tests draw the same numbers on every run.
 struct TestGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }

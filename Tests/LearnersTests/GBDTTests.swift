@@ -2,7 +2,7 @@ import XCTest
 @testable import Learners
 
 final class GBDTTests: XCTestCase {
-    /// Deterministic SplitMix64 stream for test data.
+    /// Deterministic SplitMix stream for test data.
     struct Numbers {
         var state: UInt64
         mutating func uniform() -> Float {

@@ -18,7 +18,7 @@ struct BinMapper: Equatable {
         let binLimit = max(2, min(maxBins, 255))
         var sample = Array(0..<data.rows)
         if data.rows > sampleSize {
-            var generator = SplitMix64(seed: seed ^ 0xB1A5_ED6E)
+            var generator = SplitMix(seed: seed ^ 0xB1A5_ED6E)
             for i in 0..<sampleSize {
                 let j = i + Int(generator.next() % UInt64(data.rows - i))
                 sample.swapAt(i, j)

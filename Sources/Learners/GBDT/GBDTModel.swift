@@ -45,24 +45,6 @@ public final class GBDTModel: @unchecked Sendable {
     /// Writes `numClasses` softmax probabilities for one row. Allocates nothing.
     public func predictProbabilities(_ row: UnsafePointer<Float>, into p: UnsafeMutablePointer<Float>) {
         predictRaw(row, into: p)
-        Softmax.normalize(p, count: numClasses)
-    }
-}
-
-/// Softmax in place, shifted by the maximum so large logits cannot overflow.
-enum Softmax {
-    @inline(__always)
-    static func normalize(_ values: UnsafeMutablePointer<Float>, count: Int) {
-        guard count > 0 else { return }
-        var maximum = values[0]
-        for i in 1..<count where values[i] > maximum { maximum = values[i] }
-        var sum: Float = 0
-        for i in 0..<count {
-            let e = expf(values[i] - maximum)
-            values[i] = e
-            sum += e
-        }
-        let scale = 1 / sum
-        for i in 0..<count { values[i] *= scale }
+        Softmax.normalise(UnsafeMutableBufferPointer(start: p, count: numClasses))
     }
 }

@@ -20,7 +20,7 @@ struct GBDTTrainer {
     private var validationScores: [Float]
     /// classes × rows: (gradient, hessian) of every row for each class's tree.
     private var gradients: [SIMD2<Float>]
-    private var generator: SplitMix64
+    private var generator: SplitMix
     private let usableFeatures: [Int32]
     private let threads: Int
 
@@ -41,7 +41,7 @@ struct GBDTTrainer {
         self.params = params
         self.validation = validation
         threads = max(1, params.threads)
-        generator = SplitMix64(seed: params.seed)
+        generator = SplitMix(seed: params.seed)
         let mapper = initModel?.binMapper ?? BinMapper.fit(data, maxBins: params.maxBins, seed: params.seed)
         self.mapper = mapper
         learner = TreeLearner(columns: mapper.binColumns(data, threads: max(1, params.threads)), rows: data.rows, mapper: mapper, params: params)
@@ -167,7 +167,7 @@ struct GBDTTrainer {
                             let probabilities = p.baseAddress!
                             for r in (rows * chunk / chunks)..<(rows * (chunk + 1) / chunks) {
                                 for c in 0..<k { probabilities[c] = scoreBase[c &* rows &+ r] }
-                                Softmax.normalize(probabilities, count: k)
+                                Softmax.normalise(UnsafeMutableBufferPointer(start: probabilities, count: k))
                                 let label = Int(labelBase[r])
                                 for c in 0..<k {
                                     let pc = probabilities[c]
