@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ModelStore
 import Streaming
 
 struct ClassifyCommand: ParsableCommand {
@@ -11,6 +12,12 @@ struct ClassifyCommand: ParsableCommand {
     var model: String?
 
     @OptionGroup var stream: StreamOptions
+
+    @Option(help: "Serve any fastText supervised .bin instead of a domcat model.")
+    var fasttextBin: String?
+
+    @Flag(help: "With --fasttext-bin: feed the model domcat's word tokens instead of the name as one word.")
+    var tokenize = false
 
     @Option(help: "Labels in the top-k (jsonl).")
     var k: Int = 3
@@ -28,7 +35,15 @@ struct ClassifyCommand: ParsableCommand {
 
     func run() throws {
         let suffixes = try suffixOptions.load()
-        let loaded = loadModel(model, suffixes: suffixes)
+        let loaded: Model
+        if let fasttextBin {
+            if model != nil { fail("give a MODEL or --fasttext-bin, not both", code: 2) }
+            do { loaded = try FastTextCodec.load(bin: fasttextBin, input: tokenize ? .tokens : .name, suffixes: suffixes) } catch {
+                fail("\(error)", code: ExitCodes.model)
+            }
+        } else {
+            loaded = loadModel(model, suffixes: suffixes)
+        }
         var options = stream.options()
         options.topK = max(1, k)
         options.cacheEntries = max(0, cacheEntries)

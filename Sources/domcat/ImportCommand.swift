@@ -1,13 +1,15 @@
 import ArgumentParser
 import Corpora
 import Foundation
+import Learners
+import ModelStore
 import Streaming
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Turn other formats into domcat corpora (domain<TAB>label).",
-        subcommands: [ImportABP.self, ImportDefaultCorpus.self])
+        subcommands: [ImportABP.self, ImportDefaultCorpus.self, ImportFastText.self])
 }
 
 /// Any ABP / uBlock Origin filter list: its `||host^` rules (and hosts-file lines) under one label.
@@ -50,6 +52,32 @@ struct ImportDefaultCorpus: ParsableCommand {
         for (_, label) in built.pairs { counts[label, default: 0] += 1 }
         note("\(built.pairs.count) hosts (" + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
              + "), \(built.conflictsDropped) under two labels dropped")
+    }
+}
+
+/// Wraps a fastText supervised `.bin` into a `.dcm`, so it gets a version, a header and the same tooling.
+struct ImportFastText: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "fasttext", abstract: "Wrap a fastText supervised .bin as a domcat model.")
+
+    @Argument(help: "fastText supervised model (.bin or .ftz).") var bin: String
+    @Option(help: "Model file to write.") var out: String
+    @Flag(help: "The model was trained on domcat's word tokens (`domcat tokens`), not on whole names.") var tokenize = false
+    @OptionGroup var suffixOptions: SuffixOptions
+
+    func run() throws {
+        let suffixes = try suffixOptions.load()
+        do {
+            let loaded = try FastTextCodec.load(bin: bin, input: tokenize ? .tokens : .name, suffixes: suffixes)
+            guard let classifier = loaded.classifier as? FastTextClassifier else { fail("\(bin) did not load as fastText", code: ExitCodes.model) }
+            var header = loaded.header
+            header.corpusDigest = "fasttext-bin:sha256:" + loaded.digest
+            try FastTextCodec.encode(classifier, header: header).write(to: out)
+            note("\(bin) → \(out): \(classifier.labels.count) labels")
+        } catch let error as ModelFileError {
+            fail("\(error)", code: ExitCodes.model)
+        } catch {
+            fail("\(error)", code: ExitCodes.output)
+        }
     }
 }
 
