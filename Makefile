@@ -28,7 +28,7 @@ corpus: build
 ## The embedded default model, placed next to the binary where `domcat classify` finds it.
 model: corpus
 	$(RELEASE)/domcat train $(OUT)/default-split/train.tsv --valid $(OUT)/default-split/valid.tsv \
-	  --out $(OUT)/default.dcm
+	  --bucket-bits 20 --dim 16 --epochs 15 --out $(OUT)/default.dcm
 	cp $(OUT)/default.dcm $(RELEASE)/default.dcm
 
 demo: model
