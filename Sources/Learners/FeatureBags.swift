@@ -31,7 +31,14 @@ public struct FeatureBags: Sendable {
                 base[part] = shard
             }
         }
-        for shard in shards { append(shard) }
+        // Concatenate, releasing each shard as it is copied: the bags are the largest thing training holds.
+        ids.reserveCapacity(shards.reduce(0) { $0 + $1.ids.count })
+        offsets.reserveCapacity(domains.count + 1)
+        self.labels.reserveCapacity(domains.count)
+        for i in shards.indices {
+            append(shards[i])
+            shards[i] = FeatureBags()
+        }
     }
 
     mutating func append(_ other: FeatureBags) {

@@ -23,34 +23,66 @@ public struct ModelFile: Sendable {
     }
 
     public func encoded() throws -> [UInt8] {
-        var out = Self.magic
-        out.appendLE(Self.formatVersion)
+        var out: [UInt8] = []
+        try encode { out += $0 }
+        return out
+    }
+
+    /// Hands the file out piece by piece (one compressed section at a time) with its SHA-256 at the end,
+    /// so writing a large model never holds a second copy of all of it.
+    func encode(_ emit: ([UInt8]) throws -> Void) throws {
+        var hasher = SHA256()
+        func put(_ bytes: [UInt8]) throws {
+            hasher.update(data: bytes)
+            try emit(bytes)
+        }
+        var head = Self.magic
+        head.appendLE(Self.formatVersion)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let headerBytes = Array(try encoder.encode(header))
-        out.appendLE(UInt32(headerBytes.count))
-        out += headerBytes
-        out.appendLE(UInt32(sections.count))
+        head.appendLE(UInt32(headerBytes.count))
+        head += headerBytes
+        head.appendLE(UInt32(sections.count))
+        try put(head)
         for name in sections.keys.sorted() {
             let raw = sections[name]!
             let stored = try Zstd.compress(raw)
+            var sectionHead: [UInt8] = []
             let nameBytes = Array(name.utf8)
-            out.appendLE(UInt16(nameBytes.count))
-            out += nameBytes
-            out.appendLE(UInt64(raw.count))
-            out.appendLE(UInt64(stored.count))
-            out += stored
+            sectionHead.appendLE(UInt16(nameBytes.count))
+            sectionHead += nameBytes
+            sectionHead.appendLE(UInt64(raw.count))
+            sectionHead.appendLE(UInt64(stored.count))
+            try put(sectionHead)
+            try put(stored)
         }
-        out += Array(SHA256.hash(data: out))
-        return out
+        try emit(Array(hasher.finalize()))
     }
 
     /// Written to a temporary file then renamed, so a full disk never leaves half a model behind.
     public func write(to path: String) throws {
-        let bytes = try encoded()
         let temporary = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {
-            throw ModelFileError.unwritable(path: path, reason: String(cString: strerror(errno)))
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw ModelFileError.unwritable(path: path, reason: String(cString: strerror(errno))) }
+        do {
+            try encode { bytes in
+                var offset = 0
+                try bytes.withUnsafeBytes { raw in
+                    while offset < raw.count {
+                        let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                        if n < 0 && errno == EINTR { continue }
+                        guard n > 0 else { throw ModelFileError.unwritable(path: path, reason: String(cString: strerror(errno))) }
+                        offset += n
+                    }
+                }
+            }
+            guard fsync(fd) == 0 || errno == EINVAL else { throw ModelFileError.unwritable(path: path, reason: String(cString: strerror(errno))) }
+            close(fd)
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
         }
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
