@@ -39,7 +39,7 @@ demo: model
 
 test: deps
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
-	swift test --skip-build
+	swift test --skip-build --disable-swift-testing
 
 bench: build
 	bench/run-all.sh
