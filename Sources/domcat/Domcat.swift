@@ -8,7 +8,7 @@ struct Domcat: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             ClassifyCommand.self, TrainCommand.self, EvalCommand.self, SplitCommand.self,
-            ImportCommand.self, TokensCommand.self,
+            ImportCommand.self, TokensCommand.self, ServeCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: ClassifyCommand.self)
 }
