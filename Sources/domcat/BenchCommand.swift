@@ -28,6 +28,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Replay the lines of this file as keys.") var replay: String?
     @Option(help: "Names per HTTP request (1: {\"domain\":…}, more: {\"domains\":[…]}).") var batch: Int = 1
     @Option(help: "Client event loop threads.") var threads: Int = 1
+    @Option(help: "Seed of the key sequence (a different seed asks for other names of the same distribution).") var seed: UInt64 = 1
     @Flag(help: "Print the report as JSON.") var json = false
 
     func run() throws {
@@ -41,6 +42,7 @@ struct BenchCommand: ParsableCommand {
         config.seconds = max(0.1, seconds)
         config.warmupSeconds = max(0, warmup)
         config.threads = max(1, threads)
+        config.seed = seed
         if let replay {
             do { config.keys = try KeyDistribution.replay(path: replay) } catch { fail("\(error)", code: ExitCodes.input) }
         } else {
