@@ -14,6 +14,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
@@ -34,8 +39,30 @@ let package = Package(
         .target(name: "Streaming", dependencies: ["DomainKit", "ModelStore", "Learners", "ZstdKit"]),
         .target(name: "Corpora", dependencies: ["DomainKit", "Streaming"]),
         .target(name: "Training", dependencies: ["DomainKit", "Features", "Learners", "ModelStore", "Corpora", "FastTextKit"]),
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis"),
+        .target(name: "Cache", dependencies: [
+            "CHiredis", "Learners",
+            .product(name: "Atomics", package: "swift-atomics"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Server", dependencies: [
+            "Cache", "DomainKit", "Learners", "ModelStore", "Streaming",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Atomics", package: "swift-atomics"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
+        .target(name: "Bench", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
         .executableTarget(name: "domcat", dependencies: [
             "DomainKit", "Features", "Learners", "ModelStore", "Streaming", "Corpora", "Training", "ZstdKit",
+            "Cache", "Server", "Bench",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "DomainKitTests", dependencies: ["DomainKit"]),
@@ -46,6 +73,12 @@ let package = Package(
         .testTarget(name: "CorporaTests", dependencies: ["Corpora", "DomainKit"]),
         .testTarget(name: "CLITests", dependencies: ["DomainKit"]),
         .testTarget(name: "FastTextKitTests", dependencies: ["FastTextKit"]),
+        .testTarget(name: "CacheTests", dependencies: ["Cache", "Learners"]),
+        .testTarget(name: "ServerTests", dependencies: [
+            "Server", "Cache", "Bench", "DomainKit", "Learners", "ModelStore", "Streaming",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -27,6 +27,8 @@ enum ExitCodes {
     static let model: Int32 = 3
     static let input: Int32 = 4
     static let output: Int32 = 5
+    /// A listener could not be bound (port taken, socket in use).
+    static let listen: Int32 = 6
 }
 
 /// Where `classify` looks when no model is named: $DOMCAT_MODEL, next to the binary, the installed share folder.

@@ -1,0 +1,192 @@
+import CHiredis
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One hiredis connection, owned by one thread (hiredis contexts are not thread-safe).
+/// Every call is bounded by the settings' timeout; any failure drops the connection, reports to `health`,
+/// and the next attempt waits out a doubling backoff, so an outage costs callers nothing but misses.
+public final class RedisConnection {
+    public let settings: RedisSettings
+    private let health: RedisHealth
+    private var context: UnsafeMutablePointer<redisContext>?
+    private var retryAt: UInt64 = 0
+    private var backoffMilliseconds: Int
+    /// Reused argument bytes and their lengths, so a batch allocates once.
+    private var argumentBytes: [UInt8] = []
+    private var argumentEnds: [Int] = []
+
+    public init(settings: RedisSettings, health: RedisHealth) {
+        self.settings = settings
+        self.health = health
+        backoffMilliseconds = settings.minBackoffMilliseconds
+        // hiredis writes with write(2): a peer that went away must come back as EPIPE, not kill us.
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    deinit { if let context { redisFree(context) } }
+
+    public var isConnected: Bool { context != nil }
+
+    /// Values for `keys` in one MGET round trip; nil when Redis is unavailable (every key then misses).
+    public func mget(_ keys: [[UInt8]], each: (Int, UnsafeRawBufferPointer?) -> Void) -> Bool {
+        guard !keys.isEmpty, let context = connected() else { return false }
+        beginArguments()
+        addArgument(Array("MGET".utf8))
+        for key in keys { addArgument(key) }
+        guard append(context), let reply = readReply(context) else { return false }
+        defer { freeReplyObject(reply) }
+        let r = reply.pointee
+        guard r.type == REDIS_REPLY_ARRAY, r.elements == keys.count else {
+            drop("unexpected MGET reply type \(r.type)")
+            return false
+        }
+        for i in 0..<keys.count {
+            let element = r.element[i]!.pointee
+            if element.type == REDIS_REPLY_STRING, let str = element.str {
+                each(i, UnsafeRawBufferPointer(start: str, count: element.len))
+            } else {
+                each(i, nil)
+            }
+        }
+        return true
+    }
+
+    /// `SET key value EX ttl` for every pair, pipelined: all commands written, then all replies read.
+    @discardableResult
+    public func set(_ pairs: [(key: [UInt8], value: [UInt8])]) -> Bool {
+        guard !pairs.isEmpty, let context = connected() else { return false }
+        let ttl = Array(String(settings.ttlSeconds).utf8)
+        for pair in pairs {
+            beginArguments()
+            addArgument(Array("SET".utf8)); addArgument(pair.key); addArgument(pair.value)
+            addArgument(Array("EX".utf8)); addArgument(ttl)
+            guard append(context) else { return false }
+        }
+        for _ in pairs {
+            guard let reply = readReply(context) else { return false }
+            freeReplyObject(reply)
+        }
+        return true
+    }
+
+    /// Sends one command with its arguments and returns the reply's string or integer as text (for tests and tools).
+    public func command(_ arguments: [String]) -> String? {
+        guard let context = connected() else { return nil }
+        beginArguments()
+        for a in arguments { addArgument(Array(a.utf8)) }
+        guard append(context), let reply = readReply(context) else { return nil }
+        defer { freeReplyObject(reply) }
+        let r = reply.pointee
+        switch r.type {
+        case REDIS_REPLY_STRING, REDIS_REPLY_STATUS, REDIS_REPLY_ERROR:
+            return String(decoding: UnsafeRawBufferPointer(start: r.str, count: r.len), as: UTF8.self)
+        case REDIS_REPLY_INTEGER: return String(r.integer)
+        case REDIS_REPLY_NIL: return nil
+        default: return ""
+        }
+    }
+
+    // MARK: connection state
+
+    private func connected() -> UnsafeMutablePointer<redisContext>? {
+        if let context { return context }
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard now >= retryAt else { return nil }
+        let timeout = Self.timeval(milliseconds: settings.timeoutMilliseconds)
+        let made: UnsafeMutablePointer<redisContext>?
+        switch settings.endpoint {
+        case let .tcp(host, port): made = redisConnectWithTimeout(host, Int32(port), timeout)
+        case let .unix(path): made = redisConnectUnixWithTimeout(path, timeout)
+        }
+        guard let made else {
+            failed("cannot allocate a hiredis context")
+            return nil
+        }
+        if made.pointee.err != 0 {
+            let reason = Self.errorText(made)
+            redisFree(made)
+            failed(reason)
+            return nil
+        }
+        if redisSetTimeout(made, timeout) != REDIS_OK {
+            let reason = Self.errorText(made)
+            redisFree(made)
+            failed(reason)
+            return nil
+        }
+        context = made
+        backoffMilliseconds = settings.minBackoffMilliseconds
+        health.succeeded()
+        return made
+    }
+
+    private func append(_ context: UnsafeMutablePointer<redisContext>) -> Bool {
+        let status = argumentBytes.withUnsafeBufferPointer { bytes -> Int32 in
+            let base = UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self)
+            var pointers: [UnsafePointer<CChar>?] = []
+            var lengths: [Int] = []
+            pointers.reserveCapacity(argumentEnds.count)
+            lengths.reserveCapacity(argumentEnds.count)
+            var start = 0
+            for end in argumentEnds {
+                pointers.append(base + start)
+                lengths.append(end - start)
+                start = end
+            }
+            return pointers.withUnsafeMutableBufferPointer { p in
+                lengths.withUnsafeBufferPointer { l in
+                    redisAppendCommandArgv(context, Int32(p.count), p.baseAddress, l.baseAddress)
+                }
+            }
+        }
+        if status != REDIS_OK { drop(Self.errorText(context)); return false }
+        return true
+    }
+
+    private func readReply(_ context: UnsafeMutablePointer<redisContext>) -> UnsafeMutablePointer<redisReply>? {
+        var raw: UnsafeMutableRawPointer?
+        guard redisGetReply(context, &raw) == REDIS_OK, let raw else {
+            drop(Self.errorText(context))
+            return nil
+        }
+        return raw.assumingMemoryBound(to: redisReply.self)
+    }
+
+    private func drop(_ reason: String) {
+        if let context { redisFree(context) }
+        context = nil
+        failed(reason)
+    }
+
+    private func failed(_ reason: String) {
+        health.failed(reason)
+        retryAt = DispatchTime.now().uptimeNanoseconds + UInt64(backoffMilliseconds) * 1_000_000
+        backoffMilliseconds = min(backoffMilliseconds * 2, settings.maxBackoffMilliseconds)
+    }
+
+    private func beginArguments() {
+        argumentBytes.removeAll(keepingCapacity: true)
+        argumentEnds.removeAll(keepingCapacity: true)
+        // Never empty, so the buffer always has a base address.
+        argumentBytes.reserveCapacity(256)
+    }
+
+    private func addArgument(_ bytes: [UInt8]) {
+        argumentBytes.append(contentsOf: bytes)
+        argumentEnds.append(argumentBytes.count)
+    }
+
+    private static func errorText(_ context: UnsafeMutablePointer<redisContext>) -> String {
+        let text = withUnsafeBytes(of: context.pointee.errstr) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        if text.isEmpty || text == "Resource temporarily unavailable" { return "timeout or I/O error (\(text))" }
+        return text
+    }
+
+    private static func timeval(milliseconds: Int) -> Glibc.timeval {
+        Glibc.timeval(tv_sec: milliseconds / 1000, tv_usec: (milliseconds % 1000) * 1000)
+    }
+}

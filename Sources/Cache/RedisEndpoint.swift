@@ -1,0 +1,53 @@
+import Foundation
+
+/// Where Redis listens: `redis://host:port` (port 6379 when omitted) or `unix:///path/to/socket`.
+public enum RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
+    case tcp(host: String, port: Int)
+    case unix(path: String)
+
+    public init?(url: String) {
+        if url.hasPrefix("unix://") {
+            let path = String(url.dropFirst("unix://".count))
+            guard !path.isEmpty else { return nil }
+            self = .unix(path: path)
+            return
+        }
+        guard url.hasPrefix("redis://") else { return nil }
+        var rest = Substring(url.dropFirst("redis://".count))
+        if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
+        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
+        var host = rest, port = 6379
+        if let colon = rest.lastIndex(of: ":") {
+            guard let p = Int(rest[rest.index(after: colon)...]), (1...65535).contains(p) else { return nil }
+            host = rest[..<colon]
+            port = p
+        }
+        guard !host.isEmpty else { return nil }
+        self = .tcp(host: String(host), port: port)
+    }
+
+    public var description: String {
+        switch self {
+        case let .tcp(host, port): "redis://\(host):\(port)"
+        case let .unix(path): "unix://\(path)"
+        }
+    }
+}
+
+/// How the cache talks to Redis.
+public struct RedisSettings: Sendable {
+    public var endpoint: RedisEndpoint
+    /// Longest a connect or one round trip may take before Redis is treated as down for this request.
+    public var timeoutMilliseconds: Int = 50
+    /// Lifetime of a cached answer (`SET … EX`).
+    public var ttlSeconds: Int = 86_400
+    /// First wait before reconnecting after a failure; doubles up to `maxBackoffMilliseconds`.
+    public var minBackoffMilliseconds: Int = 100
+    public var maxBackoffMilliseconds: Int = 5_000
+
+    public init(endpoint: RedisEndpoint, timeoutMilliseconds: Int = 50, ttlSeconds: Int = 86_400) {
+        self.endpoint = endpoint
+        self.timeoutMilliseconds = timeoutMilliseconds
+        self.ttlSeconds = ttlSeconds
+    }
+}

@@ -1,0 +1,53 @@
+import Cache
+import Foundation
+import Learners
+import ModelStore
+import Streaming
+
+/// One loaded model with what serving it needs: its answer cache (keys under its digest) and its formatter.
+/// Replaced whole on reload; a batch in flight finishes with the model it started with.
+public final class ServingModel: Sendable {
+    public let model: Model
+    public let cache: AnswerCache
+    let lineFormatter: AnswerFormatter
+    /// Labels as JSON string literals, escaped once.
+    let labelJSON: [String]
+
+    init(model: Model, lruEntries: Int, lineFormat: OutputFormat) {
+        self.model = model
+        cache = AnswerCache(modelDigest: model.digest, labelCount: model.classifier.labels.count, lruEntries: lruEntries)
+        lineFormatter = AnswerFormatter(format: lineFormat, labels: model.classifier.labels, includeLogFields: false)
+        labelJSON = model.classifier.labels.map(JSONText.string)
+    }
+}
+
+/// The model currently served; swapped atomically by reload.
+final class ModelSlot: @unchecked Sendable {
+    private var serving: ServingModel
+    private let lock = NSLock()
+    init(_ serving: ServingModel) { self.serving = serving }
+    var current: ServingModel {
+        get { lock.lock(); defer { lock.unlock() }; return serving }
+        set { lock.lock(); serving = newValue; lock.unlock() }
+    }
+}
+
+enum JSONText {
+    static func string(_ s: String) -> String {
+        var r = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": r += "\\\""
+            case "\\": r += "\\\\"
+            case "\n": r += "\\n"
+            case "\r": r += "\\r"
+            case "\t": r += "\\t"
+            case _ where scalar.value < 0x20: r += String(format: "\\u%04x", scalar.value)
+            default: r.unicodeScalars.append(scalar)
+            }
+        }
+        return r + "\""
+    }
+
+    static func probability(_ p: Float) -> String { String(format: "%.4f", p) }
+}

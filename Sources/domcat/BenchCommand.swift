@@ -1,0 +1,65 @@
+import ArgumentParser
+import Bench
+import Foundation
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Load generator for `serve` (line protocol or HTTP) and for Redis GET as the baseline.",
+        discussion: "Closed loop by default (--connections × --pipeline outstanding); --rate makes it open loop, latency counted from each request's scheduled send time.")
+
+    @Option(help: "Drive the line protocol at host:port or a Unix socket path.")
+    var line: String?
+
+    @Option(help: "Drive HTTP POST /predict at host:port.")
+    var http: String?
+
+    @Option(help: "Drive Redis GET at host:port (baseline).")
+    var redis: String?
+
+    @Option(help: "Connections.") var connections: Int = 50
+    @Option(help: "Requests outstanding per connection (closed loop).") var pipeline: Int = 1
+    @Option(help: "Open loop: total requests per second.") var rate: Double?
+    @Option(help: "Measured seconds.") var seconds: Double = 10
+    @Option(help: "Seconds of load before measuring.") var warmup: Double = 1
+    @Option(help: "Keys: unique (never repeated), zipf, or replay (with --replay).") var keys: String = "unique"
+    @Option(help: "Names in the Zipf key space.") var zipfNames: Int = 1_000_000
+    @Option(help: "Zipf exponent.") var zipfS: Double = 1.0
+    @Option(help: "Replay the lines of this file as keys.") var replay: String?
+    @Option(help: "Names per HTTP request (1: {\"domain\":…}, more: {\"domains\":[…]}).") var batch: Int = 1
+    @Option(help: "Client event loop threads.") var threads: Int = 1
+    @Option(help: "Seed of the key sequence (a different seed asks for other names of the same distribution).") var seed: UInt64 = 1
+    @Flag(help: "Print the report as JSON.") var json = false
+
+    func run() throws {
+        let given = [line, http, redis].compactMap { $0 }
+        guard given.count == 1 else { fail("give exactly one of --line, --http, --redis", code: 2) }
+        var config = BenchConfig(address: given[0])
+        if line != nil { config.target = .line } else if http != nil { config.target = .http(batch: max(1, batch)) } else { config.target = .redis }
+        config.connections = max(1, connections)
+        config.pipeline = max(1, pipeline)
+        config.rate = rate
+        config.seconds = max(0.1, seconds)
+        config.warmupSeconds = max(0, warmup)
+        config.threads = max(1, threads)
+        config.seed = seed
+        if let replay {
+            do { config.keys = try KeyDistribution.replay(path: replay) } catch { fail("\(error)", code: ExitCodes.input) }
+        } else {
+            switch keys {
+            case "unique": config.keys = .unique
+            case "zipf": config.keys = .zipf(count: max(1, zipfNames), exponent: zipfS)
+            default: fail("--keys must be unique or zipf (or give --replay FILE)", code: 2)
+            }
+        }
+        let report: BenchReport
+        do { report = try LoadGenerator.run(config) } catch { fail("\(error)", code: ExitCodes.input) }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(report.text, terminator: "")
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Cache
+import Dispatch
+import Foundation
+import Logging
+import Server
+import Streaming
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Answer classification requests over TCP/Unix line protocol and HTTP, with an LRU + Redis cache.",
+        discussion: "SIGHUP or POST /admin/reload reloads MODEL from its file; a bad file leaves the old model serving.")
+
+    @Argument(help: "Model file (.dcm). The default model when omitted.")
+    var model: String?
+
+    @Option(help: "Line protocol on TCP host:port (default 127.0.0.1:7878 when no listener is given).")
+    var listen: String?
+
+    @Option(help: "Line protocol on a Unix socket at this path.")
+    var unix: String?
+
+    @Option(help: "HTTP (POST /predict, GET /health, GET /metrics, POST /admin/reload) on host:port.")
+    var http: String?
+
+    @Option(help: "Redis cache tier, e.g. redis://127.0.0.1:6379 or unix:///run/redis.sock.")
+    var redis: String?
+
+    @Option(help: "Entries of the in-process LRU (0: off).")
+    var lruEntries: Int = 1_000_000
+
+    @Option(name: .customLong("redis-timeout-ms"), help: "Longest a Redis connect or round trip may hold a request.")
+    var redisTimeoutMs: Int = 50
+
+    @Option(name: .customLong("redis-ttl"), help: "Seconds a cached answer lives in Redis.")
+    var redisTTL: Int = 86_400
+
+    @Option(help: "Classification worker threads.")
+    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Event loop threads (network I/O).")
+    var eventLoops: Int = 1
+
+    @Option(help: "Line protocol answers: tsv or jsonl (as `classify`).")
+    var format: String = "tsv"
+
+    @Option(help: "Labels in the top-k (jsonl, HTTP).")
+    var k: Int = 3
+
+    @OptionGroup var suffixOptions: SuffixOptions
+
+    func run() throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var config = ServeConfig(modelPath: model ?? DefaultModel.path(), suffixes: try suffixOptions.load())
+        config.listen = listen
+        config.unixPath = unix
+        config.http = http
+        if listen == nil, unix == nil, http == nil { config.listen = "127.0.0.1:7878" }
+        if let redis {
+            guard let endpoint = RedisEndpoint(url: redis) else { fail("--redis: not redis://host:port or unix:///path: \(redis)", code: 2) }
+            config.redis = RedisSettings(endpoint: endpoint, timeoutMilliseconds: max(1, redisTimeoutMs), ttlSeconds: max(1, redisTTL))
+        }
+        config.lruEntries = max(0, lruEntries)
+        config.workers = max(1, workers)
+        config.eventLoopThreads = max(1, eventLoops)
+        guard let output = OutputFormat(rawValue: format), output != .annotate else { fail("--format must be tsv or jsonl", code: 2) }
+        config.lineFormat = output
+        config.topK = max(1, k)
+
+        let server: Server
+        do {
+            server = try Server(config: config)
+        } catch let error as ServeError {
+            fail(error.description, code: ExitCodes.listen)
+        } catch {
+            fail("\(error)", code: ExitCodes.model)
+        }
+        var sources: [DispatchSourceSignal] = []
+        signal(SIGHUP, SIG_IGN)
+        let hup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        hup.setEventHandler { server.reload() }
+        hup.resume()
+        sources.append(hup)
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { server.shutdown() }
+            source.resume()
+            sources.append(source)
+        }
+        server.wait()
+        withExtendedLifetime(sources) {}
+    }
+}

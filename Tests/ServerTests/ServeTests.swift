@@ -1,0 +1,258 @@
+import Cache
+import Foundation
+import ModelStore
+import Server
+import XCTest
+
+final class ServeProtocolTests: XCTestCase {
+    func testLineAnswersMatchClassifyAndHTTPWorks() throws {
+        let dir = try temporaryDirectory()
+        let path = dir.appendingPathComponent("m.dcm").path
+        let model = try TinyModel.write(to: path)
+        var config = serveConfig(modelPath: path)
+        config.unixPath = dir.appendingPathComponent("s.sock").path
+        let server = try Server(config: config)
+        defer { server.shutdown() }
+
+        let names = TinyModel.names(50)
+        let client = try LineClient(port: server.linePort)
+        XCTAssertEqual(client.roundTrip(names), names.map { TinyModel.expectedLine($0, model: model) })
+        // Again: now from the LRU, and still identical.
+        XCTAssertEqual(client.roundTrip(names), names.map { TinyModel.expectedLine($0, model: model) })
+        XCTAssertGreaterThanOrEqual(server.cache.lruHits, 50)
+        XCTAssertEqual(client.roundTrip(["1.2.3.4", "bad..name"]), ["1.2.3.4\t!ip\t-", "bad..name\t!error\tempty label"])
+
+        let (status, body) = try httpRequest(port: server.httpPort, method: "POST", path: "/predict", body: "{\"domain\":\"ads2.tracker.com\"}")
+        XCTAssertEqual(status, 200)
+        XCTAssertTrue(body.contains("\"label\":\"ads\""), body)
+        XCTAssertTrue(body.contains("\"model\":\"\(model.digest)\""), body)
+        XCTAssertTrue(body.contains("\"cached\":true"), body)
+        let (batchStatus, batch) = try httpRequest(port: server.httpPort, method: "POST", path: "/predict",
+                                                   body: "{\"domains\":[\"news1.daily.com\",\"x..y\",\"fresh.daily.com\"]}")
+        XCTAssertEqual(batchStatus, 200)
+        let json = try JSONSerialization.jsonObject(with: Data(batch.utf8)) as! [String: Any]
+        let results = json["results"] as! [[String: Any]]
+        XCTAssertEqual(results.count, 3)
+        XCTAssertEqual(results[0]["label"] as? String, "news")
+        XCTAssertNotNil(results[1]["error"])
+        XCTAssertEqual(results[2]["cached"] as? Bool, false)
+        XCTAssertEqual((results[0]["top"] as? [Any])?.count, 2)
+        XCTAssertEqual(try httpRequest(port: server.httpPort, method: "POST", path: "/predict", body: "not json").0, 400)
+        XCTAssertEqual(try httpRequest(port: server.httpPort, method: "GET", path: "/nowhere").0, 404)
+        let (healthStatus, health) = try httpRequest(port: server.httpPort, method: "GET", path: "/health")
+        XCTAssertEqual(healthStatus, 200)
+        XCTAssertTrue(health.contains("\"redis\":\"off\""), health)
+        let (_, metrics) = try httpRequest(port: server.httpPort, method: "GET", path: "/metrics")
+        XCTAssertTrue(metrics.contains("domcat_requests_total{protocol=\"line\"} 102"), metrics)
+        XCTAssertTrue(metrics.contains("domcat_cache_hits_total{tier=\"lru\"}"), metrics)
+        XCTAssertTrue(metrics.contains("domcat_batch_latency_seconds_bucket"), metrics)
+        XCTAssertTrue(metrics.contains("domcat_model_info{version=\"\(model.digest)\"} 1"), metrics)
+
+        // The Unix socket speaks the same protocol.
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(config.unixPath!.utf8)) }
+        XCTAssertEqual(withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }, 0)
+        _ = "ads4.tracker.com\n".withCString { write(fd, $0, 17) }
+        var reply = [UInt8](repeating: 0, count: 256)
+        let n = read(fd, &reply, reply.count)
+        close(fd)
+        XCTAssertEqual(String(decoding: reply[..<max(0, n)], as: UTF8.self), TinyModel.expectedLine("ads4.tracker.com", model: model) + "\n")
+    }
+
+    func testSecondServeOnTakenPortFailsClearly() throws {
+        let dir = try temporaryDirectory()
+        let path = dir.appendingPathComponent("m.dcm").path
+        try TinyModel.write(to: path)
+        var config = serveConfig(modelPath: path)
+        config.http = nil
+        let first = try Server(config: config)
+        defer { first.shutdown() }
+        var second = config
+        second.listen = "127.0.0.1:\(first.linePort)"
+        XCTAssertThrowsError(try Server(config: second)) { error in
+            XCTAssertTrue("\(error)".contains("cannot listen on 127.0.0.1:\(first.linePort): address already in use"), "\(error)")
+        }
+        // The command line: a clear message and its own exit code.
+        let binary = Bundle(for: Self.self).bundleURL.deletingLastPathComponent().appendingPathComponent("domcat")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else { return }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", path, "--listen", "127.0.0.1:\(first.linePort)"]
+        let stderr = Pipe()
+        process.standardError = stderr
+        try process.run()
+        process.waitUntilExit()
+        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, 6, message)
+        XCTAssertTrue(message.contains("address already in use"), message)
+    }
+}
+
+final class ServeReliabilityTests: XCTestCase {
+    func testRedisKilledMidRunThenBack() throws {
+        let redis = try RedisProcess()
+        let dir = try temporaryDirectory()
+        let path = dir.appendingPathComponent("m.dcm").path
+        let model = try TinyModel.write(to: path)
+        let logs = LogCapture()
+        var config = serveConfig(modelPath: path, logger: logs.logger)
+        config.lruEntries = 0 // every lookup goes to Redis
+        var settings = RedisSettings(endpoint: .tcp(host: "127.0.0.1", port: redis.port), timeoutMilliseconds: 100)
+        settings.minBackoffMilliseconds = 10
+        settings.maxBackoffMilliseconds = 50
+        config.redis = settings
+        let server = try Server(config: config)
+        defer { server.shutdown() }
+        let client = try LineClient(port: server.linePort)
+        let names = TinyModel.names(100)
+        let expected = names.map { TinyModel.expectedLine($0, model: model) }
+
+        XCTAssertEqual(client.roundTrip(names), expected)
+        XCTAssertEqual(client.roundTrip(names), expected)
+        XCTAssertGreaterThan(server.cache.redisHits, 0, "second round served from Redis")
+
+        redis.kill()
+        for _ in 0..<5 { XCTAssertEqual(client.roundTrip(names), expected, "answers from the model while Redis is down") }
+        XCTAssertTrue(logs.all.contains { $0.hasPrefix("warning") && $0.contains("unavailable") }, "\(logs.all)")
+        let metrics = server.metricsText()
+        XCTAssertTrue(metrics.contains("domcat_redis_up 0"), metrics)
+        XCTAssertFalse(metrics.contains("domcat_redis_errors_total 0\n"), metrics)
+
+        try redis.start()
+        let hitsBefore = server.cache.redisHits
+        var back = false
+        for _ in 0..<100 where !back {
+            XCTAssertEqual(client.roundTrip(names), expected)
+            back = server.cache.redisHits > hitsBefore
+            if !back { usleep(20_000) }
+        }
+        XCTAssertTrue(back, "cache used again after Redis came back")
+        XCTAssertTrue(server.redisHealth?.isUp ?? false)
+        XCTAssertTrue(logs.all.contains { $0.contains("reachable again") }, "\(logs.all)")
+    }
+
+    func testBadClientsOnlyHurtThemselves() throws {
+        let dir = try temporaryDirectory()
+        let path = dir.appendingPathComponent("m.dcm").path
+        let model = try TinyModel.write(to: path)
+        let server = try Server(config: serveConfig(modelPath: path))
+        defer { server.shutdown() }
+        let good = try LineClient(port: server.linePort)
+        let names = TinyModel.names(20)
+        let expected = names.map { TinyModel.expectedLine($0, model: model) }
+        XCTAssertEqual(good.roundTrip(names), expected)
+
+        // A 10 MiB line: an error answer, then the server closes that connection.
+        let huge = try LineClient(port: server.linePort)
+        huge.send([UInt8](repeating: UInt8(ascii: "a"), count: 10 << 20) + [0x0A])
+        let reply = huge.readLines(1)
+        XCTAssertEqual(reply.count, 1)
+        XCTAssertTrue(reply.first?.contains("!error\tline over 65536 bytes") ?? false, "\(reply)")
+        XCTAssertTrue(huge.isClosedByPeer())
+        XCTAssertEqual(good.roundTrip(names), expected)
+
+        // Binary garbage with newlines: error answers, one per line; without newlines: closed.
+        let garbage = try LineClient(port: server.linePort)
+        var rng = SystemRandomNumberGenerator()
+        garbage.send((0..<2000).map { i in i % 100 == 99 ? 0x0A : UInt8.random(in: 0...255, using: &rng) | 0x80 })
+        let answers = garbage.readLines(20)
+        XCTAssertEqual(answers.count, 20)
+        XCTAssertTrue(answers.allSatisfy { $0.contains("\t!error\t") }, "\(answers)")
+        garbage.send((0..<200_000).map { _ in UInt8.random(in: 0...255, using: &rng) == 0x0A ? 0 : 1 })
+        XCTAssertTrue(garbage.isClosedByPeer())
+
+        // Clients that leave mid-request, or without reading their answers.
+        for _ in 0..<20 {
+            let leaver = try LineClient(port: server.linePort)
+            leaver.send(Array("ads1.tracker.com\nnews3.dai".utf8))
+            let flooder = try LineClient(port: server.linePort)
+            flooder.send(lines: TinyModel.names(5000))
+        }
+        XCTAssertEqual(good.roundTrip(names), expected)
+        XCTAssertEqual(try LineClient(port: server.linePort).roundTrip(names), expected)
+    }
+
+    func testThousandIdleConnections() throws {
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        if limit.rlim_cur < 4096 {
+            limit.rlim_cur = min(limit.rlim_max, 4096)
+            setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        guard limit.rlim_cur >= 2200 else { throw XCTSkip("open-file limit \(limit.rlim_cur) too low for 1,000 connections") }
+        let dir = try temporaryDirectory()
+        let path = dir.appendingPathComponent("m.dcm").path
+        let model = try TinyModel.write(to: path)
+        let server = try Server(config: serveConfig(modelPath: path))
+        defer { server.shutdown() }
+        let idle = try (0..<1000).map { _ in try LineClient(port: server.linePort) }
+        let names = TinyModel.names(10)
+        let expected = names.map { TinyModel.expectedLine($0, model: model) }
+        XCTAssertEqual(try LineClient(port: server.linePort).roundTrip(names), expected)
+        // The idle ones were accepted and still answer.
+        XCTAssertEqual(idle[0].roundTrip(names), expected)
+        XCTAssertEqual(idle[999].roundTrip(names), expected)
+        XCTAssertEqual(idle.count, 1000)
+    }
+
+    func testReloadUnderLoadDropsNothing() throws {
+        let dir = try temporaryDirectory()
+        let path = dir.appendingPathComponent("m.dcm").path
+        let first = try TinyModel.write(to: path)
+        let server = try Server(config: serveConfig(modelPath: path))
+        defer { server.shutdown() }
+        let port = server.linePort
+        let failures = LockedCounter()
+        let answered = LockedCounter()
+        let done = DispatchGroup()
+        for _ in 0..<4 {
+            done.enter()
+            Thread {
+                defer { done.leave() }
+                guard let client = try? LineClient(port: port) else { failures.add(1); return }
+                let names = TinyModel.names(200)
+                for _ in 0..<40 {
+                    let lines = client.roundTrip(names)
+                    if lines.count != names.count { failures.add(names.count - lines.count); return }
+                    for (name, line) in zip(names, lines) {
+                        let fields = line.split(separator: "\t")
+                        if fields.count != 3 || fields[0] != name || !["ads", "news"].contains(fields[1]) { failures.add(1) }
+                    }
+                    answered.add(lines.count)
+                }
+            }.start()
+        }
+        var digests: Set<String> = [first.digest]
+        for seed in 2...4 {
+            let next = try TinyModel.write(to: path, seed: UInt64(seed))
+            guard case let .success(version) = server.reload() else { return XCTFail("reload of a good file failed") }
+            XCTAssertEqual(version, next.digest)
+            digests.insert(version)
+        }
+        // A bad file: the old model keeps serving, and the reason is given.
+        let serving = server.modelDigest
+        try Data("DOMCATM\0 not really a model".utf8).write(to: URL(fileURLWithPath: path))
+        guard case let .failure(error) = server.reload() else { return XCTFail("a corrupt model was accepted") }
+        XCTAssertFalse("\(error)".isEmpty)
+        XCTAssertEqual(server.modelDigest, serving)
+        let (status, body) = try httpRequest(port: server.httpPort, method: "POST", path: "/admin/reload")
+        XCTAssertEqual(status, 422)
+        XCTAssertTrue(body.contains("still serving the old model"), body)
+        try TinyModel.write(to: path, seed: 9)
+        let (okStatus, okBody) = try httpRequest(port: server.httpPort, method: "POST", path: "/admin/reload")
+        XCTAssertEqual(okStatus, 200, okBody)
+        done.wait()
+        XCTAssertEqual(failures.value, 0)
+        XCTAssertEqual(answered.value, 4 * 40 * 200)
+        XCTAssertEqual(digests.count, 4)
+    }
+}
+
+final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add(_ n: Int) { lock.lock(); count += n; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}

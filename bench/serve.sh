@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Issue 5 figures in one run: Redis's own GET as the baseline, then `domcat serve` uncached, with Redis,
+# over HTTP, and its memory. Loopback only; the load generator is `domcat bench` (HdrHistogram, open loop
+# corrected for coordinated omission). Usage: bench/serve.sh [MODEL]   (default: a small model trained here)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DOMCAT=${DOMCAT:-.build/release/domcat}
+WORK=${WORK:-/tmp/domcat-bench-serve}
+RUN=${RUN:-5}            # measured seconds per run
+CONNS=${CONNS:-50}
+REDIS_PORT=${REDIS_PORT:-16390}
+LINE=127.0.0.1:${LINE_PORT:-17890}
+HTTP=127.0.0.1:${HTTP_PORT:-18090}
+mkdir -p "$WORK"
+command -v redis-server >/dev/null || apt-get install -y -q redis-server >/dev/null
+
+MODEL=${1:-}
+if [ -z "$MODEL" ]; then
+  MODEL=$WORK/small.dcm
+  python3 - "$WORK/corpus.tsv" <<'PY'
+import random, sys
+random.seed(5)
+words = {"ads": ["ads", "adserver", "doubleclick", "pagead", "banner", "track", "pixel", "metrics"],
+         "news": ["news", "daily", "times", "herald", "post", "press", "journal"],
+         "shop": ["shop", "store", "buy", "cart", "deal", "market", "outlet"],
+         "cdn": ["cdn", "static", "edge", "assets", "img", "media"]}
+with open(sys.argv[1], "w") as f:
+    for i in range(40000):
+        label = random.choice(list(words))
+        f.write(f"{random.choice(words[label])}{random.randint(0, 9999)}.{random.choice(['example', 'site', 'web', 'net'])}{random.randint(0, 500)}.com\t{label}\n")
+PY
+  "$DOMCAT" train "$WORK/corpus.tsv" --out "$MODEL" --bucket-bits 18 --dim 32 --epochs 5 2>/dev/null
+fi
+
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" --logfile "$WORK/redis.log" &
+PIDS+=($!)
+until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.1; done
+
+# Measured runs use another seed than the warm-up, so "warm" means the same distribution, not the same names.
+bench() { "$DOMCAT" bench --json --seconds "$RUN" --warmup 1 --seed 7 "$@"; }
+field() { python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); print(" ".join(str(round(r[k])) for k in sys.argv[1:]))' "$@"; }
+serve() { "$DOMCAT" serve "$MODEL" --listen "$LINE" --http "$HTTP" --workers 2 "$@" 2>>"$WORK/serve.log" & SERVE_PID=$!; PIDS+=($SERVE_PID)
+          until "$DOMCAT" bench --line "$LINE" --connections 1 --seconds 0.1 --warmup 0 >/dev/null 2>&1; do sleep 0.2; done; }
+stop_serve() { kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true; }
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+row() { printf '| %s | %s | %s | %s | %s |\n' "$@"; }
+
+echo "## raw"
+echo "| run | names/s | p50 µs | p99 µs | p99.9 µs |"
+echo "|---|---|---|---|---|"
+# 1. Baseline: redis-benchmark itself, and the same load generator against Redis GET.
+for P in 1 16; do
+  n=$(( P == 1 ? 500000 : 3000000 ))
+  rps=$(redis-benchmark -p "$REDIS_PORT" -t get -c "$CONNS" -P "$P" -n "$n" -q --csv | awk -F'","' 'NR>1 || /GET/ {gsub(/"/,"",$2); print $2; exit}')
+  echo "| redis-benchmark -t get -c $CONNS -P $P | $rps | - | - | - |"
+  read -r t p50 p99 p999 < <(bench --redis 127.0.0.1:$REDIS_PORT --connections "$CONNS" --pipeline "$P" --keys zipf | field namesPerSecond p50 p99 p999)
+  echo "| domcat bench --redis c=$CONNS P=$P (zipf) | $t | $p50 | $p99 | $p999 |"
+  eval "REDIS_P$P=$rps"
+done
+
+# 2. Uncached: no LRU, no Redis, names never repeated.
+serve --lru-entries 0
+read -r MAX p50 p99 p999 < <(bench --line "$LINE" --connections "$CONNS" --pipeline 16 --keys unique | field namesPerSecond p50 p99 p999)
+echo "| serve uncached, closed loop c=$CONNS P=16 (max) | $MAX | $p50 | $p99 | $p999 |"
+read -r t p50 p99 p999 < <(bench --line "$LINE" --connections "$CONNS" --pipeline 1 --keys unique | field namesPerSecond p50 p99 p999)
+echo "| serve uncached, closed loop c=$CONNS P=1 | $t | $p50 | $p99 | $p999 |"
+for pct in 50 90; do
+  rate=$(( MAX * pct / 100 ))
+  read -r t p50 p99 p999 < <(bench --line "$LINE" --connections "$CONNS" --rate "$rate" --keys unique | field namesPerSecond p50 p99 p999)
+  echo "| serve uncached, open loop at $pct% of max ($rate/s), c=$CONNS | $t | $p50 | $p99 | $p999 |"
+done
+read -r t p50 p99 p999 < <(bench --line "$LINE" --connections "$CONNS" --rate 50000 --keys unique | field namesPerSecond p50 p99 p999)
+echo "| serve uncached, open loop 50,000/s unpipelined, c=$CONNS | $t | $p50 | $p99 | $p999 |"
+stop_serve
+
+# 3. Redis tier: Zipf(1.0) over 1M names, warmed first; LRU off so every lookup is a Redis MGET, then LRU on.
+for lru in 0 1000000; do
+  redis-cli -p "$REDIS_PORT" flushall >/dev/null
+  serve --lru-entries "$lru" --redis "redis://127.0.0.1:$REDIS_PORT"
+  "$DOMCAT" bench --line "$LINE" --connections "$CONNS" --pipeline 16 --keys zipf --seconds 10 --warmup 0 >/dev/null
+  before=$(curl -s "http://$HTTP/metrics" | awk '/^domcat_cache_(hits|misses)_total/ {s[$1]=$2} END {print s["domcat_cache_hits_total{tier=\"lru\"}"]+0, s["domcat_cache_hits_total{tier=\"redis\"}"]+0, s["domcat_cache_misses_total"]+0}')
+  for P in 1 16; do
+    read -r t p50 p99 p999 < <(bench --line "$LINE" --connections "$CONNS" --pipeline "$P" --keys zipf | field namesPerSecond p50 p99 p999)
+    echo "| serve + Redis, LRU $lru, zipf warm, c=$CONNS P=$P | $t | $p50 | $p99 | $p999 |"
+    eval "SERVE_REDIS_LRU${lru}_P$P=$t"
+  done
+  after=$(curl -s "http://$HTTP/metrics" | awk '/^domcat_cache_(hits|misses)_total/ {s[$1]=$2} END {print s["domcat_cache_hits_total{tier=\"lru\"}"]+0, s["domcat_cache_hits_total{tier=\"redis\"}"]+0, s["domcat_cache_misses_total"]+0}')
+  python3 -c "import sys; b=list(map(float,'$before'.split())); a=list(map(float,'$after'.split())); d=[x-y for x,y in zip(a,b)]; t=sum(d); print('|  hit ratio during the LRU $lru runs: lru %.1f%%, redis %.1f%%, model %.1f%% | | | | |' % tuple(100*x/t for x in d))"
+  if [ "$lru" = 1000000 ]; then
+    # 4. HTTP on the warm server.
+    for b in 1 100; do
+      read -r t rq p50 p99 p999 < <(bench --http "$HTTP" --connections "$CONNS" --batch "$b" --keys zipf | field namesPerSecond requestsPerSecond p50 p99 p999)
+      echo "| HTTP /predict batch $b, c=$CONNS ($rq req/s) | $t | $p50 | $p99 | $p999 |"
+    done
+    # 5. Memory with a full 1M-entry LRU.
+    "$DOMCAT" bench --line "$LINE" --connections 8 --pipeline 64 --keys unique --seconds 25 --warmup 0 >/dev/null
+    echo "| RSS of serve, LRU entries $(curl -s "http://$HTTP/health" | python3 -c 'import json,sys; print(json.load(sys.stdin)["lru_entries"])') | $(rss_mb "$SERVE_PID") MB | | | |"
+  fi
+  stop_serve
+done
+
+echo
+echo "## ratios"
+python3 -c "print('serve+Redis (LRU off) / redis-benchmark GET: P=1 %.2f, P=16 %.2f' % ($SERVE_REDIS_LRU0_P1/float('$REDIS_P1'), $SERVE_REDIS_LRU0_P16/float('$REDIS_P16')))"
+python3 -c "print('serve+Redis (LRU 1M) / redis-benchmark GET: P=1 %.2f, P=16 %.2f' % ($SERVE_REDIS_LRU1000000_P1/float('$REDIS_P1'), $SERVE_REDIS_LRU1000000_P16/float('$REDIS_P16')))"
