@@ -24,6 +24,7 @@ let package = Package(
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
         .target(name: "ZstdKit", dependencies: ["CZstd"]),
         .target(name: "DomainKit", swiftSettings: fast),
+        .target(name: "CSupport"),
         .target(
             name: "CFastText",
             dependencies: [],
@@ -31,7 +32,7 @@ let package = Package(
         ),
         .target(name: "FastTextKit", dependencies: ["CFastText"]),
         .target(name: "Features", dependencies: ["DomainKit"], swiftSettings: fast),
-        .target(name: "Learners", dependencies: ["DomainKit", "Features", "FastTextKit"], swiftSettings: fast),
+        .target(name: "Learners", dependencies: ["DomainKit", "Features", "FastTextKit", "CSupport"], swiftSettings: fast),
         .target(name: "ModelStore", dependencies: [
             "DomainKit", "Features", "Learners", "ZstdKit", "FastTextKit",
             .product(name: "Crypto", package: "swift-crypto"),

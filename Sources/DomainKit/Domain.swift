@@ -145,11 +145,23 @@ public enum DomainParser {
             for (i, b) in name.enumerated() { out[i] = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
             return name.count
         }
-        if lowered.hasPrefix("xn--") || lowered.contains(".xn--") {
+        if hasPunycodeLabel(name) {
             // A punycode label must decode, or it is not the name it claims to be.
             guard IDNA.toASCII(IDNA.toUnicode(lowered)) == lowered else { return .invalid(.badIDN) }
         }
         return .domain(Domain(normalised: lowered))
+    }
+
+    /// A label starting with `xn--` (any case), found on bytes: String.contains goes through Foundation.
+    static func hasPunycodeLabel(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        var start = 0
+        while start + 4 <= name.count {
+            if name[start] | 0x20 == UInt8(ascii: "x"), name[start + 1] | 0x20 == UInt8(ascii: "n"),
+               name[start + 2] == UInt8(ascii: "-"), name[start + 3] == UInt8(ascii: "-") { return true }
+            guard let dot = name[start...].firstIndex(of: UInt8(ascii: ".")) else { return false }
+            start = dot + 1
+        }
+        return false
     }
 
     @inline(__always) static func isNameByte(_ b: UInt8) -> Bool {

@@ -57,7 +57,7 @@ public struct Tokenizer: Sendable {
     public func tokenHashes(_ kind: TokenKind, _ token: UnsafeBufferPointer<UInt8>, into out: inout [UInt64]) {
         out.append(mixHash(FNV1a64.hash(token, seed: Self.seed(kind))))
         let minn = config.minn, maxn = config.maxn
-        guard minn > 0, kind != .suffix else { return }
+        guard minn > 0, kind == .label else { return }
         let count = token.count + 2
         for start in 0..<count {
             var h = Self.seed(.ngram)

@@ -1,3 +1,5 @@
+import CSupport
+
 /// A fixed-size, zero-initialised float matrix that several training threads may update at once
 /// (Hogwild: lock-free races on single floats are the accepted price of using both cores).
 public final class FloatTable: @unchecked Sendable {
@@ -8,8 +10,9 @@ public final class FloatTable: @unchecked Sendable {
     public init(rows: Int, columns: Int) {
         self.rows = rows
         self.columns = columns
-        storage = .allocate(capacity: rows * columns)
-        storage.initialize(repeating: 0)
+        let bytes = max(1, rows * columns) * MemoryLayout<Float>.stride
+        guard let raw = dc_alloc_table(bytes) else { fatalError("cannot allocate a \(bytes)-byte table") }
+        storage = UnsafeMutableBufferPointer(start: raw.bindMemory(to: Float.self, capacity: rows * columns), count: rows * columns)
     }
 
     public convenience init(copying other: FloatTable, rows: Int) {
@@ -18,27 +21,40 @@ public final class FloatTable: @unchecked Sendable {
         for i in 0..<n { storage[i] = other.storage[i] }
     }
 
-    deinit { storage.deallocate() }
+    deinit { dc_free_table(storage.baseAddress, storage.count * MemoryLayout<Float>.stride) }
 
     @inline(__always)
     public func row(_ r: Int) -> UnsafeMutablePointer<Float> { storage.baseAddress! + r * columns }
 
     /// Rows that are not all zero, as (index, values): untouched hash buckets cost nothing on disk.
+    /// Layout: u32 count, then count × (u32 row, columns × f32), little-endian.
     public func sparseBytes() -> [UInt8] {
         var out: [UInt8] = []
-        var count: UInt32 = 0
-        out.append(contentsOf: [0, 0, 0, 0])
-        for r in 0..<rows {
-            let p = row(r)
-            var nonZero = false
-            for c in 0..<columns where p[c] != 0 { nonZero = true; break }
-            guard nonZero else { continue }
-            count += 1
-            withUnsafeBytes(of: UInt32(r).littleEndian) { out.append(contentsOf: $0) }
-            out.append(contentsOf: UnsafeRawBufferPointer(start: p, count: columns * 4))
-        }
-        withUnsafeBytes(of: count.littleEndian) { raw in for i in 0..<4 { out[i] = raw[i] } }
+        writeSparse { out.append(contentsOf: $0) }
         return out
+    }
+
+    /// The sparse form handed out in pieces, so a large table is never copied whole.
+    public func writeSparse(_ emit: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        @inline(__always) func isNonZero(_ r: Int) -> Bool {
+            let p = row(r)
+            for c in 0..<columns where p[c] != 0 { return true }
+            return false
+        }
+        var count: UInt32 = 0
+        for r in 0..<rows where isNonZero(r) { count += 1 }
+        try withUnsafeBytes(of: count.littleEndian) { try emit($0) }
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(1 << 20)
+        for r in 0..<rows where isNonZero(r) {
+            withUnsafeBytes(of: UInt32(r).littleEndian) { chunk.append(contentsOf: $0) }
+            chunk.append(contentsOf: UnsafeRawBufferPointer(start: row(r), count: columns * 4))
+            if chunk.count >= 1 << 20 {
+                try chunk.withUnsafeBytes { try emit($0) }
+                chunk.removeAll(keepingCapacity: true)
+            }
+        }
+        try chunk.withUnsafeBytes { try emit($0) }
     }
 
     public static func fromSparse(_ bytes: [UInt8], rows: Int, columns: Int) throws -> FloatTable {

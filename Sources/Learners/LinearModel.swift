@@ -1,3 +1,4 @@
+import CSupport
 import DomainKit
 
 /// Hyper-parameters of the `linear` kind; stored in the model header.
@@ -74,6 +75,8 @@ public final class LinearModel: DomainClassifier, @unchecked Sendable {
         if workspace.vector.count != dim { workspace.vector = [Float](repeating: 0, count: dim) }
         if workspace.scores.count != labels.count { workspace.scores = [Float](repeating: 0, count: labels.count) }
         let inputBase = input.storage.baseAddress!, outputBase = output.storage.baseAddress!
+        // Start every row's cache miss before summing any of them.
+        for hash in hashes { dc_prefetch(inputBase + Int(hash & mask) * dim) }
         workspace.vector.withUnsafeMutableBufferPointer { hidden in
             let h = hidden.baseAddress!
             for c in 0..<dim { h[c] = 0 }
@@ -84,12 +87,7 @@ public final class LinearModel: DomainClassifier, @unchecked Sendable {
             let inv = 1 / Float(max(hashes.count, 1))
             for c in 0..<dim { h[c] *= inv }
             workspace.scores.withUnsafeMutableBufferPointer { scores in
-                for l in 0..<scores.count {
-                    let w = outputBase + l * dim
-                    var s: Float = 0
-                    for c in 0..<dim { s += w[c] * h[c] }
-                    scores[l] = s
-                }
+                for l in 0..<scores.count { scores[l] = VectorMath.dot(outputBase + l * dim, h, dim) }
             }
         }
     }

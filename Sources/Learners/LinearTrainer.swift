@@ -1,3 +1,4 @@
+import CSupport
 import Dispatch
 import DomainKit
 
@@ -60,6 +61,7 @@ public enum LinearTrainer {
                        probabilities p: UnsafeMutableBufferPointer<Float>) -> Float {
         let dim = h.count
         guard features.count > 0 else { return 0 }
+        for id in features { dc_prefetch(t.input + Int(id) * dim) }
         for c in 0..<dim { h[c] = 0; g[c] = 0 }
         for id in features {
             let row = t.input + Int(id) * dim
@@ -67,12 +69,7 @@ public enum LinearTrainer {
         }
         let inv = 1 / Float(features.count)
         for c in 0..<dim { h[c] *= inv }
-        for l in 0..<p.count {
-            let w = t.output + l * dim
-            var s: Float = 0
-            for c in 0..<dim { s += w[c] * h[c] }
-            p[l] = s
-        }
+        for l in 0..<p.count { p[l] = VectorMath.dot(t.output + l * dim, h.baseAddress!, dim) }
         Softmax.normalise(p)
         let loss = -logf(max(p[label], 1e-10))
         for l in 0..<p.count {

@@ -44,10 +44,9 @@ public enum LinearCodec {
         header.kind = kind
         header.labels = model.labels
         header.parameters = try JSONValue.from(model.params)
-        return ModelFile(header: header, sections: [
-            "input": model.input.sparseBytes(),
-            "output": model.output.denseBytes(),
-        ])
+        var file = ModelFile(header: header, sections: ["output": model.output.denseBytes()])
+        file.streamedSections["input"] = { try model.input.writeSparse($0) }
+        return file
     }
 
     public static func decode(_ file: ModelFile, suffixes: PublicSuffixList) throws -> LinearModel {

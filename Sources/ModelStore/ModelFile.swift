@@ -14,6 +14,10 @@ public struct ModelFile: Sendable {
 
     public var header: ModelHeader
     public var sections: [String: [UInt8]]
+    /// Sections too large to copy (a model's embedding table): written piece by piece when the file is
+    /// encoded, compressed as they come. Read back, they are ordinary `sections`.
+    public var streamedSections: [String: SectionWriter] = [:]
+    public typealias SectionWriter = (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
     /// Hex SHA-256 of the file as read (empty before it is written): the model's version.
     public private(set) var digest = ""
 
@@ -43,16 +47,26 @@ public struct ModelFile: Sendable {
         let headerBytes = Array(try encoder.encode(header))
         head.appendLE(UInt32(headerBytes.count))
         head += headerBytes
-        head.appendLE(UInt32(sections.count))
+        let names = Set(sections.keys).union(streamedSections.keys).sorted()
+        head.appendLE(UInt32(names.count))
         try put(head)
-        for name in sections.keys.sorted() {
-            let raw = sections[name]!
-            let stored = try Zstd.compress(raw)
+        for name in names {
+            let rawCount: Int, stored: [UInt8]
+            if let writer = streamedSections[name] {
+                let encoder = ZstdEncoder()
+                try writer { try encoder.add($0) }
+                stored = try encoder.finish()
+                rawCount = encoder.rawCount
+            } else {
+                let raw = sections[name]!
+                stored = try Zstd.compress(raw)
+                rawCount = raw.count
+            }
             var sectionHead: [UInt8] = []
             let nameBytes = Array(name.utf8)
             sectionHead.appendLE(UInt16(nameBytes.count))
             sectionHead += nameBytes
-            sectionHead.appendLE(UInt64(raw.count))
+            sectionHead.appendLE(UInt64(rawCount))
             sectionHead.appendLE(UInt64(stored.count))
             try put(sectionHead)
             try put(stored)

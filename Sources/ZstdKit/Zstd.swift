@@ -72,3 +72,46 @@ public final class ZstdDecoder {
         } while true
     }
 }
+
+/// Streaming compression into memory: feed raw pieces, take one zstd frame at the end. Lets a large
+/// section be compressed as it is produced, without a raw copy of all of it.
+public final class ZstdEncoder {
+    private let stream: OpaquePointer
+    private var buffer: [UInt8]
+    public private(set) var output: [UInt8] = []
+    public private(set) var rawCount = 0
+
+    public init(level: Int32 = 3) {
+        stream = ZSTD_createCStream()
+        ZSTD_CCtx_setParameter(stream, ZSTD_c_compressionLevel, level)
+        buffer = [UInt8](repeating: 0, count: ZSTD_CStreamOutSize())
+    }
+
+    deinit { ZSTD_freeCStream(stream) }
+
+    public func add(_ input: UnsafeRawBufferPointer) throws {
+        rawCount += input.count
+        try run(input, ZSTD_e_continue)
+    }
+
+    public func finish() throws -> [UInt8] {
+        try run(UnsafeRawBufferPointer(start: nil, count: 0), ZSTD_e_end)
+        return output
+    }
+
+    private func run(_ input: UnsafeRawBufferPointer, _ directive: ZSTD_EndDirective) throws {
+        var inBuffer = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
+        let capacity = buffer.count
+        while true {
+            let (remaining, produced) = buffer.withUnsafeMutableBytes { dst -> (Int, Int) in
+                var outBuffer = ZSTD_outBuffer(dst: dst.baseAddress, size: capacity, pos: 0)
+                let r = ZSTD_compressStream2(stream, &outBuffer, &inBuffer, directive)
+                return (r, outBuffer.pos)
+            }
+            if ZSTD_isError(remaining) != 0 { throw ZstdError(remaining) }
+            output.append(contentsOf: buffer[0..<produced])
+            let done = directive == ZSTD_e_end ? remaining == 0 : inBuffer.pos == inBuffer.size
+            if done { return }
+        }
+    }
+}
