@@ -1,3 +1,4 @@
+import Cache
 import Learners
 
 public struct ClassifyOptions: Sendable {
@@ -14,6 +15,9 @@ public struct ClassifyOptions: Sendable {
     /// Entries of each worker's cache of recent names.
     public var cacheEntries = 65_536
     public var threads = 2
+    /// A shared Redis cache tier behind each worker's own cache, keyed by `modelDigest`.
+    public var redis: RedisSettings? = nil
+    public var modelDigest = ""
     public init() {}
 }
 
@@ -26,6 +30,7 @@ public struct ClassifyStats: Sendable {
     public var noQuery = 0
     public var filteredOut = 0
     public var cacheHits = 0
+    public var redisHits = 0
     public var perLabel: [Int]
 
     public init(labelCount: Int) { perLabel = [Int](repeating: 0, count: labelCount) }
@@ -33,14 +38,16 @@ public struct ClassifyStats: Sendable {
     public mutating func add(_ other: ClassifyStats) {
         lines += other.lines; classified += other.classified; ipAddresses += other.ipAddresses
         errors += other.errors; noQuery += other.noQuery; filteredOut += other.filteredOut; cacheHits += other.cacheHits
+        redisHits += other.redisHits
         for i in perLabel.indices { perLabel[i] += other.perLabel[i] }
     }
 
     public func summary(labels: [String], seconds: Double) -> String {
         var s = "domcat: \(lines) lines, \(classified) classified, \(noQuery) without a query, \(ipAddresses) IP addresses, \(errors) errors"
         if filteredOut > 0 { s += ", \(filteredOut) filtered out" }
-        s += String(format: "; %.2f s, %.0f lines/s, cache hits %.1f%%\n", seconds, Double(lines) / max(seconds, 1e-9),
+        s += String(format: "; %.2f s, %.0f lines/s, cache hits %.1f%%", seconds, Double(lines) / max(seconds, 1e-9),
                     classified > 0 ? 100 * Double(cacheHits) / Double(classified) : 0)
+        s += redisHits > 0 ? String(format: " (redis %.1f%%)\n", 100 * Double(redisHits) / Double(max(classified, 1))) : "\n"
         let counted = zip(labels, perLabel).filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }
         if !counted.isEmpty {
             s += "domcat: labels: " + counted.prefix(20).map { "\($0.0)=\($0.1)" }.joined(separator: " ") + "\n"

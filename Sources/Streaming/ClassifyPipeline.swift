@@ -1,5 +1,7 @@
+import Cache
 import Foundation
 import Learners
+import Logging
 
 /// reader (calling thread) → N workers on batches → writer restoring input order.
 /// Queues are bounded, so memory stays flat on endless input and a slow reader of our output slows us down.
@@ -42,9 +44,11 @@ public final class ClassifyPipeline {
         var primed = LogFormats.make(kind, column: options.column)
         for i in 0..<first.count { _ = first.withLine(i) { primed.parse($0) } }
         let threads = max(1, options.threads)
+        let shared = sharedCache()
         let workers = (0..<threads).map { _ in
             LineWorker(classifier: classifier, options: options, format: primed,
-                       firstBatchFormat: { LogFormats.make(kind, column: self.options.column) }, includeLogFields: kind != .plain)
+                       firstBatchFormat: { LogFormats.make(kind, column: self.options.column) }, includeLogFields: kind != .plain,
+                       shared: shared)
         }
         statsLock.lock(); liveStats = workers.map(\.stats); statsLock.unlock()
         defer {
@@ -56,6 +60,15 @@ public final class ClassifyPipeline {
         } else {
             try runThreaded(first: first, readers: readers, from: readerIndex, workers: workers, sink: sink)
         }
+    }
+
+    /// The Redis tier, when asked for: one health for the process, one connection per worker thread.
+    private func sharedCache() -> (answers: AnswerCache, health: RedisHealth)? {
+        guard let settings = options.redis, let classifier else { return nil }
+        var logger = Logger(label: "domcat.classify")
+        logger.logLevel = .warning
+        return (AnswerCache(modelDigest: options.modelDigest, labelCount: classifier.labels.count, lruEntries: 0),
+                RedisHealth(endpoint: settings.endpoint, logger: logger))
     }
 
     private func runInline(first: LineBatch, readers: [LineReader], from start: Int, worker: LineWorker, sink: OutputSink) throws {

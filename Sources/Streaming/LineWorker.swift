@@ -1,3 +1,4 @@
+import Cache
 import DomainKit
 import Learners
 
@@ -15,9 +16,15 @@ final class LineWorker {
     private var top: [LabelScore] = []
     private var cache: [String: [LabelScore]] = [:]
     private let onlyLabels: [Bool]?
+    /// The shared Redis tier and this thread's connection to it.
+    private let answers: AnswerCache?
+    private let redis: RedisConnection?
 
     init(classifier: (any DomainClassifier)?, options: ClassifyOptions, format: any LogFormat,
-         firstBatchFormat: @escaping () -> any LogFormat, includeLogFields: Bool) {
+         firstBatchFormat: @escaping () -> any LogFormat, includeLogFields: Bool,
+         shared: (answers: AnswerCache, health: RedisHealth)? = nil) {
+        answers = shared?.answers
+        redis = shared.flatMap { s in options.redis.map { RedisConnection(settings: $0, health: s.health) } }
         self.classifier = classifier
         self.options = options
         self.format = format
@@ -41,6 +48,7 @@ final class LineWorker {
     }
 
     private func processLines(_ batch: LineBatch, into out: inout [UInt8]) {
+        if answers != nil { prefetchFromRedis(batch) }
         batch.bytes.withUnsafeBufferPointer { all in
             for i in 0..<batch.count {
                 let line = UnsafeBufferPointer(rebasing: all[batch.starts[i]..<batch.ends[i]])
@@ -92,6 +100,45 @@ final class LineWorker {
         }
     }
 
+    /// Before a batch is written: the names this worker has not cached are asked of Redis in one MGET,
+    /// the rest classified and stored back in one pipelined round, so the line pass below only hits.
+    /// Redis down: the MGET misses and the model answers, slower, never wrong.
+    private func prefetchFromRedis(_ batch: LineBatch) {
+        guard let answers, let classifier else { return }
+        var format = batch.sequence == 0 ? firstBatchFormat() : self.format
+        var names: [String] = []
+        var seen = Set<String>()
+        batch.bytes.withUnsafeBufferPointer { all in
+            for i in 0..<batch.count where !batch.overlong.contains(i) {
+                let line = UnsafeBufferPointer(rebasing: all[batch.starts[i]..<batch.ends[i]])
+                guard case let .query(record) = format.parse(line),
+                      case let .domain(domain) = DomainParser.parse(UnsafeBufferPointer(rebasing: line[record.name])),
+                      cache[domain.name] == nil, seen.insert(domain.name).inserted else { continue }
+                names.append(domain.name)
+            }
+        }
+        guard !names.isEmpty else { return }
+        var found: [(top: [LabelScore], tier: CacheTier)?] = []
+        answers.lookup(names, redis: redis, into: &found)
+        var computed: [(name: String, top: [LabelScore])] = []
+        for (name, hit) in zip(names, found) {
+            if let hit {
+                remember(name, hit.top)
+                stats.redisHits += 1
+                continue
+            }
+            classifier.classify(Domain(normalised: name), k: max(1, options.topK), workspace: workspace, into: &top)
+            remember(name, top)
+            computed.append((name, top))
+        }
+        answers.store(computed, redis: redis)
+    }
+
+    private func remember(_ name: String, _ scores: [LabelScore]) {
+        if cache.count >= max(options.cacheEntries, 1) { cache.removeAll(keepingCapacity: true) }
+        cache[name] = scores
+    }
+
     private func lookup(_ domain: Domain, _ classifier: any DomainClassifier) -> [LabelScore] {
         if let hit = cache[domain.name] {
             stats.cacheHits += 1
@@ -99,8 +146,7 @@ final class LineWorker {
         }
         classifier.classify(domain, k: max(1, options.topK), workspace: workspace, into: &top)
         // Full: start over. Cheaper than LRU bookkeeping and enough for the heavy head of DNS traffic.
-        if cache.count >= options.cacheEntries { cache.removeAll(keepingCapacity: true) }
-        if options.cacheEntries > 0 { cache[domain.name] = top }
+        if options.cacheEntries > 0 { remember(domain.name, top) }
         return top
     }
 }

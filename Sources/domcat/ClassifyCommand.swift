@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cache
 import Foundation
 import ModelStore
 import Streaming
@@ -25,6 +26,12 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Cached names per worker (0: no cache).")
     var cacheEntries: Int = 65_536
 
+    @Option(help: "Shared Redis cache tier, e.g. redis://127.0.0.1:6379 (keys domcat:<model-sha256>:<name>).")
+    var redis: String?
+
+    @Option(name: .customLong("redis-timeout-ms"), help: "Longest a Redis connect or round trip may take before the model answers.")
+    var redisTimeoutMs: Int = 50
+
     @Option(help: "Only print names given one of these labels (comma-separated).")
     var only: String?
 
@@ -48,6 +55,11 @@ struct ClassifyCommand: ParsableCommand {
         options.topK = max(1, k)
         options.cacheEntries = max(0, cacheEntries)
         options.minProbability = minP
+        options.modelDigest = loaded.digest
+        if let redis {
+            guard let endpoint = RedisEndpoint(url: redis) else { fail("--redis: not redis://host:port or unix:///path: \(redis)", code: 2) }
+            options.redis = RedisSettings(endpoint: endpoint, timeoutMilliseconds: max(1, redisTimeoutMs))
+        }
         if let only {
             let wanted = Set(only.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
             let unknown = wanted.subtracting(loaded.classifier.labels)

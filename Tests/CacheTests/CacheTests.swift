@@ -1,6 +1,7 @@
 import Cache
 import Learners
 import Logging
+import TestSupport
 import XCTest
 
 final class ShardedLRUTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Bench
 import Foundation
 import Server
+import TestSupport
 import XCTest
 
 /// The load generator against a real server: every request answered, counted, and its latency recorded.

@@ -5,6 +5,7 @@ import Logging
 import ModelStore
 import Server
 import Streaming
+import TestSupport
 import XCTest
 
 /// A two-label model trained in a blink: names with "ads…tracker" are ads, "news…daily" are news.

@@ -2,6 +2,7 @@ import Cache
 import Foundation
 import ModelStore
 import Server
+import TestSupport
 import XCTest
 
 final class ServeProtocolTests: XCTestCase {

@@ -1,14 +1,15 @@
 import Foundation
 import XCTest
 
+/// Shared by the test targets that need Redis.
 /// A real redis-server on 127.0.0.1 on a free port, in a temp dir, without persistence; killed at the end.
-final class RedisProcess {
-    static let binary = "/usr/bin/redis-server"
-    let port: Int
-    let directory: URL
+public final class RedisProcess {
+    public static let binary = "/usr/bin/redis-server"
+    public let port: Int
+    public let directory: URL
     private var process: Process?
 
-    init() throws {
+    public init() throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else { throw XCTSkip("redis-server not installed (Debian package redis-server)") }
         port = freePort()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("domcat-redis-\(UUID().uuidString)")
@@ -16,7 +17,7 @@ final class RedisProcess {
         try start()
     }
 
-    func start() throws {
+    public func start() throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
@@ -31,7 +32,7 @@ final class RedisProcess {
     }
 
     /// SIGKILL: the way a crash looks to clients.
-    func kill() {
+    public func kill() {
         guard let p = process else { return }
         Foundation.kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
@@ -44,7 +45,7 @@ final class RedisProcess {
     }
 }
 
-func freePort() -> Int {
+public func freePort() -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
@@ -57,7 +58,7 @@ func freePort() -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
-func canConnect(port: Int) -> Bool {
+public func canConnect(port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
