@@ -33,21 +33,7 @@ final class ModelSlot: @unchecked Sendable {
 }
 
 enum JSONText {
-    static func string(_ s: String) -> String {
-        var r = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": r += "\\\""
-            case "\\": r += "\\\\"
-            case "\n": r += "\\n"
-            case "\r": r += "\\r"
-            case "\t": r += "\\t"
-            case _ where scalar.value < 0x20: r += String(format: "\\u%04x", scalar.value)
-            default: r.unicodeScalars.append(scalar)
-            }
-        }
-        return r + "\""
-    }
+    static func string(_ s: String) -> String { jsonString(s) }
 
     static func probability(_ p: Float) -> String { String(format: "%.4f", p) }
 }

@@ -189,7 +189,8 @@ func appendJSONString(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]
     out.append(contentsOf: jsonString(text).utf8)
 }
 
-func jsonString(_ s: String) -> String {
+/// A JSON string literal for `s` (quotes, escapes); the one escaper every JSON writer here uses.
+public func jsonString(_ s: String) -> String {
     var r = "\""
     for scalar in s.unicodeScalars {
         switch scalar {
