@@ -34,7 +34,8 @@ public struct ModelFile: Sendable {
 
     /// Hands the file out piece by piece (one compressed section at a time) with its SHA-256 at the end,
     /// so writing a large model never holds a second copy of all of it.
-    func encode(_ emit: ([UInt8]) throws -> Void) throws {
+    @discardableResult
+    func encode(_ emit: ([UInt8]) throws -> Void) throws -> String {
         var hasher = SHA256()
         func put(_ bytes: [UInt8]) throws {
             hasher.update(data: bytes)
@@ -51,36 +52,41 @@ public struct ModelFile: Sendable {
         head.appendLE(UInt32(names.count))
         try put(head)
         for name in names {
-            let rawCount: Int, stored: [UInt8]
+            let rawCount: Int, stored: [[UInt8]], storedCount: Int
             if let writer = streamedSections[name] {
                 let encoder = ZstdEncoder()
                 try writer { try encoder.add($0) }
-                stored = try encoder.finish()
-                rawCount = encoder.rawCount
+                try encoder.finish()
+                (rawCount, stored, storedCount) = (encoder.rawCount, encoder.pieces, encoder.compressedCount)
             } else {
                 let raw = sections[name]!
-                stored = try Zstd.compress(raw)
-                rawCount = raw.count
+                let compressed = try Zstd.compress(raw)
+                (rawCount, stored, storedCount) = (raw.count, [compressed], compressed.count)
             }
             var sectionHead: [UInt8] = []
             let nameBytes = Array(name.utf8)
             sectionHead.appendLE(UInt16(nameBytes.count))
             sectionHead += nameBytes
             sectionHead.appendLE(UInt64(rawCount))
-            sectionHead.appendLE(UInt64(stored.count))
+            sectionHead.appendLE(UInt64(storedCount))
             try put(sectionHead)
-            try put(stored)
+            for piece in stored { try put(piece) }
         }
-        try emit(Array(hasher.finalize()))
+        let digest = Array(hasher.finalize())
+        try emit(digest)
+        return hex(digest)
     }
 
     /// Written to a temporary file then renamed, so a full disk never leaves half a model behind.
-    public func write(to path: String) throws {
+    /// Returns the file's digest (its version).
+    @discardableResult
+    public func write(to path: String) throws -> String {
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw ModelFileError.unwritable(path: path, reason: String(cString: strerror(errno))) }
+        let digest: String
         do {
-            try encode { bytes in
+            digest = try encode { bytes in
                 var offset = 0
                 try bytes.withUnsafeBytes { raw in
                     while offset < raw.count {
@@ -103,6 +109,7 @@ public struct ModelFile: Sendable {
             unlink(temporary)
             throw ModelFileError.unwritable(path: path, reason: reason)
         }
+        return digest
     }
 
     public static func read(path: String) throws -> ModelFile {

@@ -90,10 +90,9 @@ public struct TrainJob {
         metrics["train_seconds"] = seconds
         let header = ModelHeader(kind: kind.rawValue, labels: model.labels, parameters: [:],
                                  corpusDigest: corpus.digest(), trainingExamples: corpus.count, metrics: metrics, parent: parent)
-        try encode(header).write(to: outputPath)
-        let written = try ModelFile.read(path: outputPath)
+        let digest = try encode(header).write(to: outputPath)
         return Outcome(examples: corpus.count, skipped: corpus.skipped, labels: model.labels, seconds: seconds,
-                       validation: validation, digest: written.digest)
+                       validation: validation, digest: digest)
     }
 }
 

@@ -78,7 +78,9 @@ public final class ZstdDecoder {
 public final class ZstdEncoder {
     private let stream: OpaquePointer
     private var buffer: [UInt8]
-    public private(set) var output: [UInt8] = []
+    /// Compressed output as a list of pieces: one growing array would double (and copy) its way up.
+    public private(set) var pieces: [[UInt8]] = []
+    public private(set) var compressedCount = 0
     public private(set) var rawCount = 0
 
     public init(level: Int32 = 3) {
@@ -94,9 +96,9 @@ public final class ZstdEncoder {
         try run(input, ZSTD_e_continue)
     }
 
-    public func finish() throws -> [UInt8] {
+    /// Ends the frame; the compressed bytes are `pieces`, `compressedCount` in all.
+    public func finish() throws {
         try run(UnsafeRawBufferPointer(start: nil, count: 0), ZSTD_e_end)
-        return output
     }
 
     private func run(_ input: UnsafeRawBufferPointer, _ directive: ZSTD_EndDirective) throws {
@@ -109,7 +111,10 @@ public final class ZstdEncoder {
                 return (r, outBuffer.pos)
             }
             if ZSTD_isError(remaining) != 0 { throw ZstdError(remaining) }
-            output.append(contentsOf: buffer[0..<produced])
+            if produced > 0 {
+                pieces.append(Array(buffer[0..<produced]))
+                compressedCount += produced
+            }
             let done = directive == ZSTD_e_end ? remaining == 0 : inBuffer.pos == inBuffer.size
             if done { return }
         }
