@@ -13,7 +13,7 @@ public struct ClassifyOptions: Sendable {
     public var onlyLabels: Set<String>? = nil
     public var minProbability: Float = 0
     /// Entries of each worker's cache of recent names.
-    public var cacheEntries = 65_536
+    public var cacheEntries = 262_144
     public var threads = 2
     /// A shared Redis cache tier behind each worker's own cache, keyed by `modelDigest`.
     public var redis: RedisSettings? = nil

@@ -24,7 +24,7 @@ struct ClassifyCommand: ParsableCommand {
     var k: Int = 3
 
     @Option(help: "Cached names per worker (0: no cache).")
-    var cacheEntries: Int = 65_536
+    var cacheEntries: Int = ClassifyOptions().cacheEntries
 
     @Option(help: "Shared Redis cache tier, e.g. redis://127.0.0.1:6379 (keys domcat:<model-sha256>:<name>).")
     var redis: String?
