@@ -46,6 +46,7 @@ let package = Package(
         .testTarget(name: "CorporaTests", dependencies: ["Corpora", "DomainKit"]),
         .testTarget(name: "CLITests", dependencies: ["DomainKit"]),
         .testTarget(name: "FastTextKitTests", dependencies: ["FastTextKit"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "ModelStore", "Learners", "Features", "DomainKit", "Corpora"]),
     ],
     swiftLanguageModes: [.v5]
 )

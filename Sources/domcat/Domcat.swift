@@ -8,7 +8,7 @@ struct Domcat: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             ClassifyCommand.self, TrainCommand.self, EvalCommand.self, SplitCommand.self,
-            ExtractCommand.self, ImportCommand.self, TokensCommand.self,
+            ExtractCommand.self, ImportCommand.self, TokensCommand.self, FeaturesCommand.self,
         ],
         defaultSubcommand: ClassifyCommand.self)
 }
