@@ -1,15 +1,24 @@
 import DomainKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// domain → pooled token vector → projection (PCA or LDA) ⧺ the most informative shape features:
 /// the few numbers (25 for a large corpus) the gradient-boosted trees learn from.
 public struct Featurizer: Sendable {
     public let pooling: AttentionPooling
+    /// Optional learned read-out after pooling (a `linear` model's output rows: one score per label).
+    /// Label scores mean the same thing in every model trained on the same labels, unlike the
+    /// coordinates of an embedding table, so out-of-fold rows and the final table agree.
+    public let readout: PCAProjection?
     public let projection: PCAProjection
     /// Indices into `ShapeFeatures.names`, best ANOVA F first.
     public let shapeSelection: [Int]
 
-    public init(pooling: AttentionPooling, projection: PCAProjection, shapeSelection: [Int]) {
-        precondition(projection.inputDimension == pooling.dimension, "Featurizer: projection input differs from the pooled width")
+    public init(pooling: AttentionPooling, readout: PCAProjection? = nil, projection: PCAProjection, shapeSelection: [Int]) {
+        precondition(readout.map { $0.inputDimension == pooling.dimension } ?? true, "Featurizer: readout input differs from the pooled width")
+        precondition(projection.inputDimension == (readout?.outputDimension ?? pooling.dimension), "Featurizer: projection input differs from the pooled width")
+        self.readout = readout
         precondition(shapeSelection.allSatisfy { (0..<ShapeFeatures.count).contains($0) }, "Featurizer: shape index")
         self.pooling = pooling
         self.projection = projection
@@ -19,7 +28,9 @@ public struct Featurizer: Sendable {
     /// Output width: projected dimensions, then shape features.
     public var width: Int { projection.outputDimension + shapeSelection.count }
     /// Floats of scratch `features` needs.
-    public var scratchCount: Int { 2 * pooling.dimension + ShapeFeatures.count }
+    public var scratchCount: Int { 2 * pooling.dimension + (readout?.outputDimension ?? 0) + ShapeFeatures.count }
+    /// Width of what the projection reads: the read-out's, or the pooled vector's.
+    public var projectedInput: Int { readout?.outputDimension ?? pooling.dimension }
 
     /// Column names for exported tables: pc1…pcN then the shape features' names.
     public var columnNames: [String] {
@@ -31,9 +42,22 @@ public struct Featurizer: Sendable {
     public func features(_ bytes: UnsafeBufferPointer<UInt8>, hashes: inout [UInt64], scratch: UnsafeMutablePointer<Float>,
                          into out: UnsafeMutablePointer<Float>) {
         let d = pooling.dimension
-        let pooled = scratch, tokenScratch = scratch + d, shape = scratch + 2 * d
+        let r = readout?.outputDimension ?? 0
+        let pooled = scratch, tokenScratch = scratch + d, scores = scratch + 2 * d, shape = scratch + 2 * d + r
         pooling.pool(bytes, hashes: &hashes, scratch: tokenScratch, into: pooled)
-        projection.project(UnsafeBufferPointer(start: pooled, count: d), into: UnsafeMutableBufferPointer(start: out, count: projection.outputDimension))
+        var input = UnsafeBufferPointer(start: pooled, count: d)
+        if let readout {
+            readout.project(input, into: UnsafeMutableBufferPointer(start: scores, count: r))
+            // Probabilities, not raw scores: scores of one model lie in its own d-dim subspace, which
+            // differs between the out-of-fold models and the final one; probabilities do not.
+            var top = -Float.infinity
+            for i in 0..<r where scores[i] > top { top = scores[i] }
+            var sum: Float = 0
+            for i in 0..<r { scores[i] = expf(scores[i] - top); sum += scores[i] }
+            for i in 0..<r { scores[i] /= sum }
+            input = UnsafeBufferPointer(start: scores, count: r)
+        }
+        projection.project(input, into: UnsafeMutableBufferPointer(start: out, count: projection.outputDimension))
         if !shapeSelection.isEmpty {
             let suffixLabels = max(1, pooling.tokenizer.suffixes.suffixLabelCount(bytes))
             ShapeFeatures.compute(bytes, suffixLabels: suffixLabels, into: UnsafeMutableBufferPointer(start: shape, count: ShapeFeatures.count))

@@ -21,6 +21,7 @@ public enum GBDTCodec {
             "projection": Array(try JSONEncoder().encode(classifier.featurizer.projection)),
             "gbdt": classifier.model.serialized(),
         ]
+        if let readout = classifier.featurizer.readout { sections["readout"] = Array(try JSONEncoder().encode(readout)) }
         switch classifier.featurizer.pooling.embedding {
         case let table as HashedEmbedding where table.seed == nil: sections["embedding"] = table.sparseBytes()
         case let fastText as FastTextEmbedding: sections["fasttext"] = try fastText.model.serialized()
@@ -56,13 +57,17 @@ public enum GBDTCodec {
             throw ModelDataError("section frequencies does not hold 2^\(p.frequencyBits) counts")
         }
         let projection = try JSONDecoder().decode(PCAProjection.self, from: Data(try section("projection")))
-        guard projection.inputDimension == embedding.dimension else { throw ModelDataError("projection expects \(projection.inputDimension) dims, embedding has \(embedding.dimension)") }
+        let readout = try file.sections["readout"].map { try JSONDecoder().decode(PCAProjection.self, from: Data($0)) }
+        guard readout.map({ $0.inputDimension == embedding.dimension }) ?? true,
+              projection.inputDimension == (readout?.outputDimension ?? embedding.dimension) else {
+            throw ModelDataError("projection/readout widths do not fit the \(embedding.dimension)-dim embedding")
+        }
         guard p.shapeSelection.allSatisfy({ (0..<ShapeFeatures.count).contains($0) }) else { throw ModelDataError("shape selection out of range") }
         let model: GBDTModel
         do { model = try GBDTModel(serialized: try section("gbdt")) } catch let e as ModelDataError { throw e } catch { throw ModelDataError("gbdt section: \(error)") }
         let tokenizer = Tokenizer(suffixes: suffixes, config: p.tokenizer)
         let featurizer = Featurizer(pooling: AttentionPooling(tokenizer: tokenizer, embedding: embedding, frequencies: frequencies),
-                                    projection: projection, shapeSelection: p.shapeSelection)
+                                    readout: readout, projection: projection, shapeSelection: p.shapeSelection)
         guard model.numFeatures == featurizer.width, model.numClasses == file.header.labels.count else {
             throw ModelDataError("trees expect \(model.numFeatures) features / \(model.numClasses) classes; pipeline gives \(featurizer.width) / \(file.header.labels.count)")
         }

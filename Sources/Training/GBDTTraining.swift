@@ -76,8 +76,9 @@ extension TrainJob {
         let rebuild = earlier == nil || gbdt.retrainEmbeddings
         var params: GBDTPipelineParams
         let featurizer: Featurizer
+        var rows: [Float]?
         if rebuild {
-            (featurizer, params) = try buildFeaturizer(corpus, labels: indices, classes: names.count)
+            (featurizer, params, rows) = try buildFeaturizer(corpus, labels: indices, names: names)
         } else {
             featurizer = earlier!.featurizer
             params = earlier!.params
@@ -89,8 +90,7 @@ extension TrainJob {
         params.trees.seed = linear.seed
 
         progress?("featurising", 0, corpus.count, 0)
-        let rows = GBDTClassifier.featureRows(featurizer, domains: corpus.domains, threads: linear.threads)
-        let data = GBDTDataset(features: rows, rows: corpus.count, columns: featurizer.width, labels: indices)
+        let data = GBDTDataset(features: rows ?? GBDTClassifier.featureRows(featurizer, domains: corpus.domains, threads: linear.threads), rows: corpus.count, columns: featurizer.width, labels: indices)
         var validation: GBDTDataset?
         if let valid {
             // Validation names whose label the model does not know cannot steer the trees.
@@ -108,8 +108,15 @@ extension TrainJob {
         return GBDTClassifier(labels: names, featurizer: featurizer, model: model, params: params)
     }
 
-    /// Embeddings, token frequencies, projection and shape selection, all fitted on `corpus`.
-    func buildFeaturizer(_ corpus: LabelledCorpus, labels: [Int32], classes: Int) throws -> (Featurizer, GBDTPipelineParams) {
+    /// Embeddings, token frequencies, projection and shape selection, all fitted on `corpus`; and
+    /// the training rows the trees should learn from.
+    ///
+    /// A supervised table trained on the same names memorises them (a name's own hash row *is* its
+    /// label), so its vectors are far cleaner on training names than on new ones and trees fitted on
+    /// them trust them too much. The training rows therefore come out of fold (stacking): two linear
+    /// models, each trained on half the registrable domains, pool the other half. The table stored
+    /// in the model is trained on all of it.
+    func buildFeaturizer(_ corpus: LabelledCorpus, labels: [Int32], names: [String]) throws -> (Featurizer, GBDTPipelineParams, [Float]) {
         var params = GBDTPipelineParams()
         guard let sizes = FeatureSizes.parse(gbdt.features, examples: corpus.count) else { throw TrainError("--features must be auto or P+S, e.g. 20+5") }
         params.sizes = sizes
@@ -121,6 +128,9 @@ extension TrainJob {
         params.tokenizer = linear.tokenizer
         params.seed = linear.seed
         let embedding: any TokenEmbedding
+        var outOfFold: [Float]?
+        var readout: PCAProjection?
+        let classes = names.count
         switch gbdt.embeddings {
         case .hashed:
             params.bucketBits = gbdt.hashedBits
@@ -135,40 +145,95 @@ extension TrainJob {
             params.tokenizer = source.params.tokenizer
             embedding = HashedEmbedding(learned: UnsafeBufferPointer(source.input.storage), bucketBits: source.params.bucketBits,
                                         dimension: source.params.dimension)
+            readout = .labelScores(source, names: names)
+            if gbdt.embeddingsFrom == nil {
+                let oof = try outOfFoldScores(corpus, names: names)
+                outOfFold = oof
+                var right = 0
+                for r in 0..<corpus.count {
+                    let row = oof[r * classes..<(r + 1) * classes]
+                    if row.indices.max(by: { row[$0] < row[$1] })! - r * classes == Int(labels[r]) { right += 1 }
+                }
+                log("out-of-fold linear accuracy on the training names: \(Double(right) / Double(corpus.count))")
+            }
         case .fasttext:
             let model = try fastTextEmbeddingSource(corpus)
             params.dimension = model.dimension
             embedding = FastTextEmbedding(model: model)
         }
         let tokenizer = Tokenizer(suffixes: suffixes, config: params.tokenizer)
-        progress?("counting tokens", 0, corpus.count, 0)
-        var frequencies = TokenFrequencies(bits: params.frequencyBits)
-        var hashes: [UInt64] = []
-        for domain in corpus.domains { frequencies.add(domain, tokenizer: tokenizer, scratch: &hashes) }
+        let frequencies = countTokens(corpus, tokenizer: tokenizer, bits: params.frequencyBits)
         let pooling = AttentionPooling(tokenizer: tokenizer, embedding: embedding, frequencies: frequencies)
 
         progress?("projection", 0, corpus.count, 0)
-        let identity = PCAProjection(inputDimension: pooling.dimension, outputDimension: pooling.dimension, mean: .init(repeating: 0, count: pooling.dimension),
-                                     components: (0..<pooling.dimension * pooling.dimension).map { $0 % (pooling.dimension + 1) == 0 ? 1 : 0 },
-                                     explainedVariance: .init(repeating: 0, count: pooling.dimension))
+        let identity = PCAProjection.identity(pooling.dimension)
         let all = Array(0..<ShapeFeatures.count)
-        let raw = Featurizer(pooling: pooling, projection: identity, shapeSelection: all)
+        let raw = Featurizer(pooling: pooling, readout: readout, projection: .identity(readout?.outputDimension ?? pooling.dimension), shapeSelection: all)
         let rows = GBDTClassifier.featureRows(raw, domains: corpus.domains, threads: linear.threads)
-        let d = pooling.dimension, w = raw.width
+        let d = raw.projectedInput, w = raw.width
         var fitter = ProjectionFitter(dimension: d, classes: classes)
         var pooled = [Float](repeating: 0, count: corpus.count * d)
         var shapes = [Float](repeating: 0, count: corpus.count * ShapeFeatures.count)
         for r in 0..<corpus.count {
-            for c in 0..<d { pooled[r * d + c] = rows[r * w + c] }
+            for c in 0..<d { pooled[r * d + c] = outOfFold?[r * d + c] ?? rows[r * w + c] }
             for c in 0..<ShapeFeatures.count { shapes[r * ShapeFeatures.count + c] = rows[r * w + d + c] }
         }
         fitter.add(rows: pooled, count: corpus.count, labels: labels)
         let projection = fitter.fit(params.projection, components: min(sizes.projected, d))
         let f = FeatureSelection.anovaF(shapes, columns: ShapeFeatures.count, labels: labels, classes: classes)
         params.shapeSelection = Array((0..<ShapeFeatures.count).sorted { f[$0] > f[$1] || (f[$0] == f[$1] && $0 < $1) }.prefix(sizes.shape))
-        log("features: \(projection.outputDimension) \(params.projection.rawValue) of \(d)-dim \(params.embedding.rawValue) embeddings + shape "
+        log("features: \(projection.outputDimension) \(params.projection.rawValue) of \(d)-dim \(readout == nil ? "pooled" : "label-score") \(params.embedding.rawValue) embeddings + shape "
             + params.shapeSelection.map { ShapeFeatures.names[$0] }.joined(separator: ", "))
-        return (Featurizer(pooling: pooling, projection: projection, shapeSelection: params.shapeSelection), params)
+        let featurizer = Featurizer(pooling: pooling, readout: readout, projection: projection, shapeSelection: params.shapeSelection)
+        let width = featurizer.width, p = projection.outputDimension
+        var trainRows = [Float](repeating: 0, count: corpus.count * width)
+        pooled.withUnsafeBufferPointer { x in
+            trainRows.withUnsafeMutableBufferPointer { out in
+                for r in 0..<corpus.count {
+                    projection.project(UnsafeBufferPointer(rebasing: x[r * d..<(r + 1) * d]), into: UnsafeMutableBufferPointer(rebasing: out[r * width..<r * width + p]))
+                    for (i, s) in params.shapeSelection.enumerated() { out[r * width + p + i] = shapes[r * ShapeFeatures.count + s] }
+                }
+            }
+        }
+        return (featurizer, params, trainRows)
+    }
+
+    func countTokens(_ corpus: LabelledCorpus, tokenizer: Tokenizer, bits: Int) -> TokenFrequencies {
+        progress?("counting tokens", 0, corpus.count, 0)
+        var frequencies = TokenFrequencies(bits: bits)
+        var hashes: [UInt64] = []
+        for domain in corpus.domains { frequencies.add(domain, tokenizer: tokenizer, scratch: &hashes) }
+        return frequencies
+    }
+
+    /// Label scores of every name from a linear model that never saw its registrable domain (2 folds).
+    func outOfFoldScores(_ corpus: LabelledCorpus, names: [String]) throws -> [Float] {
+        let tokenizer = Tokenizer(suffixes: suffixes, config: linear.tokenizer)
+        let frequencies = countTokens(corpus, tokenizer: tokenizer, bits: GBDTPipelineParams().frequencyBits)
+        let fold = corpus.domains.map { domain -> Int in
+            Int(mixHash(FNV1a64.hash(suffixes.registrableDomain(domain.name) ?? domain.name)) & 1)
+        }
+        let d = linear.dimension, classes = names.count
+        var pooled = [Float](repeating: 0, count: corpus.count * classes)
+        for f in 0..<2 {
+            var part = LabelledCorpus(), held = LabelledCorpus()
+            var heldRows: [Int] = []
+            for i in 0..<corpus.count {
+                if fold[i] == f { held.domains.append(corpus.domains[i]); heldRows.append(i) } else {
+                    part.domains.append(corpus.domains[i]); part.labels.append(corpus.labels[i])
+                }
+            }
+            guard !part.domains.isEmpty, !held.domains.isEmpty else { continue }
+            progress?("out-of-fold embeddings \(f + 1)/2", 0, part.count, 0)
+            let model = try trainLinear(part)
+            let table = HashedEmbedding(learned: UnsafeBufferPointer(model.input.storage), bucketBits: model.params.bucketBits, dimension: d)
+            let pooling = AttentionPooling(tokenizer: tokenizer, embedding: table, frequencies: frequencies)
+            let rows = GBDTClassifier.featureRows(Featurizer(pooling: pooling, readout: .labelScores(model, names: names),
+                                                             projection: .identity(classes), shapeSelection: []),
+                                                  domains: held.domains, threads: linear.threads)
+            for (j, i) in heldRows.enumerated() { for c in 0..<classes { pooled[i * classes + c] = rows[j * classes + c] } }
+        }
+        return pooled
     }
 
     /// The supervised hashed embedding table: `--embeddings-from` a linear model, or one trained now.
@@ -178,6 +243,10 @@ extension TrainJob {
             guard let model = loaded.classifier as? LinearModel else { throw TrainError("--embeddings-from \(path): a '\(loaded.header.kind)' model, not linear") }
             return model
         }
+        return try trainLinear(corpus)
+    }
+
+    func trainLinear(_ corpus: LabelledCorpus) throws -> LinearModel {
         let (names, indices) = corpus.labelIndex()
         let model = LinearModel(labels: names, params: linear, suffixes: suffixes)
         progress?("embeddings (linear)", 0, corpus.count, 0)
@@ -223,3 +292,27 @@ extension TrainJob {
 }
 
 import Streaming
+
+extension PCAProjection {
+    /// Keeps every input dimension as it is.
+    static func identity(_ d: Int) -> PCAProjection {
+        PCAProjection(inputDimension: d, outputDimension: d, mean: .init(repeating: 0, count: d),
+                      components: (0..<d * d).map { $0 % (d + 1) == 0 ? 1 : 0 }, explainedVariance: .init(repeating: 0, count: d))
+    }
+}
+
+extension PCAProjection {
+    /// A linear model's output rows in the order of `names` (labels it never saw score 0).
+    static func labelScores(_ model: LinearModel, names: [String]) -> PCAProjection {
+        let d = model.params.dimension
+        let index = Dictionary(uniqueKeysWithValues: model.labels.enumerated().map { ($1, $0) })
+        var rows = [Float](repeating: 0, count: names.count * d)
+        for (i, name) in names.enumerated() {
+            guard let j = index[name] else { continue }
+            let row = model.output.row(j)
+            for c in 0..<d { rows[i * d + c] = row[c] }
+        }
+        return PCAProjection(inputDimension: d, outputDimension: names.count, mean: .init(repeating: 0, count: d),
+                             components: rows, explainedVariance: .init(repeating: 0, count: names.count))
+    }
+}
