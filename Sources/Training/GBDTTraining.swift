@@ -103,6 +103,8 @@ extension TrainJob {
         }
         let rounds = params.trees.rounds
         let report = progress
+        let boostStart = Date()
+        defer { log(String(format: "boosting: %.2f s", Date().timeIntervalSince(boostStart))) }
         let model = GBDTModel.train(data, classes: names.count, params: params.trees, validation: validation,
                                     initModel: rebuild ? nil : earlier?.model) { round, loss in report?("boosting", round + 1, rounds, loss) }
         return GBDTClassifier(labels: names, featurizer: featurizer, model: model, params: params)

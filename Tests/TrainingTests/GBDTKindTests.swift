@@ -46,12 +46,24 @@ final class GBDTKindTests: XCTestCase {
         try XCTUnwrap(try Model.load(path: directory + "/" + out, suffixes: suffixes).classifier as? GBDTClassifier)
     }
 
+    func hashedJob(_ corpus: String, out: String, features: String) -> TrainJob {
+        var j = job(corpus, out: out, features: features, embeddings: .hashed)
+        j.gbdt.hashedBits = 14
+        j.gbdt.hashedDimension = 16
+        return j
+    }
+
     func testFeaturizerWidthAndExplainWeightsSumToOne() throws {
-        _ = try job(write("a.tsv", firstBatch()), out: "m.dcm").run()
+        let corpus = write("a.tsv", firstBatch())
+        _ = try hashedJob(corpus, out: "h.dcm", features: "6+12").run()
+        let hashed = try load("h.dcm")
+        XCTAssertEqual(hashed.featurizer.width, 6 + 12)
+        XCTAssertEqual(hashed.model.numFeatures, 18)
+        XCTAssertEqual(hashed.featurizer.columnNames.count, 18)
+        // Linear embeddings are read out as label probabilities: at most one projected dimension per label.
+        _ = try job(corpus, out: "m.dcm").run()
         let model = try load("m.dcm")
-        XCTAssertEqual(model.featurizer.width, 6 + 12)
-        XCTAssertEqual(model.model.numFeatures, 18)
-        XCTAssertEqual(model.featurizer.columnNames.count, 18)
+        XCTAssertEqual(model.featurizer.width, 2 + 12)
         let weights = model.explain(Domain(normalised: "ads3.adserver2.com"), label: 0)
         XCTAssertFalse(weights.isEmpty)
         XCTAssertEqual(weights.reduce(0) { $0 + $1.weight }, 1, accuracy: 1e-5)
@@ -64,7 +76,7 @@ final class GBDTKindTests: XCTestCase {
     }
 
     func testAutoFeatureSizesFollowCorpusSize() throws {
-        _ = try job(write("a.tsv", firstBatch()), out: "m.dcm", features: "auto").run()
+        _ = try hashedJob(write("a.tsv", firstBatch()), out: "m.dcm", features: "auto").run()
         XCTAssertEqual(try load("m.dcm").featurizer.width, 8 + 3)  // 600 examples: the smallest row of the table
     }
 
