@@ -30,6 +30,9 @@ public struct GBDTJobOptions {
     public var leaves: Int?
     public var learningRate: Float = 0.1
     public var earlyStoppingRounds = 10
+    /// Write the exact rows the trees trained on (out of fold for linear embeddings) as TSV, for
+    /// fitting LightGBM/scikit-learn on the same data; `domcat features` gives the rows of new names.
+    public var exportTrainRowsPath: String?
     public init() {}
 }
 
@@ -90,7 +93,9 @@ extension TrainJob {
         params.trees.seed = linear.seed
 
         progress?("featurising", 0, corpus.count, 0)
-        let data = GBDTDataset(features: rows ?? GBDTClassifier.featureRows(featurizer, domains: corpus.domains, threads: linear.threads), rows: corpus.count, columns: featurizer.width, labels: indices)
+        let trainRows = rows ?? GBDTClassifier.featureRows(featurizer, domains: corpus.domains, threads: linear.threads)
+        if let path = gbdt.exportTrainRowsPath { try FeatureTable.write(trainRows, width: featurizer.width, columns: featurizer.columnNames, labels: corpus.labels, to: path) }
+        let data = GBDTDataset(features: trainRows, rows: corpus.count, columns: featurizer.width, labels: indices)
         var validation: GBDTDataset?
         if let valid {
             // Validation names whose label the model does not know cannot steer the trees.

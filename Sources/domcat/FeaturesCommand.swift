@@ -3,6 +3,7 @@ import Corpora
 import Foundation
 import Learners
 import ModelStore
+import Training
 
 /// The numbers a `gbdt` model's trees see, for LightGBM, scikit-learn or a notebook.
 struct FeaturesCommand: ParsableCommand {
@@ -23,18 +24,8 @@ struct FeaturesCommand: ParsableCommand {
         for problem in corpus.problems { note("skipped \(problem)") }
         let featurizer = gbdt.featurizer
         let rows = GBDTClassifier.featureRows(featurizer, domains: corpus.domains, threads: threads)
-        let width = featurizer.width
-        var out = Array((featurizer.columnNames + ["label"]).joined(separator: "\t").utf8)
-        out.append(0x0A)
-        for (r, label) in corpus.labels.enumerated() {
-            for c in 0..<width {
-                out.append(contentsOf: "\(rows[r * width + c])".utf8)
-                out.append(0x09)
-            }
-            out.append(contentsOf: label.utf8)
-            out.append(0x0A)
-            if out.count > 1 << 20 { FileHandle.standardOutput.write(Data(out)); out.removeAll(keepingCapacity: true) }
+        FeatureTable.encode(rows, width: featurizer.width, columns: featurizer.columnNames, labels: corpus.labels) {
+            FileHandle.standardOutput.write(Data($0))
         }
-        FileHandle.standardOutput.write(Data(out))
     }
 }

@@ -20,6 +20,7 @@ struct GBDTTrainOptions: ParsableArguments {
     @Option(help: "gbdt: boosting rounds (default from --features).") var rounds: Int?
     @Option(help: "gbdt: leaves per tree (default from --features).") var leaves: Int?
     @Option(help: "gbdt: learning rate.") var gbdtLr: Float = 0.1
+    @Option(help: "gbdt: write the exact training rows the trees saw (TSV, as `domcat features`).") var exportTrainFeatures: String?
     @Option(help: "gbdt: stop after this many rounds without validation improvement (0: never).") var earlyStopping: Int = 10
 
     func jobOptions() throws -> GBDTJobOptions {
@@ -44,6 +45,7 @@ struct GBDTTrainOptions: ParsableArguments {
         o.leaves = leaves
         o.learningRate = gbdtLr
         o.earlyStoppingRounds = earlyStopping
+        o.exportTrainRowsPath = exportTrainFeatures
         return o
     }
 }
