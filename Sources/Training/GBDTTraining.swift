@@ -80,8 +80,9 @@ extension TrainJob {
         var params: GBDTPipelineParams
         let featurizer: Featurizer
         var rows: [Float]?
+        var rowLabels = indices
         if rebuild {
-            (featurizer, params, rows) = try buildFeaturizer(corpus, labels: indices, names: names)
+            (featurizer, params, rows, rowLabels) = try buildFeaturizer(corpus, labels: indices, names: names)
         } else {
             featurizer = earlier!.featurizer
             params = earlier!.params
@@ -94,8 +95,10 @@ extension TrainJob {
 
         progress?("featurising", 0, corpus.count, 0)
         let trainRows = rows ?? GBDTClassifier.featureRows(featurizer, domains: corpus.domains, threads: linear.threads)
-        if let path = gbdt.exportTrainRowsPath { try FeatureTable.write(trainRows, width: featurizer.width, columns: featurizer.columnNames, labels: corpus.labels, to: path) }
-        let data = GBDTDataset(features: trainRows, rows: corpus.count, columns: featurizer.width, labels: indices)
+        if let path = gbdt.exportTrainRowsPath {
+            try FeatureTable.write(trainRows, width: featurizer.width, columns: featurizer.columnNames, labels: rowLabels.map { names[Int($0)] }, to: path)
+        }
+        let data = GBDTDataset(features: trainRows, rows: rowLabels.count, columns: featurizer.width, labels: rowLabels)
         var validation: GBDTDataset?
         if let valid {
             // Validation names whose label the model does not know cannot steer the trees.
@@ -122,8 +125,11 @@ extension TrainJob {
     /// label), so its vectors are far cleaner on training names than on new ones and trees fitted on
     /// them trust them too much. The training rows therefore come out of fold (stacking): two linear
     /// models, each trained on half the registrable domains, pool the other half. The table stored
-    /// in the model is trained on all of it.
-    func buildFeaturizer(_ corpus: LabelledCorpus, labels: [Int32], names: [String]) throws -> (Featurizer, GBDTPipelineParams, [Float]) {
+    /// in the model is trained on all of it — so names it saw give rows more confident than any
+    /// out-of-fold row, and trees fitted on those alone misread them (google.com, seen in training,
+    /// came out as another label with p 0.99). Both kinds of rows are therefore training rows:
+    /// out of fold (how new names look) and in sample (how known names look), each with its label.
+    func buildFeaturizer(_ corpus: LabelledCorpus, labels: [Int32], names: [String]) throws -> (Featurizer, GBDTPipelineParams, [Float], [Int32]) {
         var params = GBDTPipelineParams()
         guard let sizes = FeatureSizes.parse(gbdt.features, examples: corpus.count) else { throw TrainError("--features must be auto or P+S, e.g. 20+5") }
         params.sizes = sizes
@@ -179,30 +185,36 @@ extension TrainJob {
         let rows = GBDTClassifier.featureRows(raw, domains: corpus.domains, threads: linear.threads)
         let d = raw.projectedInput, w = raw.width
         var fitter = ProjectionFitter(dimension: d, classes: classes)
-        var pooled = [Float](repeating: 0, count: corpus.count * d)
-        var shapes = [Float](repeating: 0, count: corpus.count * ShapeFeatures.count)
-        for r in 0..<corpus.count {
-            for c in 0..<d { pooled[r * d + c] = outOfFold?[r * d + c] ?? rows[r * w + c] }
-            for c in 0..<ShapeFeatures.count { shapes[r * ShapeFeatures.count + c] = rows[r * w + d + c] }
+        let copies = outOfFold == nil ? 1 : 2
+        let n = corpus.count * copies
+        var pooled = [Float](repeating: 0, count: n * d)
+        var shapes = [Float](repeating: 0, count: n * ShapeFeatures.count)
+        for copy in 0..<copies {
+            for r in 0..<corpus.count {
+                let o = copy * corpus.count + r
+                for c in 0..<d { pooled[o * d + c] = copy == 1 ? outOfFold![r * d + c] : rows[r * w + c] }
+                for c in 0..<ShapeFeatures.count { shapes[o * ShapeFeatures.count + c] = rows[r * w + d + c] }
+            }
         }
-        fitter.add(rows: pooled, count: corpus.count, labels: labels)
+        let rowLabels = Array([[Int32]](repeating: labels, count: copies).joined())
+        fitter.add(rows: pooled, count: n, labels: rowLabels)
         let projection = fitter.fit(params.projection, components: min(sizes.projected, d))
-        let f = FeatureSelection.anovaF(shapes, columns: ShapeFeatures.count, labels: labels, classes: classes)
+        let f = FeatureSelection.anovaF(Array(shapes[0..<corpus.count * ShapeFeatures.count]), columns: ShapeFeatures.count, labels: labels, classes: classes)
         params.shapeSelection = Array((0..<ShapeFeatures.count).sorted { f[$0] > f[$1] || (f[$0] == f[$1] && $0 < $1) }.prefix(sizes.shape))
         log("features: \(projection.outputDimension) \(params.projection.rawValue) of \(d)-dim \(readout == nil ? "pooled" : "label-score") \(params.embedding.rawValue) embeddings + shape "
             + params.shapeSelection.map { ShapeFeatures.names[$0] }.joined(separator: ", "))
         let featurizer = Featurizer(pooling: pooling, readout: readout, projection: projection, shapeSelection: params.shapeSelection)
         let width = featurizer.width, p = projection.outputDimension
-        var trainRows = [Float](repeating: 0, count: corpus.count * width)
+        var trainRows = [Float](repeating: 0, count: n * width)
         pooled.withUnsafeBufferPointer { x in
             trainRows.withUnsafeMutableBufferPointer { out in
-                for r in 0..<corpus.count {
+                for r in 0..<n {
                     projection.project(UnsafeBufferPointer(rebasing: x[r * d..<(r + 1) * d]), into: UnsafeMutableBufferPointer(rebasing: out[r * width..<r * width + p]))
                     for (i, s) in params.shapeSelection.enumerated() { out[r * width + p + i] = shapes[r * ShapeFeatures.count + s] }
                 }
             }
         }
-        return (featurizer, params, trainRows)
+        return (featurizer, params, trainRows, rowLabels)
     }
 
     func countTokens(_ corpus: LabelledCorpus, tokenizer: Tokenizer, bits: Int) -> TokenFrequencies {
