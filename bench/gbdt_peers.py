@@ -30,7 +30,7 @@ keep = [i for i, y in enumerate(yva) if y in index]
 import lightgbm as lgb
 params = dict(objective="multiclass", num_class=len(names), num_leaves=31, learning_rate=0.1,
               feature_fraction=0.8, bagging_fraction=0.8, bagging_freq=1, min_data_in_leaf=20,
-              max_bin=255, num_threads=2, verbose=-1, seed=1)
+              max_bin=255, lambda_l2=1.0, num_threads=2, verbose=-1, seed=1)
 start = time.time()
 dtrain = lgb.Dataset(Xtr, ytr_i)
 dvalid = lgb.Dataset(Xva[keep], np.array([index[yva[i]] for i in keep]), reference=dtrain)

@@ -29,6 +29,7 @@ public struct GBDTJobOptions {
     public var rounds: Int?
     public var leaves: Int?
     public var learningRate: Float = 0.1
+    public var lambdaL2: Float = 1
     public var earlyStoppingRounds = 10
     /// Write the exact rows the trees trained on (out of fold for linear embeddings) as TSV, for
     /// fitting LightGBM/scikit-learn on the same data; `domcat features` gives the rows of new names.
@@ -89,6 +90,7 @@ extension TrainJob {
         }
         if let rounds = gbdt.rounds { params.trees.rounds = rounds }
         params.trees.learningRate = gbdt.learningRate
+        params.trees.lambdaL2 = gbdt.lambdaL2
         params.trees.earlyStoppingRounds = gbdt.earlyStoppingRounds
         params.trees.threads = linear.threads
         params.trees.seed = linear.seed

@@ -20,6 +20,7 @@ struct GBDTTrainOptions: ParsableArguments {
     @Option(help: "gbdt: boosting rounds (default from --features).") var rounds: Int?
     @Option(help: "gbdt: leaves per tree (default from --features).") var leaves: Int?
     @Option(help: "gbdt: learning rate.") var gbdtLr: Float = 0.1
+    @Option(help: "gbdt: L2 penalty on leaf values.") var lambdaL2: Float = 1
     @Option(help: "gbdt: write the exact training rows the trees saw (TSV, as `domcat features`).") var exportTrainFeatures: String?
     @Option(help: "gbdt: stop after this many rounds without validation improvement (0: never).") var earlyStopping: Int = 10
 
@@ -44,6 +45,7 @@ struct GBDTTrainOptions: ParsableArguments {
         o.rounds = rounds
         o.leaves = leaves
         o.learningRate = gbdtLr
+        o.lambdaL2 = lambdaL2
         o.earlyStoppingRounds = earlyStopping
         o.exportTrainRowsPath = exportTrainFeatures
         return o
