@@ -24,6 +24,7 @@ public struct Model: Sendable {
             switch file.header.kind {
             case LinearCodec.kind: classifier = try LinearCodec.decode(file, suffixes: suffixes)
             case FastTextCodec.kind: classifier = try FastTextCodec.decode(file, suffixes: suffixes)
+            case GBDTCodec.kind: classifier = try GBDTCodec.decode(file, suffixes: suffixes)
             default: throw ModelFileError.unknownKind(path: path, kind: file.header.kind)
             }
             return Model(header: file.header, classifier: classifier, digest: file.digest)

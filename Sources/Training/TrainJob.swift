@@ -13,6 +13,7 @@ public struct TrainJob {
     public var validPath: String?
     public var kind = ModelKind.linear
     public var linear = LinearParams()
+    public var gbdt = GBDTJobOptions()
     public var suffixes: PublicSuffixList
     /// (phase, done, total, loss) for a progress display.
     public var progress: (@Sendable (String, Int, Int, Double) -> Void)?
@@ -36,6 +37,7 @@ public struct TrainJob {
 
     public func run() throws -> Outcome {
         let start = Date()
+        if kind == .gbdt { return try runGBDT(start: start) }
         let corpus = try LabelledCorpus.read(paths: corpusPaths)
         for problem in corpus.problems { log("skipped \(problem)") }
         if corpus.skipped > corpus.problems.count { log("… \(corpus.skipped - corpus.problems.count) more bad lines skipped") }
@@ -97,7 +99,7 @@ public struct TrainJob {
 }
 
 public enum ModelKind: String, CaseIterable, Sendable {
-    case linear, fasttext
+    case linear, fasttext, gbdt
 }
 
 public struct TrainError: Error, CustomStringConvertible {

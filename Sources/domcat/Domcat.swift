@@ -8,7 +8,8 @@ struct Domcat: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             ClassifyCommand.self, TrainCommand.self, EvalCommand.self, SplitCommand.self,
-            ExtractCommand.self, ImportCommand.self, TokensCommand.self, ServeCommand.self, BenchCommand.self,
+            ExtractCommand.self, ImportCommand.self, TokensCommand.self, FeaturesCommand.self, ServeCommand.self,
+            BenchCommand.self,
         ],
         defaultSubcommand: ClassifyCommand.self)
 }

@@ -31,6 +31,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Training threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Random seed.") var seed: UInt64 = 1
 
+    @OptionGroup var gbdtOptions: GBDTTrainOptions
     @OptionGroup var suffixOptions: SuffixOptions
 
     func validate() throws {
@@ -53,6 +54,7 @@ struct TrainCommand: ParsableCommand {
         job.linear.tokenizer.maxn = maxn
         job.linear.threads = max(1, threads)
         job.linear.seed = seed
+        job.gbdt = try gbdtOptions.jobOptions()
         let bar = ProgressBar()
         job.progress = { bar.update($0, $1, $2, $3) }
         job.log = { note($0) }

@@ -1,0 +1,64 @@
+import DomainKit
+import Features
+
+/// The `gbdt` kind: the featurizer's few numbers per name → gradient-boosted trees → softmax.
+public final class GBDTClassifier: DomainClassifier, @unchecked Sendable {
+    public let labels: [String]
+    public let featurizer: Featurizer
+    public let model: GBDTModel
+    public let params: GBDTPipelineParams
+
+    public init(labels: [String], featurizer: Featurizer, model: GBDTModel, params: GBDTPipelineParams) {
+        precondition(model.numFeatures == featurizer.width, "GBDTClassifier: trees see \(model.numFeatures) features, featurizer gives \(featurizer.width)")
+        precondition(model.numClasses == labels.count, "GBDTClassifier: \(model.numClasses) classes for \(labels.count) labels")
+        self.labels = labels
+        self.featurizer = featurizer
+        self.model = model
+        self.params = params
+    }
+
+    /// Workspace layout in `vector`: featurizer scratch, then the feature row.
+    public func classify(_ domain: Domain, k: Int, workspace: ClassifierWorkspace, into top: inout [LabelScore]) {
+        let scratchCount = featurizer.scratchCount, width = featurizer.width
+        if workspace.vector.count < scratchCount + width { workspace.vector = [Float](repeating: 0, count: scratchCount + width) }
+        if workspace.scores.count != labels.count { workspace.scores = [Float](repeating: 0, count: labels.count) }
+        var name = domain.name
+        name.withUTF8 { bytes in
+            workspace.vector.withUnsafeMutableBufferPointer { v in
+                let row = v.baseAddress! + scratchCount
+                featurizer.features(bytes, hashes: &workspace.hashes, scratch: v.baseAddress!, into: row)
+                workspace.scores.withUnsafeMutableBufferPointer { p in
+                    model.predictProbabilities(row, into: p.baseAddress!)
+                    Softmax.topK(UnsafeBufferPointer(p), k: k, into: &top)
+                }
+            }
+        }
+    }
+
+    /// The attention-pooling weights: the same for every label, since the trees see only the pooled vector.
+    public func explain(_ domain: Domain, label: Int32) -> [TokenWeight] {
+        featurizer.pooling.weights(domain).map { TokenWeight(token: $0.token, weight: $0.weight) }.sorted { $0.weight > $1.weight }
+    }
+
+    /// One feature row per domain (row-major), on `threads` threads.
+    public static func featureRows(_ featurizer: Featurizer, domains: [Domain], threads: Int) -> [Float] {
+        let width = featurizer.width
+        var rows = [Float](repeating: 0, count: domains.count * width)
+        let parts = max(1, min(threads, domains.count / 512 + 1))
+        rows.withUnsafeMutableBufferPointer { out in
+            let base = out.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                var hashes: [UInt64] = []
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: featurizer.scratchCount)
+                defer { scratch.deallocate() }
+                for i in part * domains.count / parts..<(part + 1) * domains.count / parts {
+                    var name = domains[i].name
+                    name.withUTF8 { featurizer.features($0, hashes: &hashes, scratch: scratch, into: base + i * width) }
+                }
+            }
+        }
+        return rows
+    }
+}
+
+import Dispatch

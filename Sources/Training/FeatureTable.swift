@@ -1,0 +1,28 @@
+import Foundation
+
+/// Feature rows as TSV (a header of column names, then the values and the label): what
+/// `domcat features` prints and what LightGBM/scikit-learn read.
+public enum FeatureTable {
+    public static func encode(_ rows: [Float], width: Int, columns: [String], labels: [String], into sink: (inout [UInt8]) -> Void) {
+        var out = Array((columns + ["label"]).joined(separator: "\t").utf8)
+        out.append(0x0A)
+        for (r, label) in labels.enumerated() {
+            for c in 0..<width {
+                out.append(contentsOf: "\(rows[r * width + c])".utf8)
+                out.append(0x09)
+            }
+            out.append(contentsOf: label.utf8)
+            out.append(0x0A)
+            if out.count > 1 << 20 { sink(&out); out.removeAll(keepingCapacity: true) }
+        }
+        sink(&out)
+    }
+
+    public static func write(_ rows: [Float], width: Int, columns: [String], labels: [String], to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw TrainError("cannot write \(path)")
+        }
+        defer { try? handle.close() }
+        encode(rows, width: width, columns: columns, labels: labels) { handle.write(Data($0)) }
+    }
+}

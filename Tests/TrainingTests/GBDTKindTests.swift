@@ -1,0 +1,133 @@
+import Corpora
+import DomainKit
+import Features
+import Foundation
+import Learners
+import ModelStore
+import Training
+import XCTest
+
+/// The `gbdt` kind end to end: train through `TrainJob`, save, load, continue.
+final class GBDTKindTests: XCTestCase {
+    let suffixes = PublicSuffixList(text: "com\nnet\norg\n")
+    var directory = ""
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "gbdt-kind-tests-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: directory) }
+
+    func write(_ name: String, _ lines: [String]) -> String {
+        let path = directory + "/" + name
+        FileManager.default.createFile(atPath: path, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+        return path
+    }
+
+    func firstBatch() -> [String] {
+        (0..<300).flatMap { i in ["ads\(i).adserver\(i % 7).com\tads", "shop\(i).store\(i % 5).net\tshopping"] }
+    }
+
+    func job(_ corpus: String, out: String, features: String = "6+12", embeddings: GBDTPipelineParams.EmbeddingSource = .linear) -> TrainJob {
+        var job = TrainJob(corpusPaths: [corpus], outputPath: directory + "/" + out, suffixes: suffixes)
+        job.kind = .gbdt
+        job.linear.bucketBits = 16
+        job.linear.dimension = 16
+        job.linear.epochs = 10
+        job.linear.threads = 2
+        job.gbdt.embeddings = embeddings
+        job.gbdt.features = features
+        job.gbdt.rounds = 20
+        return job
+    }
+
+    func load(_ out: String) throws -> GBDTClassifier {
+        try XCTUnwrap(try Model.load(path: directory + "/" + out, suffixes: suffixes).classifier as? GBDTClassifier)
+    }
+
+    func hashedJob(_ corpus: String, out: String, features: String) -> TrainJob {
+        var j = job(corpus, out: out, features: features, embeddings: .hashed)
+        j.gbdt.hashedBits = 14
+        j.gbdt.hashedDimension = 16
+        return j
+    }
+
+    func testFeaturizerWidthAndExplainWeightsSumToOne() throws {
+        let corpus = write("a.tsv", firstBatch())
+        _ = try hashedJob(corpus, out: "h.dcm", features: "6+12").run()
+        let hashed = try load("h.dcm")
+        XCTAssertEqual(hashed.featurizer.width, 6 + 12)
+        XCTAssertEqual(hashed.model.numFeatures, 18)
+        XCTAssertEqual(hashed.featurizer.columnNames.count, 18)
+        // Linear embeddings are read out as label probabilities: at most one projected dimension per label.
+        _ = try job(corpus, out: "m.dcm").run()
+        let model = try load("m.dcm")
+        XCTAssertEqual(model.featurizer.width, 2 + 12)
+        let weights = model.explain(Domain(normalised: "ads3.adserver2.com"), label: 0)
+        XCTAssertFalse(weights.isEmpty)
+        XCTAssertEqual(weights.reduce(0) { $0 + $1.weight }, 1, accuracy: 1e-5)
+        // Rare tokens outweigh the suffix every name shares.
+        let suffix = try XCTUnwrap(weights.first { $0.token == "com" })
+        XCTAssertLessThan(suffix.weight, weights[0].weight)
+        let report = Evaluation.evaluate(model, domains: firstBatch().map { Domain(normalised: String($0.split(separator: "\t")[0])) },
+                                         truth: firstBatch().map { String($0.split(separator: "\t")[1]) })
+        XCTAssertGreaterThan(report.accuracy, 0.99)
+    }
+
+    func testAutoFeatureSizesFollowCorpusSize() throws {
+        _ = try hashedJob(write("a.tsv", firstBatch()), out: "m.dcm", features: "auto").run()
+        XCTAssertEqual(try load("m.dcm").featurizer.width, 8 + 3)  // 600 examples: the smallest row of the table
+    }
+
+    func testSavedModelPredictsBitIdentically() throws {
+        let corpus = write("a.tsv", firstBatch())
+        for source in GBDTPipelineParams.EmbeddingSource.allCases where source != .fasttext {
+            var j = job(corpus, out: "m-\(source).dcm", embeddings: source)
+            j.gbdt.hashedBits = 12
+            j.gbdt.hashedDimension = 8
+            j.gbdt.hashesPerToken = 2
+            let trained = try j.trainGBDT(try LabelledCorpus.read(paths: [corpus]), continuing: nil, valid: nil, first: true)
+            let file = try GBDTCodec.encode(trained, header: ModelHeader(kind: "gbdt", labels: [], parameters: [:], corpusDigest: "", trainingExamples: 0))
+            try file.write(to: directory + "/m.dcm")
+            let loaded = try load("m.dcm")
+            let workspace = ClassifierWorkspace()
+            for name in ["ads5.adserver1.com", "shop77.store2.net", "unseen-name.example.org", "x.com"] {
+                var a: [LabelScore] = [], b: [LabelScore] = []
+                trained.classify(Domain(normalised: name), k: 2, workspace: workspace, into: &a)
+                loaded.classify(Domain(normalised: name), k: 2, workspace: workspace, into: &b)
+                XCTAssertEqual(a.map(\.label), b.map(\.label), "\(source) \(name)")
+                XCTAssertEqual(a.map(\.probability.bitPattern), b.map(\.probability.bitPattern), "\(source) \(name)")
+            }
+        }
+    }
+
+    func testContinuedTrainingLearnsANewLabel() throws {
+        _ = try job(write("a.tsv", firstBatch()), out: "first.dcm").run()
+        let second = (0..<300).flatMap { i in
+            ["news-\(i)-daily-paper-\(i % 9).org\tnews", "ads\(i + 1000).adserver\(i % 7).com\tads"]
+        }
+        var next = job(write("b.tsv", second), out: "second.dcm")
+        next.initModelPath = directory + "/first.dcm"
+        _ = try next.run()
+        let first = try load("first.dcm"), model = try load("second.dcm")
+        XCTAssertEqual(model.labels, ["ads", "shopping", "news"])
+        XCTAssertGreaterThan(model.model.treeCount, first.model.treeCount)
+        // The featurizer stayed fixed: same projection, same shape selection.
+        XCTAssertEqual(model.featurizer.projection, first.featurizer.projection)
+        XCTAssertEqual(model.featurizer.shapeSelection, first.featurizer.shapeSelection)
+        let news = model.classify(Domain(normalised: "news-7777-daily-paper-3.org"), k: 1)
+        XCTAssertEqual(model.labels[Int(news[0].label)], "news")
+        let ads = model.classify(Domain(normalised: "ads4242.adserver3.com"), k: 1)
+        XCTAssertEqual(model.labels[Int(ads[0].label)], "ads")
+    }
+
+    func testBatchesContinueEachOther() throws {
+        var j = job(write("a.tsv", firstBatch()), out: "batched.dcm")
+        j.gbdt.batchSize = 200
+        _ = try j.run()
+        let model = try load("batched.dcm")
+        XCTAssertEqual(model.model.treeCount % 2, 0)
+        XCTAssertGreaterThan(model.model.treeCount, 2 * 20)  // more than one batch's rounds
+    }
+}
