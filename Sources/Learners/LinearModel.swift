@@ -117,12 +117,14 @@ public final class LinearModel: DomainClassifier, @unchecked Sendable {
     }
 }
 
-/// Softmax over raw contributions, heaviest first: weights sum to 1.
+/// Each token's share of the positive contributions, heaviest first: weights sum to 1
+/// (equal shares when nothing pushed toward the label).
 func normalisedWeights(_ scored: [(String, Float)]) -> [TokenWeight] {
-    guard let maxScore = scored.map(\.1).max() else { return [] }
-    let exps = scored.map { expf($0.1 - maxScore) }
-    let sum = exps.reduce(0, +)
-    return zip(scored, exps).map { TokenWeight(token: $0.0, weight: $1 / sum) }.sorted { $0.weight > $1.weight }
+    guard !scored.isEmpty else { return [] }
+    let positive = scored.map { max(0, $0.1) }
+    let total = positive.reduce(0, +)
+    let weights = total > 0 ? positive.map { $0 / total } : positive.map { _ in 1 / Float(scored.count) }
+    return zip(scored, weights).map { TokenWeight(token: $0.0, weight: $1) }.sorted { $0.weight > $1.weight }
 }
 
 #if canImport(Glibc)

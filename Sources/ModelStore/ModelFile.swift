@@ -126,7 +126,9 @@ public struct ModelFile: Sendable {
         }
         reader.offset = magic.count
         let version = try reader.u32()
-        guard version <= formatVersion else { throw ModelFileError.newerFormat(path: path, version: version, supported: formatVersion) }
+        // A version far past ours is a damaged header, not a future domcat.
+        guard version <= formatVersion || version > 255 else { throw ModelFileError.newerFormat(path: path, version: version, supported: formatVersion) }
+        guard version <= formatVersion, version > 0 else { throw ModelFileError.corrupt(path: path, reason: "format version field \(version)") }
         guard bytes.count >= magic.count + 4 + 32 else { throw ModelFileError.corrupt(path: path, reason: "truncated") }
         let body = bytes[0..<(bytes.count - 32)]
         guard Array(SHA256.hash(data: body)) == Array(bytes[(bytes.count - 32)...]) else {

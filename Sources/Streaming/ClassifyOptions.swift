@@ -15,6 +15,8 @@ public struct ClassifyOptions: Sendable {
     /// Entries of each worker's cache of recent names.
     public var cacheEntries = 262_144
     public var threads = 2
+    /// Also write the tokens that weighed most in each answer (the attention or contribution weights).
+    public var explainTokens = 0
     /// A shared Redis cache tier behind each worker's own cache, keyed by `modelDigest`.
     public var redis: RedisSettings? = nil
     public var modelDigest = ""

@@ -89,7 +89,9 @@ final class LineWorker {
             stats.perLabel[Int(best.label)] += 1
             if let onlyLabels, !onlyLabels[Int(best.label)] { stats.filteredOut += 1; return }
             if best.probability < options.minProbability { stats.filteredOut += 1; return }
-            formatter.append(.classified(name: domain.name, top: scores[...]), line: line, record: record, to: &out)
+            let why = options.explainTokens > 0
+                ? Array(classifier.explain(domain, label: best.label).prefix(options.explainTokens)) : []
+            formatter.append(.classified(name: domain.name, top: scores[...], why: why), line: line, record: record, to: &out)
         case let .ipAddress(ip):
             stats.ipAddresses += 1
             if options.onlyLabels != nil { stats.filteredOut += 1; return }

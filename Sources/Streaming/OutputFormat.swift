@@ -11,7 +11,8 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 
 /// What became of one input line.
 public enum LineOutcome {
-    case classified(name: String, top: ArraySlice<LabelScore>)
+    /// `why`: the tokens that weighed most (`--explain`), empty otherwise.
+    case classified(name: String, top: ArraySlice<LabelScore>, why: [TokenWeight] = [])
     /// A name extracted and normalised, not classified (`domcat extract`).
     case name(String)
     case ipAddress(String)
@@ -51,12 +52,22 @@ public struct AnswerFormatter: Sendable {
             }
         }
         switch outcome {
-        case let .classified(name, top):
+        case let .classified(name, top, why):
             out.append(contentsOf: name.utf8)
             out.append(0x09)
             out.append(contentsOf: labelBytes[Int(top.first!.label)])
             out.append(0x09)
             appendProbability(top.first!.probability, to: &out)
+            if !why.isEmpty {
+                out.append(0x09)
+                for (i, w) in why.enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    var token = w.token
+                    token.withUTF8 { appendSanitised($0, to: &out) }
+                    out.append(UInt8(ascii: ":"))
+                    appendProbability(w.weight, to: &out)
+                }
+            }
         case let .name(name):
             out.append(contentsOf: name.utf8)
         case let .ipAddress(ip):
@@ -83,7 +94,7 @@ public struct AnswerFormatter: Sendable {
             }
         }
         switch outcome {
-        case let .classified(name, top):
+        case let .classified(name, top, why):
             out.append(contentsOf: "\"name\":\"".utf8)
             out.append(contentsOf: name.utf8)
             out.append(contentsOf: "\",\"label\":".utf8)
@@ -99,7 +110,18 @@ public struct AnswerFormatter: Sendable {
                 appendProbability(score.probability, to: &out)
                 out.append(UInt8(ascii: "}"))
             }
-            out.append(contentsOf: "]}".utf8)
+            out.append(UInt8(ascii: "]"))
+            if !why.isEmpty {
+                out.append(contentsOf: ",\"why\":[".utf8)
+                for (i, w) in why.enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    out.append(contentsOf: "{\"token\":\(jsonString(w.token)),\"weight\":".utf8)
+                    appendProbability(w.weight, to: &out)
+                    out.append(UInt8(ascii: "}"))
+                }
+                out.append(UInt8(ascii: "]"))
+            }
+            out.append(UInt8(ascii: "}"))
         case let .name(name):
             out.append(contentsOf: "\"name\":\"\(name)\"}".utf8)
         case let .ipAddress(ip):
@@ -118,7 +140,7 @@ public struct AnswerFormatter: Sendable {
     private func appendAnnotated(_ outcome: LineOutcome, line: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         appendSanitised(line, to: &out, limit: Int.max, keepTabs: true)
         switch outcome {
-        case let .classified(_, top):
+        case let .classified(_, top, _):
             out.append(contentsOf: " label=".utf8)
             out.append(contentsOf: labelBytes[Int(top.first!.label)])
             out.append(contentsOf: " p=".utf8)

@@ -32,6 +32,9 @@ struct ClassifyCommand: ParsableCommand {
     @Option(name: .customLong("redis-timeout-ms"), help: "Longest a Redis connect or round trip may take before the model answers.")
     var redisTimeoutMs: Int = 50
 
+    @Flag(help: "Add the tokens that weighed most in each answer, with their weights (tsv: a 4th column; jsonl: \"why\").")
+    var explain = false
+
     @Option(help: "Only print names given one of these labels (comma-separated).")
     var only: String?
 
@@ -55,6 +58,7 @@ struct ClassifyCommand: ParsableCommand {
         options.topK = max(1, k)
         options.cacheEntries = max(0, cacheEntries)
         options.minProbability = minP
+        options.explainTokens = explain ? 5 : 0
         options.modelDigest = loaded.digest
         if let redis {
             guard let endpoint = RedisEndpoint(url: redis) else { fail("--redis: not redis://host:port or unix:///path: \(redis)", code: 2) }
