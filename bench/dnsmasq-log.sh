@@ -20,7 +20,8 @@ echo "|---|---|---|---|"
 row() { read -r s m < <(t "$1"); printf '| `%s` | %s | %.0f | %s |\n' "$1" "$s" "$(echo "$lines / $s" | bc -l)" "$m"; eval "$2=$s"; }
 row "wc -l $log > /dev/null" wc_s
 row "awk '/query\\[/ {print \$6}' $log > /dev/null" awk_s
-row "grep -oP 'query\\[\\w+\\] \\K\\S+' $log > /dev/null" grep_s
+# GNU grep stops at the first match when its output is /dev/null: make it write.
+row "grep -oP 'query\\[\\w+\\] \\K\\S+' $log | cat > /dev/null" grep_s
 row "$DOMCAT extract --input dnsmasq --skip-no-query --quiet -i $log > /dev/null" ex2_s
 row "$DOMCAT extract --input dnsmasq --skip-no-query --quiet --threads 1 -i $log > /dev/null" ex1_s
 row "$DOMCAT classify $MODEL --input dnsmasq --skip-no-query --quiet --threads 1 -i $log > /dev/null" c1_s
