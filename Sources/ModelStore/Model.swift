@@ -52,7 +52,9 @@ public enum LinearCodec {
 
     public static func decode(_ file: ModelFile, suffixes: PublicSuffixList) throws -> LinearModel {
         let params = try JSONValue.decode(LinearParams.self, from: file.header.parameters)
-        guard params.bucketBits > 0, params.bucketBits <= 28, params.dimension > 0, params.dimension <= 1024 else {
+        // Bounded before anything is allocated: a damaged header must not ask for terabytes.
+        guard params.bucketBits > 0, params.bucketBits <= 28, params.dimension > 0, params.dimension <= 1024,
+              params.buckets * params.dimension <= 1 << 31 else {
             throw ModelDataError("implausible sizes: 2^\(params.bucketBits) buckets × \(params.dimension)")
         }
         guard let input = file.sections["input"] else { throw ModelDataError("section input missing") }
