@@ -85,7 +85,15 @@ struct ServeCommand: ParsableCommand {
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { server.shutdown() }
+            source.setEventHandler {
+                // Graceful first; a stop request must still end the process if a connection or a queued
+                // batch holds the graceful path up.
+                DispatchQueue.global().asyncAfter(deadline: .now() + 5) {
+                    note("stop: connections still open after 5 s, exiting")
+                    Foundation.exit(0)
+                }
+                server.shutdown()
+            }
             source.resume()
             sources.append(source)
         }
