@@ -111,8 +111,13 @@ final class ServeReliabilityTests: XCTestCase {
         let expected = names.map { TinyModel.expectedLine($0, model: model) }
 
         XCTAssertEqual(client.roundTrip(names), expected)
-        XCTAssertEqual(client.roundTrip(names), expected)
-        XCTAssertGreaterThan(server.cache.redisHits, 0, "second round served from Redis")
+        // The first round's SETs go out after its answers (a slow SET never delays a reply), possibly from
+        // the other worker's connection: a later round, not necessarily the next, is served from Redis.
+        for _ in 0..<100 where server.cache.redisHits == 0 {
+            XCTAssertEqual(client.roundTrip(names), expected)
+            if server.cache.redisHits == 0 { usleep(20_000) }
+        }
+        XCTAssertGreaterThan(server.cache.redisHits, 0, "a later round served from Redis")
 
         redis.kill()
         for _ in 0..<5 { XCTAssertEqual(client.roundTrip(names), expected, "answers from the model while Redis is down") }
