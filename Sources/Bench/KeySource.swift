@@ -1,3 +1,4 @@
+import DomainKit
 import Foundation
 
 /// Which names a load generator asks for.
@@ -46,7 +47,7 @@ final class ZipfTable: Sendable {
 struct KeyStream {
     private let distribution: KeyDistribution
     private let zipf: ZipfTable?
-    private var state: UInt64
+    private var random: SplitMix
     private var counter = 0
     private let connection: Int
 
@@ -54,16 +55,8 @@ struct KeyStream {
         self.distribution = distribution
         self.zipf = zipf
         self.connection = connection
-        state = seed &+ UInt64(connection) &* 0x9E37_79B9_7F4A_7C15
+        random = SplitMix(seed: seed &+ UInt64(connection) &* 0x9E37_79B9_7F4A_7C15)
         if case let .replay(lines) = distribution { counter = connection * 7919 % lines.count }
-    }
-
-    private mutating func nextRandom() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 
     mutating func next(into out: inout [UInt8]) {
@@ -77,7 +70,7 @@ struct KeyStream {
             out.append(contentsOf: ".bench-unique.example".utf8)
             counter += 1
         case .zipf:
-            let u = Double(nextRandom() >> 11) / Double(1 << 53)
+            let u = Double(random.next() >> 11) / Double(1 << 53)
             out.append(contentsOf: "z".utf8)
             appendDecimal(zipf!.rank(u), to: &out)
             out.append(contentsOf: ".bench-zipf.example".utf8)

@@ -36,6 +36,11 @@ public struct Tokenizer: Sendable {
         return out
     }
 
+    /// The word tokens as one space-separated line: what fastText (CLI or library) is given to read.
+    public func wordLine(_ domain: Domain) -> String {
+        words(domain).map(\.text).joined(separator: " ")
+    }
+
     /// Appends one 64-bit hash per token and n-gram; allocation-free once `out` has grown.
     @inline(__always)
     public func featureHashes(_ domain: Domain, into out: inout [UInt64]) {

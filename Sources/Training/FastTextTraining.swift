@@ -20,7 +20,7 @@ extension TrainJob {
         var text: [UInt8] = []
         for (domain, label) in zip(corpus.domains, corpus.labels) {
             text.append(contentsOf: "__label__\(label) ".utf8)
-            text.append(contentsOf: tokenizer.words(domain).map(\.text).joined(separator: " ").utf8)
+            text.append(contentsOf: tokenizer.wordLine(domain).utf8)
             text.append(0x0A)
         }
         guard FileManager.default.createFile(atPath: input, contents: Data(text)) else {

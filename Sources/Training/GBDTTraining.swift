@@ -287,7 +287,7 @@ extension TrainJob {
         let input = directory + "/tokens.txt"
         var text: [UInt8] = []
         func append(_ domain: Domain) {
-            text.append(contentsOf: tokenizer.words(domain).map(\.text).joined(separator: " ").utf8)
+            text.append(contentsOf: tokenizer.wordLine(domain).utf8)
             text.append(0x0A)
         }
         for domain in corpus.domains { append(domain) }

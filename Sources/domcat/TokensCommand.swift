@@ -21,7 +21,7 @@ struct TokensCommand: ParsableCommand {
         let sink = OutputSink()
         for (domain, label) in zip(data.domains, data.labels) {
             if !unlabelled { out.append(contentsOf: "__label__\(label) ".utf8) }
-            out.append(contentsOf: tokenizer.words(domain).map(\.text).joined(separator: " ").utf8)
+            out.append(contentsOf: tokenizer.wordLine(domain).utf8)
             out.append(0x0A)
             if out.count > 1 << 20 { try write(sink, &out) }
         }

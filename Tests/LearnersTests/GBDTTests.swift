@@ -1,3 +1,4 @@
+import DomainKit
 import XCTest
 @testable import Learners
 

@@ -1,3 +1,4 @@
+import DomainKit
 import Dispatch
 
 /// Per-feature bin edges: fixed at the first batch from a sample, stored in the model and
