@@ -55,14 +55,11 @@ public enum LoadGenerator {
         defer { try? group.syncShutdownGracefully() }
         let zipf: ZipfTable?
         if case let .zipf(count, exponent) = config.keys { zipf = ZipfTable(count: count, exponent: exponent) } else { zipf = nil }
-        let start = NIODeadline.now() + .milliseconds(200)
-        let recordFrom = start + .nanoseconds(Int64(config.warmupSeconds * 1e9))
-        let stopAt = recordFrom + .nanoseconds(Int64(config.seconds * 1e9))
         let done = DispatchGroup()
         var drivers: [ConnectionDriver] = []
         var channels: [Channel] = []
         for i in 0..<max(1, config.connections) {
-            let driver = ConnectionDriver(config: config, index: i, zipf: zipf, start: start, recordFrom: recordFrom, stopAt: stopAt, done: done)
+            let driver = ConnectionDriver(config: config, index: i, zipf: zipf, done: done)
             drivers.append(driver)
             done.enter()
             let bootstrap = ClientBootstrap(group: group)
@@ -82,6 +79,22 @@ public enum LoadGenerator {
             } catch {
                 for c in channels { c.close(promise: nil) }
                 throw BenchError("cannot connect to \(config.address): \(error)")
+            }
+        }
+        // Every connection is up before the clock starts, so connecting is never measured.
+        let clock = BenchClock(config: config, start: NIODeadline.now() + .milliseconds(50))
+        if let rate = config.rate {
+            // One schedule per event loop, over the connections that loop owns.
+            var byLoop: [ObjectIdentifier: (loop: EventLoop, drivers: [ConnectionDriver])] = [:]
+            for (channel, driver) in zip(channels, drivers) {
+                byLoop[ObjectIdentifier(channel.eventLoop), default: (channel.eventLoop, [])].drivers.append(driver)
+            }
+            for (loop, members) in byLoop.values {
+                OpenLoopSchedule(loop: loop, drivers: members, connections: drivers.count, rate: rate, clock: clock).begin()
+            }
+        } else {
+            for (channel, driver) in zip(channels, drivers) {
+                channel.eventLoop.execute { driver.beginClosedLoop(clock) }
             }
         }
         done.wait()
@@ -110,145 +123,5 @@ public enum LoadGenerator {
             p50: Double(histogram.valueAtPercentile(50)), p90: Double(histogram.valueAtPercentile(90)),
             p99: Double(histogram.valueAtPercentile(99)), p999: Double(histogram.valueAtPercentile(99.9)),
             max: Double(histogram.max))
-    }
-}
-
-/// One connection. Closed loop: keeps `pipeline` requests out. Open loop: a timer sends every request
-/// whose scheduled time has come; each reply's latency is measured from its request's scheduled time.
-final class ConnectionDriver: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-
-    let config: BenchConfig
-    var keys: KeyStream
-    var framer: ReplyFramer
-    var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
-    var recorded = 0
-    var failures = 0
-    private let start: NIODeadline, recordFrom: NIODeadline, stopAt: NIODeadline
-    private let done: DispatchGroup
-    /// Send times (closed loop) or scheduled times (open loop) of outstanding requests, oldest first.
-    private var outstanding: [UInt64] = []
-    private var head = 0
-    private var sent = 0
-    private var finished = false
-    private var timer: RepeatedTask?
-    private var name: [UInt8] = []
-    private var names: [[UInt8]] = []
-    private var request: [UInt8] = []
-    private let intervalNanos: Double
-
-    init(config: BenchConfig, index: Int, zipf: ZipfTable?, start: NIODeadline, recordFrom: NIODeadline, stopAt: NIODeadline, done: DispatchGroup) {
-        self.config = config
-        keys = KeyStream(distribution: config.keys, zipf: zipf, connection: index, seed: config.seed)
-        framer = ReplyFramer(target: config.target)
-        self.start = start
-        self.recordFrom = recordFrom
-        self.stopAt = stopAt
-        self.done = done
-        intervalNanos = config.rate.map { 1e9 * Double(max(1, config.connections)) / $0 } ?? 0
-        // Spread the connections' schedules over one interval.
-        sent = 0
-        _ = index
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        let wait = start - .now()
-        context.eventLoop.scheduleTask(in: max(wait, .zero)) { [self] in
-            if config.rate == nil {
-                send(context, count: max(1, config.pipeline), at: NIODeadline.now().uptimeNanoseconds)
-            } else {
-                timer = context.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .microseconds(500)) { [self] _ in
-                    tick(context)
-                }
-            }
-        }
-    }
-
-    private func tick(_ context: ChannelHandlerContext) {
-        let now = NIODeadline.now()
-        if now >= stopAt { timer?.cancel(); timer = nil; finishIfIdle(context); return }
-        let elapsed = Double((now - start).nanoseconds)
-        let due = Int(elapsed / intervalNanos) + 1
-        var count = 0
-        var times: [UInt64] = []
-        while sent + count < due {
-            times.append(start.uptimeNanoseconds + UInt64(Double(sent + count) * intervalNanos))
-            count += 1
-        }
-        if count > 0 { send(context, count: count, scheduled: times) }
-    }
-
-    private func send(_ context: ChannelHandlerContext, count: Int, at time: UInt64) {
-        send(context, count: count, scheduled: [UInt64](repeating: time, count: count))
-    }
-
-    private func send(_ context: ChannelHandlerContext, count: Int, scheduled: [UInt64]) {
-        request.removeAll(keepingCapacity: true)
-        let perRequest: Int
-        if case let .http(batch) = config.target { perRequest = max(1, batch) } else { perRequest = 1 }
-        for _ in 0..<count {
-            names.removeAll(keepingCapacity: true)
-            for _ in 0..<perRequest {
-                keys.next(into: &name)
-                names.append(name)
-            }
-            encodeRequest(config.target, names: names, into: &request)
-        }
-        outstanding.append(contentsOf: scheduled)
-        sent += count
-        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: request)), promise: nil)
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buffer = unwrapInboundIn(data)
-        let replies = buffer.withUnsafeReadableBytes { framer.consume($0) }
-        guard replies > 0 else { return }
-        let now = NIODeadline.now()
-        let nowNanos = now.uptimeNanoseconds
-        for _ in 0..<replies {
-            guard head < outstanding.count else { failures += 1; continue }
-            let sentAt = outstanding[head]
-            head += 1
-            if sentAt >= recordFrom.uptimeNanoseconds, sentAt < stopAt.uptimeNanoseconds {
-                histogram.record(max(1, (nowNanos &- sentAt) / 1000))
-                recorded += 1
-            }
-        }
-        if head > 4096, head * 2 > outstanding.count { outstanding.removeFirst(head); head = 0 }
-        if config.rate == nil {
-            if now < stopAt { send(context, count: replies, at: nowNanos) } else { finishIfIdle(context) }
-        } else if timer == nil {
-            finishIfIdle(context)
-        }
-    }
-
-    private func finishIfIdle(_ context: ChannelHandlerContext) {
-        if head == outstanding.count { finish() } else {
-            // Replies still out: give them a bounded time, then count them as failures.
-            context.eventLoop.scheduleTask(in: .seconds(5)) { [self] in
-                failures += outstanding.count - head
-                head = outstanding.count
-                finish()
-            }
-        }
-    }
-
-    private func finish() {
-        guard !finished else { return }
-        finished = true
-        done.leave()
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        timer?.cancel()
-        if !finished {
-            failures += outstanding.count - head
-            finish()
-        }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        context.close(promise: nil)
     }
 }

@@ -15,16 +15,17 @@ public enum CacheTier: String, Sendable {
 public final class AnswerCache: Sendable {
     public let modelDigest: String
     public let labelCount: Int
-    public let lru: ShardedLRU<[LabelScore]>
+    public let lru: AnswerLRU
     private let keyPrefix: [UInt8]
     private let lruHitCount = ManagedAtomic<Int>(0)
     private let redisHitCount = ManagedAtomic<Int>(0)
     private let missCount = ManagedAtomic<Int>(0)
 
-    public init(modelDigest: String, labelCount: Int, lruEntries: Int) {
+    /// `width`: labels kept per answer (the top-k served).
+    public init(modelDigest: String, labelCount: Int, lruEntries: Int, width: Int) {
         self.modelDigest = modelDigest
         self.labelCount = labelCount
-        lru = ShardedLRU(capacity: lruEntries)
+        lru = AnswerLRU(capacity: lruEntries, width: width)
         keyPrefix = Array("domcat:\(modelDigest):".utf8)
     }
 
@@ -34,29 +35,31 @@ public final class AnswerCache: Sendable {
 
     public func redisKey(_ name: String) -> [UInt8] { keyPrefix + Array(name.utf8) }
 
-    /// Fills `found[i]` for each name that either tier knows, with its tier; Redis is asked once, for the
-    /// names the LRU lacks, and its hits are copied into the LRU.
-    public func lookup(_ names: [String], redis: RedisConnection?, into found: inout [(top: [LabelScore], tier: CacheTier)?]) {
-        found.removeAll(keepingCapacity: true)
+    /// The LRU's answer for one name, appended to `top`; false on a miss (Redis is not asked).
+    public func cachedAnswer(_ name: String, appendingTo top: inout [LabelScore]) -> Bool {
+        guard lru.get(NameKey(name), appendingTo: &top) else { return false }
+        lruHitCount.wrappingIncrement(ordering: .relaxed)
+        return true
+    }
+
+    /// Answers every unanswered name of `batch` that a tier knows: the LRU first, then Redis in one MGET for
+    /// the rest, whose hits are copied into the LRU.
+    public func lookup(_ batch: inout AnswerBatch, redis: RedisConnection?) {
         var missing: [Int] = []
-        for (i, name) in names.enumerated() {
-            if let top = lru.get(name) {
-                found.append((top, .lru))
-            } else {
-                found.append(nil)
-                missing.append(i)
-            }
+        var lruHits = 0
+        for i in 0..<batch.count where batch.tiers[i] == nil {
+            if lru.capacity > 0, batch.answer(i, from: lru, key: NameKey(batch.names[i])) { lruHits += 1 } else { missing.append(i) }
         }
-        lruHitCount.wrappingIncrement(by: names.count - missing.count, ordering: .relaxed)
+        lruHitCount.wrappingIncrement(by: lruHits, ordering: .relaxed)
         guard !missing.isEmpty else { return }
         var redisHits = 0
         if let redis {
-            let keys = missing.map { redisKey(names[$0]) }
+            let keys = missing.map { redisKey(batch.names[$0]) }
             _ = redis.mget(keys) { j, value in
                 guard let value, let top = AnswerCodec.decode(value, labelCount: labelCount) else { return }
                 let i = missing[j]
-                found[i] = (top, .redis)
-                lru.set(names[i], top)
+                batch.answer(i, top, tier: .redis)
+                lru.set(NameKey(batch.names[i]), top[...])
                 redisHits += 1
             }
         }
@@ -64,18 +67,17 @@ public final class AnswerCache: Sendable {
         missCount.wrappingIncrement(by: missing.count - redisHits, ordering: .relaxed)
     }
 
-    /// Remembers answers the model computed: in the LRU, and in Redis in one pipelined round of `SET … EX`.
-    public func store(_ answers: [(name: String, top: [LabelScore])], redis: RedisConnection?) {
-        guard !answers.isEmpty else { return }
-        for a in answers { lru.set(a.name, a.top) }
-        guard let redis else { return }
+    /// Remembers the answers of `batch` the model computed: in the LRU, and in Redis in one pipelined
+    /// round of `SET … EX`.
+    public func store(_ batch: AnswerBatch, redis: RedisConnection?) {
         var pairs: [(key: [UInt8], value: [UInt8])] = []
-        pairs.reserveCapacity(answers.count)
-        for a in answers {
+        for i in 0..<batch.count where batch.tiers[i] == .model {
+            lru.set(NameKey(batch.names[i]), batch.top(i))
+            guard redis != nil else { continue }
             var value: [UInt8] = []
-            AnswerCodec.encode(a.top, into: &value)
-            pairs.append((redisKey(a.name), value))
+            AnswerCodec.encode(batch.top(i), into: &value)
+            pairs.append((redisKey(batch.names[i]), value))
         }
-        redis.set(pairs)
+        if let redis, !pairs.isEmpty { redis.set(pairs) }
     }
 }

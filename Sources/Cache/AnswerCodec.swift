@@ -3,7 +3,7 @@ import Learners
 /// The bytes of a cached answer in Redis: per label, its index (Int32) and probability (Float32), little-endian.
 /// Keys carry the model digest, so indices always refer to the labels of the model that wrote them.
 public enum AnswerCodec {
-    public static func encode(_ top: [LabelScore], into out: inout [UInt8]) {
+    public static func encode(_ top: some Collection<LabelScore>, into out: inout [UInt8]) {
         for score in top {
             withUnsafeBytes(of: score.label.littleEndian) { out.append(contentsOf: $0) }
             withUnsafeBytes(of: score.probability.bitPattern.littleEndian) { out.append(contentsOf: $0) }

@@ -1,25 +1,44 @@
 import Cache
 import Learners
 import NIOCore
+import Streaming
 
-/// The answer to one request.
-enum Answer {
-    case classified(name: String, top: [LabelScore], tier: CacheTier)
+/// Requests that arrived together on one connection (a read's worth of lines, or one HTTP body).
+/// A worker answers them, calls `render` on its own thread (the answers are readable only during that
+/// call), and runs what `render` returns on the job's event loop.
+final class ClassifyJob: @unchecked Sendable {
+    let lines: LineBlock
+    let eventLoop: EventLoop
+    let arrived: NIODeadline
+    /// This job's positions in the worker's `BatchAnswers`, set before `render`.
+    var answers: Range<Int> = 0..<0
+    let render: (ClassifyJob, BatchAnswers, ServingModel) -> () -> Void
+
+    init(lines: LineBlock, eventLoop: EventLoop, render: @escaping (ClassifyJob, BatchAnswers, ServingModel) -> () -> Void) {
+        self.lines = lines
+        self.eventLoop = eventLoop
+        arrived = .now()
+        self.render = render
+    }
+}
+
+/// The answer to one request line: a name answered in the batch, or why it has none.
+enum LineAnswer {
+    case name(Int)
     case ipAddress(String)
     case invalid(String)
 }
 
-/// Requests that arrived together on one connection (a read's worth of lines, or one HTTP body).
-/// A worker fills `answers`, then calls `finish` on its own thread, which renders and hands bytes to the event loop.
-final class ClassifyJob: @unchecked Sendable {
-    let inputs: [[UInt8]]
-    var answers: [Answer] = []
-    let arrived: NIODeadline
-    let finish: (ClassifyJob, ServingModel) -> Void
+/// A worker's answers to every job of one batch.
+struct BatchAnswers {
+    let names: AnswerBatch
+    let lines: [LineAnswer]
 
-    init(inputs: [[UInt8]], finish: @escaping (ClassifyJob, ServingModel) -> Void) {
-        self.inputs = inputs
-        arrived = .now()
-        self.finish = finish
+    func outcome(_ i: Int) -> LineOutcome {
+        switch lines[i] {
+        case let .name(k): .classified(name: names.names[k], top: names.top(k))
+        case let .ipAddress(ip): .ipAddress(ip)
+        case let .invalid(reason): .error(reason)
+        }
     }
 }

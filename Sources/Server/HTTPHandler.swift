@@ -93,9 +93,9 @@ final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
         server.metrics.httpRequests.increment(by: Int64(request.domains.count))
         let eventLoop = context.eventLoop
         let bound = NIOLoopBound(context, eventLoop: eventLoop)
-        server.pool.submit(ClassifyJob(inputs: request.domains.map { Array($0.utf8) }) { job, serving in
-            let json = PredictResponse.render(job, serving: serving, batch: request.batch)
-            eventLoop.execute { self.respond(bound.value, .ok, json: json, keepAlive: keepAlive) }
+        server.outbox(for: eventLoop).send(ClassifyJob(lines: LineBlock(request.domains), eventLoop: eventLoop) { job, answers, serving in
+            let json = PredictResponse.render(job, answers, serving: serving, batch: request.batch)
+            return { self.respond(bound.value, .ok, json: json, keepAlive: keepAlive) }
         })
     }
 

@@ -1,10 +1,14 @@
+import Cache
+import DomainKit
 import Learners
 import NIOCore
 import Streaming
 
-/// One name (or URL) per request line, one answer line per request, in order. Lines that arrive together
-/// go to a worker as one job; while it is out, further lines wait, so answers never overtake each other.
-/// A line longer than `maxLineLength` gets an error answer and closes this connection only.
+/// One name (or URL) per request line, one answer line per request, in order. Lines the event loop can
+/// answer without the model — names in the in-process LRU, IP literals, unparsable lines — are answered at
+/// once while no earlier line is still waiting; the rest of a read's lines go to a worker as one job, and
+/// later lines wait until it is back, so answers never overtake each other. A line longer than
+/// `maxLineLength` gets an error answer and closes this connection only.
 final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -12,59 +16,71 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
     /// Lines waiting while a job is out; past this the connection stops reading (backpressure).
     static let maxPendingLines = 65_536
 
-    private let pool: WorkerPool
-    private let slot: ModelSlot
-    private let metrics: ServerMetrics
+    private let core: ServerCore
     private let maxLineLength: Int
     private var context: ChannelHandlerContext?
+    private var outbox: LoopOutbox?
     private var partial: [UInt8] = []
-    private var pending: [[UInt8]] = []
+    private var pending = LineBlock()
     private var inFlight = false
     private var open = true
     private var readingPaused = false
     /// Set when a line was too long: answered after the lines before it, then the connection closes.
     private var closingError: [UInt8]?
+    /// Answers rendered on the event loop, written at the end of the read.
+    private var immediate: [UInt8] = []
+    private var top: [LabelScore] = []
+    private var lines = 0
 
-    init(pool: WorkerPool, slot: ModelSlot, metrics: ServerMetrics, maxLineLength: Int) {
-        self.pool = pool
-        self.slot = slot
-        self.metrics = metrics
-        self.maxLineLength = maxLineLength
+    init(core: ServerCore) {
+        self.core = core
+        maxLineLength = core.config.maxLineLength
     }
 
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        outbox = core.outbox(for: context.eventLoop)
+    }
+
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil; open = false }
 
     func channelActive(context: ChannelHandlerContext) {
-        metrics.connections.increment()
+        core.metrics.connections.increment()
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         open = false
-        metrics.connections.decrement()
+        core.metrics.connections.decrement()
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard closingError == nil else { return }
         let buffer = unwrapInboundIn(data)
+        let serving = core.slot.current
+        lines = 0
         buffer.withUnsafeReadableBytes { bytes in
             var start = 0
             for i in 0..<bytes.count where bytes[i] == 0x0A {
                 if partial.isEmpty {
-                    addLine(UnsafeRawBufferPointer(rebasing: bytes[start..<i]))
+                    addLine(UnsafeRawBufferPointer(rebasing: bytes[start..<i]), serving)
                 } else {
                     partial.append(contentsOf: bytes[start..<i])
                     let line = partial
                     partial.removeAll(keepingCapacity: false)
-                    line.withUnsafeBytes { addLine($0) }
+                    line.withUnsafeBytes { addLine($0, serving) }
                 }
                 start = i + 1
                 if closingError != nil { return }
             }
             partial.append(contentsOf: bytes[start...])
             if partial.count > maxLineLength { tooLong(Array(partial.prefix(64))) }
+        }
+        if lines > 0 { core.metrics.lineRequests.increment(by: Int64(lines)) }
+        if !immediate.isEmpty {
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: immediate)), promise: nil)
+            immediate.removeAll(keepingCapacity: true)
         }
         dispatch()
         if pending.count > Self.maxPendingLines, !readingPaused {
@@ -77,20 +93,43 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         context.close(promise: nil)
     }
 
-    private func addLine(_ raw: UnsafeRawBufferPointer) {
+    private func addLine(_ raw: UnsafeRawBufferPointer, _ serving: ServingModel) {
         var count = raw.count
         if count > 0, raw[count - 1] == 0x0D { count -= 1 }
         if count > maxLineLength { tooLong(Array(raw.prefix(64))); return }
-        metrics.lineRequests.increment()
-        pending.append(Array(raw.prefix(count)))
+        lines += 1
+        let line = UnsafeRawBufferPointer(rebasing: raw[..<count])
+        if inFlight || !pending.isEmpty || !answerNow(line.bindMemory(to: UInt8.self), serving) {
+            pending.append(line)
+        }
+    }
+
+    /// Renders the answer into `immediate` when it needs no model and no Redis; false otherwise.
+    private func answerNow(_ line: UnsafeBufferPointer<UInt8>, _ serving: ServingModel) -> Bool {
+        guard serving.cache.lru.capacity > 0 else { return false }
+        let outcome: LineOutcome
+        switch DomainParser.parse(line) {
+        case let .domain(domain):
+            top.removeAll(keepingCapacity: true)
+            guard serving.cache.cachedAnswer(domain.name, appendingTo: &top) else { return false }
+            core.metrics.lruHits.increment()
+            outcome = .classified(name: domain.name, top: top[...])
+        case let .ipAddress(ip):
+            outcome = .ipAddress(ip)
+        case let .invalid(reason):
+            core.metrics.errors.increment()
+            outcome = .error(reason.description)
+        }
+        serving.lineFormatter.append(outcome, line: line, record: nil, to: &immediate)
+        return true
     }
 
     private func tooLong(_ head: [UInt8]) {
-        metrics.lineRequests.increment()
-        metrics.errors.increment()
+        core.metrics.lineRequests.increment()
+        core.metrics.errors.increment()
         var out: [UInt8] = []
         head.withUnsafeBufferPointer { line in
-            slot.current.lineFormatter.append(.error("line over \(maxLineLength) bytes; closing"), line: line, record: nil, to: &out)
+            core.slot.current.lineFormatter.append(.error("line over \(maxLineLength) bytes; closing"), line: line, record: nil, to: &out)
         }
         closingError = out
         partial = []
@@ -98,7 +137,7 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
 
     /// Sends the waiting lines as one job unless one is already out; closes after a pending error.
     private func dispatch() {
-        guard open, !inFlight, let context else { return }
+        guard open, !inFlight, let context, let outbox else { return }
         if pending.isEmpty {
             if let closingError {
                 let buffer = context.channel.allocator.buffer(bytes: closingError)
@@ -108,24 +147,21 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
             return
         }
         inFlight = true
-        let inputs = pending
-        pending = []
+        let job = pending
+        pending = LineBlock()
         if readingPaused {
             readingPaused = false
             context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
         }
-        let eventLoop = context.eventLoop
         let allocator = context.channel.allocator
-        pool.submit(ClassifyJob(inputs: inputs) { job, serving in
-            var out: [UInt8] = []
-            out.reserveCapacity(job.inputs.count * 48)
-            for (i, answer) in job.answers.enumerated() {
-                job.inputs[i].withUnsafeBufferPointer { line in
-                    serving.lineFormatter.append(answer.outcome, line: line, record: nil, to: &out)
-                }
+        outbox.send(ClassifyJob(lines: job, eventLoop: context.eventLoop) { job, answers, serving in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(job.lines.count * 48)
+            for (i, a) in job.answers.enumerated() {
+                job.lines.withLine(i) { serving.lineFormatter.append(answers.outcome(a), line: $0, record: nil, to: &bytes) }
             }
-            let buffer = allocator.buffer(bytes: out)
-            eventLoop.execute { self.deliver(buffer) }
+            let out = allocator.buffer(bytes: bytes)
+            return { self.deliver(out) }
         })
     }
 
@@ -134,15 +170,5 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         guard open, let context else { return }
         context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
         dispatch()
-    }
-}
-
-extension Answer {
-    var outcome: LineOutcome {
-        switch self {
-        case let .classified(name, top, _): .classified(name: name, top: top[...])
-        case let .ipAddress(ip): .ipAddress(ip)
-        case let .invalid(reason): .error(reason)
-        }
     }
 }

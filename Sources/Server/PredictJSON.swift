@@ -24,24 +24,26 @@ struct PredictRequest {
 
 /// Renders a job's answers as the `/predict` reply.
 enum PredictResponse {
-    static func render(_ job: ClassifyJob, serving: ServingModel, batch: Bool) -> String {
+    static func render(_ job: ClassifyJob, _ answers: BatchAnswers, serving: ServingModel, batch: Bool) -> String {
         let version = JSONText.string(serving.model.digest)
-        if !batch, let answer = job.answers.first {
-            return "{" + fields(answer, input: job.inputs[0], serving: serving) + ",\"model\":\(version)}"
+        if !batch, let first = job.answers.first {
+            return "{" + fields(answers, first, input: 0, of: job, serving: serving) + ",\"model\":\(version)}"
         }
         var out = "{\"model\":\(version),\"results\":["
-        for (i, answer) in job.answers.enumerated() {
+        for (i, a) in job.answers.enumerated() {
             if i > 0 { out += "," }
-            out += "{" + fields(answer, input: job.inputs[i], serving: serving) + "}"
+            out += "{" + fields(answers, a, input: i, of: job, serving: serving) + "}"
         }
         return out + "]}"
     }
 
-    private static func fields(_ answer: Answer, input: [UInt8], serving: ServingModel) -> String {
-        switch answer {
-        case let .classified(name, top, tier):
-            var s = "\"domain\":\(JSONText.string(name)),\"label\":\(serving.labelJSON[Int(top[0].label)])"
-            s += ",\"probability\":\(JSONText.probability(top[0].probability)),\"top\":["
+    private static func fields(_ answers: BatchAnswers, _ a: Int, input: Int, of job: ClassifyJob, serving: ServingModel) -> String {
+        switch answers.lines[a] {
+        case let .name(k):
+            let top = answers.names.top(k)
+            let tier = answers.names.tiers[k] ?? .model
+            var s = "\"domain\":\(JSONText.string(answers.names.names[k])),\"label\":\(serving.labelJSON[Int(top.first!.label)])"
+            s += ",\"probability\":\(JSONText.probability(top.first!.probability)),\"top\":["
             for (i, score) in top.enumerated() {
                 if i > 0 { s += "," }
                 s += "{\"label\":\(serving.labelJSON[Int(score.label)]),\"probability\":\(JSONText.probability(score.probability))}"
@@ -51,7 +53,8 @@ enum PredictResponse {
         case let .ipAddress(ip):
             return "\"domain\":\(JSONText.string(ip)),\"error\":\"ip address\""
         case let .invalid(reason):
-            return "\"domain\":\(JSONText.string(String(decoding: input, as: UTF8.self))),\"error\":\(JSONText.string(reason))"
+            let text = job.lines.withLine(input) { String(decoding: $0, as: UTF8.self) }
+            return "\"domain\":\(JSONText.string(text)),\"error\":\(JSONText.string(reason))"
         }
     }
 }

@@ -81,8 +81,7 @@ public final class Server: @unchecked Sendable {
                         channel.pipeline.addHandler(HTTPHandler(server: core))
                     }
                 }
-                return channel.pipeline.addHandler(LineProtocolHandler(
-                    pool: core.pool, slot: core.slot, metrics: core.metrics, maxLineLength: core.config.maxLineLength))
+                return channel.pipeline.addHandler(LineProtocolHandler(core: core))
             }
         do {
             let channel = try body(bootstrap)

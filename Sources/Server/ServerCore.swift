@@ -2,6 +2,7 @@ import Cache
 import Foundation
 import Logging
 import ModelStore
+import NIOCore
 
 /// What every connection handler shares: the model slot, the workers, metrics, Redis health, reload.
 final class ServerCore: @unchecked Sendable {
@@ -11,14 +12,25 @@ final class ServerCore: @unchecked Sendable {
     let redisHealth: RedisHealth?
     let pool: WorkerPool
     private let reloadLock = NSLock()
+    private let outboxLock = NSLock()
+    private var outboxes: [ObjectIdentifier: LoopOutbox] = [:]
 
     init(config: ServeConfig, model: Model) {
         self.config = config
-        slot = ModelSlot(ServingModel(model: model, lruEntries: config.lruEntries, lineFormat: config.lineFormat))
+        slot = ModelSlot(ServingModel(model: model, lruEntries: config.lruEntries, topK: max(1, config.topK), lineFormat: config.lineFormat))
         redisHealth = config.redis.map { RedisHealth(endpoint: $0.endpoint, logger: config.logger) }
         pool = WorkerPool(workers: config.workers, slot: slot, redis: config.redis, health: redisHealth,
                           topK: config.topK, metrics: metrics)
         metrics.setModel(version: model.digest)
+    }
+
+    /// The outbox of one event loop, shared by the connections it serves.
+    func outbox(for eventLoop: EventLoop) -> LoopOutbox {
+        outboxLock.lock(); defer { outboxLock.unlock() }
+        if let existing = outboxes[ObjectIdentifier(eventLoop)] { return existing }
+        let made = LoopOutbox(eventLoop: eventLoop, pool: pool)
+        outboxes[ObjectIdentifier(eventLoop)] = made
+        return made
     }
 
     /// Loads the model file again. On any failure the old model keeps serving and the reason comes back.
@@ -28,7 +40,7 @@ final class ServerCore: @unchecked Sendable {
             let model = try Model.load(path: config.modelPath, suffixes: config.suffixes)
             let old = slot.current.model.digest
             if model.digest != old {
-                slot.current = ServingModel(model: model, lruEntries: config.lruEntries, lineFormat: config.lineFormat)
+                slot.current = ServingModel(model: model, lruEntries: config.lruEntries, topK: max(1, config.topK), lineFormat: config.lineFormat)
                 metrics.setModel(version: model.digest)
             }
             metrics.reloadsOK.increment()

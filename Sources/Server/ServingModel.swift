@@ -13,9 +13,9 @@ public final class ServingModel: Sendable {
     /// Labels as JSON string literals, escaped once.
     let labelJSON: [String]
 
-    init(model: Model, lruEntries: Int, lineFormat: OutputFormat) {
+    init(model: Model, lruEntries: Int, topK: Int, lineFormat: OutputFormat) {
         self.model = model
-        cache = AnswerCache(modelDigest: model.digest, labelCount: model.classifier.labels.count, lruEntries: lruEntries)
+        cache = AnswerCache(modelDigest: model.digest, labelCount: model.classifier.labels.count, lruEntries: lruEntries, width: topK)
         lineFormatter = AnswerFormatter(format: lineFormat, labels: model.classifier.labels, includeLogFields: false)
         labelJSON = model.classifier.labels.map(JSONText.string)
     }

@@ -4,13 +4,16 @@ import Foundation
 import Learners
 import NIOCore
 
-/// A fixed set of classification threads, never the event loop. Each worker takes every job waiting
-/// (up to `maxBatchNames` names), so requests from many connections that arrive together share one cache
-/// round trip; it owns its classifier scratch memory and its Redis connection.
+/// A fixed set of classification threads, never the event loop. A worker takes the jobs waiting (up to
+/// `maxBatchNames` names, half of them when another worker is idle, so a burst is shared), so requests
+/// from many connections that arrive together share one cache round trip; it owns its classifier scratch
+/// memory and its Redis connection.
 final class WorkerPool: @unchecked Sendable {
     static let maxBatchNames = 4096
     private var queue: [ClassifyJob] = []
     private var head = 0
+    private var queuedLines = 0
+    private var idle = 0
     private var stopped = false
     private let condition = NSCondition()
     private var threads: [Thread] = []
@@ -32,10 +35,12 @@ final class WorkerPool: @unchecked Sendable {
         for t in threads { t.start() }
     }
 
-    func submit(_ job: ClassifyJob) {
+    func submit(_ jobs: [ClassifyJob]) {
+        guard !jobs.isEmpty else { return }
         condition.lock()
-        queue.append(job)
-        condition.signal()
+        queue.append(contentsOf: jobs)
+        for job in jobs { queuedLines += job.lines.count }
+        if idle > 0 { condition.signal() }
         condition.unlock()
     }
 
@@ -49,17 +54,25 @@ final class WorkerPool: @unchecked Sendable {
         condition.lock(); defer { condition.unlock() }
         while head == queue.count {
             if stopped { return nil }
+            idle += 1
             condition.wait()
+            idle -= 1
         }
+        let share = min(Self.maxBatchNames, idle > 0 ? (queuedLines + 1) / 2 : queuedLines)
         var jobs: [ClassifyJob] = []
-        var names = 0
-        while head < queue.count, names < Self.maxBatchNames || jobs.isEmpty {
+        var lines = 0
+        while head < queue.count, lines < share || jobs.isEmpty {
             let job = queue[head]
             jobs.append(job)
-            names += job.inputs.count
+            lines += job.lines.count
             head += 1
         }
-        if head == queue.count { queue.removeAll(keepingCapacity: true); head = 0 }
+        queuedLines -= lines
+        if head == queue.count {
+            queue.removeAll(keepingCapacity: true); head = 0
+        } else if idle > 0 {
+            condition.signal()
+        }
         return jobs
     }
 }
@@ -72,11 +85,10 @@ private final class Worker {
     let metrics: ServerMetrics
     let workspace = ClassifierWorkspace()
     var top: [LabelScore] = []
-    var names: [String] = []
+    var names = AnswerBatch()
     var domains: [Domain] = []
-    var owners: [(job: Int, index: Int)] = []
-    var found: [(top: [LabelScore], tier: CacheTier)?] = []
-    var computed: [(name: String, top: [LabelScore])] = []
+    var lines: [LineAnswer] = []
+    var continuations: [(loop: EventLoop, run: () -> Void)] = []
 
     init(slot: ModelSlot, redis: RedisConnection?, topK: Int, metrics: ServerMetrics) {
         self.slot = slot
@@ -87,54 +99,62 @@ private final class Worker {
 
     func run(_ jobs: [ClassifyJob]) {
         let serving = slot.current
-        names.removeAll(keepingCapacity: true)
+        names.removeAll()
         domains.removeAll(keepingCapacity: true)
-        owners.removeAll(keepingCapacity: true)
-        computed.removeAll(keepingCapacity: true)
+        lines.removeAll(keepingCapacity: true)
         var errors = 0
-        for (j, job) in jobs.enumerated() {
-            job.answers.removeAll(keepingCapacity: true)
-            job.answers.reserveCapacity(job.inputs.count)
-            for (i, input) in job.inputs.enumerated() {
-                let parsed = input.withUnsafeBufferPointer { DomainParser.parse($0) }
-                switch parsed {
+        for job in jobs {
+            let first = lines.count
+            for i in 0..<job.lines.count {
+                switch job.lines.withLine(i, DomainParser.parse) {
                 case let .domain(domain):
-                    names.append(domain.name)
+                    lines.append(.name(names.append(domain.name)))
                     domains.append(domain)
-                    owners.append((j, i))
-                    job.answers.append(.invalid(""))
                 case let .ipAddress(ip):
-                    job.answers.append(.ipAddress(ip))
+                    lines.append(.ipAddress(ip))
                 case let .invalid(reason):
                     errors += 1
-                    job.answers.append(.invalid(reason.description))
+                    lines.append(.invalid(reason.description))
                 }
             }
+            job.answers = first..<lines.count
         }
-        serving.cache.lookup(names, redis: redis, into: &found)
-        var lru = 0, cached = 0
-        for k in names.indices {
-            let answer: Answer
-            if let hit = found[k] {
-                answer = .classified(name: names[k], top: hit.top, tier: hit.tier)
-                if hit.tier == .lru { lru += 1 }
-                cached += 1
-            } else {
+        serving.cache.lookup(&names, redis: redis)
+        var lru = 0, cached = 0, computed = 0
+        for k in 0..<names.count {
+            switch names.tiers[k] {
+            case .lru?: lru += 1; cached += 1
+            case .redis?: cached += 1
+            default:
                 serving.model.classifier.classify(domains[k], k: topK, workspace: workspace, into: &top)
-                computed.append((names[k], top))
-                answer = .classified(name: names[k], top: top, tier: .model)
+                names.answer(k, top, tier: .model)
+                computed += 1
             }
-            jobs[owners[k].job].answers[owners[k].index] = answer
         }
-        for job in jobs {
-            job.finish(job, serving)
-            metrics.latency.recordNanoseconds((NIODeadline.now() - job.arrived).nanoseconds)
-        }
+        deliver(jobs, BatchAnswers(names: names, lines: lines), serving)
         if errors > 0 { metrics.errors.increment(by: Int64(errors)) }
         if lru > 0 { metrics.lruHits.increment(by: Int64(lru)) }
         if cached > lru { metrics.redisHits.increment(by: Int64(cached - lru)) }
-        if !computed.isEmpty { metrics.misses.increment(by: Int64(computed.count)) }
+        if computed > 0 { metrics.misses.increment(by: Int64(computed)) }
         // After answering: a slow SET never delays a reply.
-        serving.cache.store(computed, redis: redis)
+        serving.cache.store(names, redis: redis)
+    }
+
+    /// Renders every job here, then hands each event loop all of its jobs' replies in one task.
+    private func deliver(_ jobs: [ClassifyJob], _ answers: BatchAnswers, _ serving: ServingModel) {
+        continuations.removeAll(keepingCapacity: true)
+        for job in jobs {
+            continuations.append((job.eventLoop, job.render(job, answers, serving)))
+            metrics.latency.recordNanoseconds((NIODeadline.now() - job.arrived).nanoseconds)
+        }
+        while let loop = continuations.first?.loop {
+            var mine: [() -> Void] = []
+            continuations.removeAll { entry in
+                guard entry.loop === loop else { return false }
+                mine.append(entry.run)
+                return true
+            }
+            loop.execute { for run in mine { run() } }
+        }
     }
 }

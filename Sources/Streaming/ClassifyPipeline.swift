@@ -67,7 +67,7 @@ public final class ClassifyPipeline {
         guard let settings = options.redis, let classifier else { return nil }
         var logger = Logger(label: "domcat.classify")
         logger.logLevel = .warning
-        return (AnswerCache(modelDigest: options.modelDigest, labelCount: classifier.labels.count, lruEntries: 0),
+        return (AnswerCache(modelDigest: options.modelDigest, labelCount: classifier.labels.count, lruEntries: 0, width: max(1, options.topK)),
                 RedisHealth(endpoint: settings.endpoint, logger: logger))
     }
 

@@ -14,6 +14,8 @@ final class LineWorker {
     var stats: ClassifyStats
     private let workspace = ClassifierWorkspace()
     private var top: [LabelScore] = []
+    /// The names of a batch asked of Redis, with their answers.
+    private var fetched = AnswerBatch()
     private var cache: [String: [LabelScore]] = [:]
     private let onlyLabels: [Bool]?
     /// The shared Redis tier and this thread's connection to it.
@@ -120,20 +122,20 @@ final class LineWorker {
             }
         }
         guard !names.isEmpty else { return }
-        var found: [(top: [LabelScore], tier: CacheTier)?] = []
-        answers.lookup(names, redis: redis, into: &found)
-        var computed: [(name: String, top: [LabelScore])] = []
-        for (name, hit) in zip(names, found) {
-            if let hit {
-                remember(name, hit.top)
+        fetched.removeAll()
+        for name in names { fetched.append(name) }
+        answers.lookup(&fetched, redis: redis)
+        for i in 0..<fetched.count {
+            if fetched.tiers[i] != nil {
+                remember(names[i], Array(fetched.top(i)))
                 stats.redisHits += 1
                 continue
             }
-            classifier.classify(Domain(normalised: name), k: max(1, options.topK), workspace: workspace, into: &top)
-            remember(name, top)
-            computed.append((name, top))
+            classifier.classify(Domain(normalised: names[i]), k: max(1, options.topK), workspace: workspace, into: &top)
+            remember(names[i], top)
+            fetched.answer(i, top, tier: .model)
         }
-        answers.store(computed, redis: redis)
+        answers.store(fetched, redis: redis)
     }
 
     private func remember(_ name: String, _ scores: [LabelScore]) {

@@ -4,45 +4,85 @@ import Logging
 import TestSupport
 import XCTest
 
-final class ShardedLRUTests: XCTestCase {
+final class AnswerLRUTests: XCTestCase {
+    private func answer(_ label: Int32) -> [LabelScore] { [LabelScore(label: label, probability: 0.5)] }
+    private func key(_ s: String) -> NameKey { NameKey(s) }
+
     func testEvictsLeastRecentlyUsed() {
-        let lru = ShardedLRU<Int>(capacity: 3, shards: 1)
-        lru.set("a", 1); lru.set("b", 2); lru.set("c", 3)
-        XCTAssertEqual(lru.get("a"), 1)      // a is now the most recent
-        lru.set("d", 4)                      // evicts b
-        XCTAssertNil(lru.get("b"))
-        XCTAssertEqual(lru.get("a"), 1)
-        XCTAssertEqual(lru.get("c"), 3)
-        XCTAssertEqual(lru.get("d"), 4)
-        lru.set("c", 30)                     // replace keeps the count
+        let lru = AnswerLRU(capacity: 3, width: 1, shards: 1)
+        lru.set(key("a"), answer(1)[...]); lru.set(key("b"), answer(2)[...]); lru.set(key("c"), answer(3)[...])
+        XCTAssertEqual(lru.get(key("a")), answer(1))      // a is now the most recent
+        lru.set(key("d"), answer(4)[...])                 // evicts b
+        XCTAssertNil(lru.get(key("b")))
+        XCTAssertEqual(lru.get(key("a")), answer(1))
+        XCTAssertEqual(lru.get(key("c")), answer(3))
+        XCTAssertEqual(lru.get(key("d")), answer(4))
+        lru.set(key("c"), answer(30)[...])                // replace keeps the count
         XCTAssertEqual(lru.count, 3)
-        XCTAssertEqual(lru.get("c"), 30)
+        XCTAssertEqual(lru.get(key("c")), answer(30))
+    }
+
+    func testKeepsUpToWidthLabelsAndShorterAnswers() {
+        let lru = AnswerLRU(capacity: 10, width: 2, shards: 1)
+        let three = [LabelScore(label: 4, probability: 0.6), LabelScore(label: 1, probability: 0.3), LabelScore(label: 0, probability: 0.1)]
+        lru.set(key("x"), three[...])
+        XCTAssertEqual(lru.get(key("x")), Array(three.prefix(2)))
+        lru.set(key("y"), three.prefix(1))
+        XCTAssertEqual(lru.get(key("y")), Array(three.prefix(1)))
+        var appended = [LabelScore(label: 9, probability: 1)]
+        XCTAssertTrue(lru.get(key("y"), appendingTo: &appended))
+        XCTAssertEqual(appended, [LabelScore(label: 9, probability: 1), three[0]])
+    }
+
+    /// Eviction deletes from the open-addressing index; every key still present must stay findable and
+    /// every evicted one gone, across many evictions with a small index.
+    func testIndexStaysConsistentThroughEvictions() {
+        let lru = AnswerLRU(capacity: 500, width: 1, shards: 1)
+        for i in 0..<20_000 {
+            lru.set(key("k\(i)"), answer(Int32(i))[...])
+            if i % 7 == 0 { _ = lru.get(key("k\(i / 2)")) }
+        }
+        XCTAssertEqual(lru.count, 500)
+        var present = 0
+        for i in 0..<20_000 {
+            if let hit = lru.get(key("k\(i)")) { XCTAssertEqual(hit, answer(Int32(i))); present += 1 }
+        }
+        XCTAssertEqual(present, 500)
+        for i in 19_600..<20_000 { XCTAssertNotNil(lru.get(key("k\(i)")), "recent key \(i) lost") }
     }
 
     func testManyShardsKeepTheirCapacity() {
-        let lru = ShardedLRU<Int>(capacity: 10_000)
-        for i in 0..<50_000 { lru.set("k\(i)", i) }
+        let lru = AnswerLRU(capacity: 10_000, width: 3)
+        for i in 0..<50_000 { lru.set(key("k\(i)"), answer(Int32(i))[...]) }
         XCTAssertLessThanOrEqual(lru.count, 10_000 + 16)
         XCTAssertGreaterThan(lru.count, 9_000)
-        XCTAssertEqual(lru.get("k49999"), 49999)
-        XCTAssertNil(lru.get("k0"))
+        XCTAssertEqual(lru.get(key("k49999")), answer(49999))
+        XCTAssertNil(lru.get(key("k0")))
     }
 
     func testZeroCapacityIsOff() {
-        let lru = ShardedLRU<Int>(capacity: 0)
-        lru.set("a", 1)
-        XCTAssertNil(lru.get("a"))
+        let lru = AnswerLRU(capacity: 0, width: 3)
+        lru.set(key("a"), answer(1)[...])
+        XCTAssertNil(lru.get(key("a")))
     }
 
     func testConcurrentUse() {
-        let lru = ShardedLRU<Int>(capacity: 1000)
+        let lru = AnswerLRU(capacity: 1000, width: 1)
         DispatchQueue.concurrentPerform(iterations: 4) { t in
             for i in 0..<20_000 {
-                lru.set("k\(i % 3000)", i)
-                _ = lru.get("k\((i * 7 + t) % 3000)")
+                lru.set(NameKey("k\(i % 3000)"), [LabelScore(label: Int32(i % 3000), probability: 1)][...])
+                if let hit = lru.get(NameKey("k\((i * 7 + t) % 3000)")) { XCTAssertEqual(Int(hit[0].label), (i * 7 + t) % 3000) }
             }
         }
         XCTAssertLessThanOrEqual(lru.count, 1000 + 16)
+    }
+
+    func testNameKeysDifferForNearNames() {
+        var seen = Set<NameKey>()
+        for i in 0..<100_000 { seen.insert(NameKey("host\(i).example.com")) }
+        for a in ["a", "b", "ab", "ba", "", "abcdefgh", "abcdefgi", "abcdefghi"] { seen.insert(NameKey(a)) }
+        XCTAssertEqual(seen.count, 100_008)
+        XCTAssertEqual(NameKey("example.com"), NameKey("example.com"))
     }
 }
 
@@ -75,32 +115,39 @@ final class RedisCacheTests: XCTestCase {
         let connection = RedisConnection(settings: settings, health: health)
         let top = [LabelScore(label: 1, probability: 0.9)]
 
-        let first = AnswerCache(modelDigest: "aaaa", labelCount: 2, lruEntries: 100)
-        var found: [(top: [LabelScore], tier: CacheTier)?] = []
-        first.lookup(["x.com", "y.com"], redis: connection, into: &found)
-        XCTAssertTrue(found.allSatisfy { $0 == nil })
+        func lookup(_ cache: AnswerCache, _ names: [String]) -> AnswerBatch {
+            var batch = AnswerBatch()
+            for n in names { batch.append(n) }
+            cache.lookup(&batch, redis: connection)
+            return batch
+        }
+        let first = AnswerCache(modelDigest: "aaaa", labelCount: 2, lruEntries: 100, width: 3)
+        var found = lookup(first, ["x.com", "y.com"])
+        XCTAssertTrue(found.tiers.allSatisfy { $0 == nil })
         XCTAssertTrue(health.isUp)
-        first.store([("x.com", top)], redis: connection)
-        first.lookup(["x.com", "y.com"], redis: connection, into: &found)
-        XCTAssertEqual(found[0]?.tier, .lru)
-        XCTAssertNil(found[1])
+        found.answer(0, top, tier: .model)
+        first.store(found, redis: connection)
+        found = lookup(first, ["x.com", "y.com"])
+        XCTAssertEqual(found.tiers[0], .lru)
+        XCTAssertEqual(Array(found.top(0)), top)
+        XCTAssertNil(found.tiers[1])
         XCTAssertEqual(connection.command(["EXISTS", "domcat:aaaa:x.com"]), "1")
+        XCTAssertEqual(connection.command(["EXISTS", "domcat:aaaa:y.com"]), "0", "only what the model computed is stored")
         XCTAssertNotNil(connection.command(["TTL", "domcat:aaaa:x.com"]).flatMap(Int.init).map { $0 > 0 && $0 <= settings.ttlSeconds })
 
         // Same model, empty LRU (another process): Redis answers, then the LRU has it.
-        let second = AnswerCache(modelDigest: "aaaa", labelCount: 2, lruEntries: 100)
-        second.lookup(["x.com"], redis: connection, into: &found)
-        XCTAssertEqual(found[0]?.tier, .redis)
-        XCTAssertEqual(found[0]?.top, top)
-        second.lookup(["x.com"], redis: connection, into: &found)
-        XCTAssertEqual(found[0]?.tier, .lru)
+        let second = AnswerCache(modelDigest: "aaaa", labelCount: 2, lruEntries: 100, width: 3)
+        found = lookup(second, ["x.com"])
+        XCTAssertEqual(found.tiers[0], .redis)
+        XCTAssertEqual(Array(found.top(0)), top)
+        found = lookup(second, ["x.com"])
+        XCTAssertEqual(found.tiers[0], .lru)
         XCTAssertEqual(second.redisHits, 1)
         XCTAssertEqual(second.lruHits, 1)
 
         // Another model never sees the first one's answers.
-        let other = AnswerCache(modelDigest: "bbbb", labelCount: 2, lruEntries: 100)
-        other.lookup(["x.com"], redis: connection, into: &found)
-        XCTAssertNil(found[0])
+        let other = AnswerCache(modelDigest: "bbbb", labelCount: 2, lruEntries: 100, width: 3)
+        XCTAssertNil(lookup(other, ["x.com"]).tiers[0])
     }
 
     func testDownRedisIsAMissWithBackoff() throws {

@@ -22,6 +22,10 @@ final class ServeProtocolTests: XCTestCase {
         XCTAssertEqual(client.roundTrip(names), names.map { TinyModel.expectedLine($0, model: model) })
         XCTAssertGreaterThanOrEqual(server.cache.lruHits, 50)
         XCTAssertEqual(client.roundTrip(["1.2.3.4", "bad..name"]), ["1.2.3.4\t!ip\t-", "bad..name\t!error\tempty label"])
+        // Cached names (answered on the event loop) and fresh ones (answered by a worker), interleaved in
+        // one write: the answers keep the order of the questions.
+        let mixed = (0..<200).map { $0 % 3 == 0 ? "fresh\($0).daily.com" : names[$0 % names.count] }
+        XCTAssertEqual(client.roundTrip(mixed), mixed.map { TinyModel.expectedLine($0, model: model) })
 
         let (status, body) = try httpRequest(port: server.httpPort, method: "POST", path: "/predict", body: "{\"domain\":\"ads2.tracker.com\"}")
         XCTAssertEqual(status, 200)
@@ -44,7 +48,7 @@ final class ServeProtocolTests: XCTestCase {
         XCTAssertEqual(healthStatus, 200)
         XCTAssertTrue(health.contains("\"redis\":\"off\""), health)
         let (_, metrics) = try httpRequest(port: server.httpPort, method: "GET", path: "/metrics")
-        XCTAssertTrue(metrics.contains("domcat_requests_total{protocol=\"line\"} 102"), metrics)
+        XCTAssertTrue(metrics.contains("domcat_requests_total{protocol=\"line\"} 302"), metrics)
         XCTAssertTrue(metrics.contains("domcat_cache_hits_total{tier=\"lru\"}"), metrics)
         XCTAssertTrue(metrics.contains("domcat_batch_latency_seconds_bucket"), metrics)
         XCTAssertTrue(metrics.contains("domcat_model_info{version=\"\(model.digest)\"} 1"), metrics)
