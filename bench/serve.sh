@@ -62,30 +62,36 @@ for P in 1 16; do
   eval "REDIS_P$P=$rps"
 done
 
-# 2. Uncached: no LRU, no Redis, names never repeated.
-serve --lru-entries 0
-read -r MAX p50 p99 p999 < <(bench --line "$LINE" --connections "$CONNS" --pipeline 16 --keys unique | field namesPerSecond p50 p99 p999)
-echo "| serve uncached, closed loop c=$CONNS P=16 (max) | $MAX | $p50 | $p99 | $p999 |"
-read -r t p50 p99 p999 < <(bench --line "$LINE" --connections "$CONNS" --pipeline 1 --keys unique | field namesPerSecond p50 p99 p999)
-echo "| serve uncached, closed loop c=$CONNS P=1 | $t | $p50 | $p99 | $p999 |"
-for pct in 50 90; do
-  rate=$(( MAX * pct / 100 ))
-  read -r t p50 p99 p999 < <(bench --line "$LINE" --connections "$CONNS" --rate "$rate" --keys unique | field namesPerSecond p50 p99 p999)
-  echo "| serve uncached, open loop at $pct% of max ($rate/s), c=$CONNS | $t | $p50 | $p99 | $p999 |"
+# 2. Uncached: no LRU, no Redis, names never repeated. Throughput with one and two event loops; latency
+#    (open loop, coordinated omission corrected) with one, the lower-latency setting on 2 cores.
+for loops in 2 1; do
+  serve --lru-entries 0 --event-loops "$loops"
+  read -r MAX p50 p99 p999 < <(bench --line "$LINE" --connections "$CONNS" --pipeline 16 --keys unique | field namesPerSecond p50 p99 p999)
+  echo "| serve uncached, $loops event loop(s), closed loop c=$CONNS P=16 (max) | $MAX | $p50 | $p99 | $p999 |"
+  read -r t p50 p99 p999 < <(bench --line "$LINE" --connections "$CONNS" --pipeline 1 --keys unique | field namesPerSecond p50 p99 p999)
+  echo "| serve uncached, $loops event loop(s), closed loop c=$CONNS P=1 | $t | $p50 | $p99 | $p999 |"
+  [ "$loops" = 1 ] || { stop_serve; continue; }
+  for pct in 50 90; do
+    rate=$(( MAX * pct / 100 ))
+    read -r t p50 p99 p999 < <(bench --line "$LINE" --connections "$CONNS" --rate "$rate" --keys unique | field namesPerSecond p50 p99 p999)
+    echo "| serve uncached, 1 event loop, open loop at $pct% of its max ($rate/s), c=$CONNS | $t | $p50 | $p99 | $p999 |"
+  done
+  for rate in 25000 50000; do
+    read -r t p50 p99 p999 < <(bench --line "$LINE" --connections "$CONNS" --rate "$rate" --keys unique | field namesPerSecond p50 p99 p999)
+    echo "| serve uncached, 1 event loop, open loop $rate/s unpipelined, c=$CONNS | $t | $p50 | $p99 | $p999 |"
+  done
+  stop_serve
 done
-read -r t p50 p99 p999 < <(bench --line "$LINE" --connections "$CONNS" --rate 50000 --keys unique | field namesPerSecond p50 p99 p999)
-echo "| serve uncached, open loop 50,000/s unpipelined, c=$CONNS | $t | $p50 | $p99 | $p999 |"
-stop_serve
 
 # 3. Redis tier: Zipf(1.0) over 1M names, warmed first; LRU off so every lookup is a Redis MGET, then LRU on.
 for lru in 0 1000000; do
   redis-cli -p "$REDIS_PORT" flushall >/dev/null
-  serve --lru-entries "$lru" --redis "redis://127.0.0.1:$REDIS_PORT"
+  serve --lru-entries "$lru" --redis "redis://127.0.0.1:$REDIS_PORT" --event-loops 2
   "$DOMCAT" bench --line "$LINE" --connections "$CONNS" --pipeline 16 --keys zipf --seconds 10 --warmup 0 >/dev/null
   before=$(curl -s "http://$HTTP/metrics" | awk '/^domcat_cache_(hits|misses)_total/ {s[$1]=$2} END {print s["domcat_cache_hits_total{tier=\"lru\"}"]+0, s["domcat_cache_hits_total{tier=\"redis\"}"]+0, s["domcat_cache_misses_total"]+0}')
   for P in 1 16; do
     read -r t p50 p99 p999 < <(bench --line "$LINE" --connections "$CONNS" --pipeline "$P" --keys zipf | field namesPerSecond p50 p99 p999)
-    echo "| serve + Redis, LRU $lru, zipf warm, c=$CONNS P=$P | $t | $p50 | $p99 | $p999 |"
+    echo "| serve + Redis, LRU $lru, 2 event loops, zipf warm, c=$CONNS P=$P | $t | $p50 | $p99 | $p999 |"
     eval "SERVE_REDIS_LRU${lru}_P$P=$t"
   done
   after=$(curl -s "http://$HTTP/metrics" | awk '/^domcat_cache_(hits|misses)_total/ {s[$1]=$2} END {print s["domcat_cache_hits_total{tier=\"lru\"}"]+0, s["domcat_cache_hits_total{tier=\"redis\"}"]+0, s["domcat_cache_misses_total"]+0}')

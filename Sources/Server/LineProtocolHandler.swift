@@ -30,7 +30,8 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
     /// Answers rendered on the event loop, written at the end of the read.
     private var immediate: [UInt8] = []
     private var top: [LabelScore] = []
-    private var lines = 0
+    /// Counts of the current read, added to the metrics once per read.
+    private var lines = 0, answeredFromLRU = 0, errors = 0
 
     init(core: ServerCore) {
         self.core = core
@@ -59,7 +60,7 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         guard closingError == nil else { return }
         let buffer = unwrapInboundIn(data)
         let serving = core.slot.current
-        lines = 0
+        lines = 0; answeredFromLRU = 0; errors = 0
         buffer.withUnsafeReadableBytes { bytes in
             var start = 0
             for i in 0..<bytes.count where bytes[i] == 0x0A {
@@ -78,6 +79,8 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
             if partial.count > maxLineLength { tooLong(Array(partial.prefix(64))) }
         }
         if lines > 0 { core.metrics.lineRequests.increment(by: Int64(lines)) }
+        if answeredFromLRU > 0 { core.metrics.lruHits.increment(by: Int64(answeredFromLRU)) }
+        if errors > 0 { core.metrics.errors.increment(by: Int64(errors)) }
         if !immediate.isEmpty {
             context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: immediate)), promise: nil)
             immediate.removeAll(keepingCapacity: true)
@@ -112,12 +115,12 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         case let .domain(domain):
             top.removeAll(keepingCapacity: true)
             guard serving.cache.cachedAnswer(domain.name, appendingTo: &top) else { return false }
-            core.metrics.lruHits.increment()
+            answeredFromLRU += 1
             outcome = .classified(name: domain.name, top: top[...])
         case let .ipAddress(ip):
             outcome = .ipAddress(ip)
         case let .invalid(reason):
-            core.metrics.errors.increment()
+            errors += 1
             outcome = .error(reason.description)
         }
         serving.lineFormatter.append(outcome, line: line, record: nil, to: &immediate)
