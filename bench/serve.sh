@@ -61,6 +61,11 @@ for P in 1 16; do
   echo "| domcat bench --redis c=$CONNS P=$P (zipf) | $t | $p50 | $p99 | $p999 |"
   eval "REDIS_P$P=$rps"
 done
+# The same open-loop load against Redis GET: what one request per round trip costs on this machine at all.
+for rate in 25000 50000; do
+  read -r t p50 p99 p999 < <(bench --redis 127.0.0.1:$REDIS_PORT --connections "$CONNS" --rate "$rate" --keys zipf | field namesPerSecond p50 p99 p999)
+  echo "| domcat bench --redis open loop $rate/s unpipelined, c=$CONNS | $t | $p50 | $p99 | $p999 |"
+done
 
 # 2. Uncached: no LRU, no Redis, names never repeated. Throughput with one and two event loops; latency
 #    (open loop, coordinated omission corrected) with one, the lower-latency setting on 2 cores.
