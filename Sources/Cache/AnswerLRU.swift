@@ -35,6 +35,12 @@ public final class AnswerLRU: @unchecked Sendable {
         return get(key, appendingTo: &top) ? top : nil
     }
 
+    /// Whether the name is cached, without making it the most recent.
+    public func contains(_ key: NameKey) -> Bool {
+        guard capacity > 0 else { return false }
+        return shard(key).contains(key)
+    }
+
     /// Inserts or replaces; evicts the shard's least recently used entry when full.
     public func set(_ key: NameKey, _ top: ArraySlice<LabelScore>) {
         guard capacity > 0 else { return }
@@ -77,6 +83,11 @@ final class AnswerLRUShard {
         let start = Int(slot) * width
         top.append(contentsOf: scores[start..<start + Int(lengths[Int(slot)])])
         return true
+    }
+
+    func contains(_ key: NameKey) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return index[find(key)] >= 0
     }
 
     func set(_ key: NameKey, _ top: ArraySlice<LabelScore>) {

@@ -12,8 +12,8 @@ public struct ClassifyOptions: Sendable {
     /// Only these labels are written (others are counted, not printed).
     public var onlyLabels: Set<String>? = nil
     public var minProbability: Float = 0
-    /// Entries of each worker's cache of recent names.
-    public var cacheEntries = 262_144
+    /// Entries of the cache of recent names all workers share (about 60 bytes each).
+    public var cacheEntries = 524_288
     public var threads = 2
     /// Also write the tokens that weighed most in each answer (the attention or contribution weights).
     public var explainTokens = 0

@@ -44,11 +44,13 @@ public final class ClassifyPipeline {
         var primed = LogFormats.make(kind, column: options.column)
         for i in 0..<first.count { _ = first.withLine(i) { primed.parse($0) } }
         let threads = max(1, options.threads)
-        let shared = sharedCache()
+        let answers = AnswerCache(modelDigest: options.modelDigest, labelCount: labelCount,
+                                  lruEntries: options.cacheEntries, width: max(1, options.topK))
+        let redisHealth = redisHealth()
         let workers = (0..<threads).map { _ in
             LineWorker(classifier: classifier, options: options, format: primed,
                        firstBatchFormat: { LogFormats.make(kind, column: self.options.column) }, includeLogFields: kind != .plain,
-                       shared: shared)
+                       answers: answers, redisHealth: redisHealth)
         }
         statsLock.lock(); liveStats = workers.map(\.stats); statsLock.unlock()
         defer {
@@ -62,13 +64,12 @@ public final class ClassifyPipeline {
         }
     }
 
-    /// The Redis tier, when asked for: one health for the process, one connection per worker thread.
-    private func sharedCache() -> (answers: AnswerCache, health: RedisHealth)? {
-        guard let settings = options.redis, let classifier else { return nil }
+    /// The Redis tier's health, when asked for: one for the process (each worker has its own connection).
+    private func redisHealth() -> RedisHealth? {
+        guard let settings = options.redis, classifier != nil else { return nil }
         var logger = Logger(label: "domcat.classify")
         logger.logLevel = .warning
-        return (AnswerCache(modelDigest: options.modelDigest, labelCount: classifier.labels.count, lruEntries: 0, width: max(1, options.topK)),
-                RedisHealth(endpoint: settings.endpoint, logger: logger))
+        return RedisHealth(endpoint: settings.endpoint, logger: logger)
     }
 
     private func runInline(first: LineBatch, readers: [LineReader], from start: Int, worker: LineWorker, sink: OutputSink) throws {

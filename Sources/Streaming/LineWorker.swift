@@ -2,8 +2,8 @@ import Cache
 import DomainKit
 import Learners
 
-/// Classifies the lines of a batch into output bytes. One per thread: it owns its scratch memory,
-/// its log-format state and a cache of recent names (DNS traffic repeats itself).
+/// Classifies the lines of a batch into output bytes. One per thread: it owns its scratch memory and its
+/// log-format state; the answer cache (recent names: DNS traffic repeats itself) is shared by all workers.
 final class LineWorker {
     let classifier: (any DomainClassifier)?
     let options: ClassifyOptions
@@ -16,17 +16,16 @@ final class LineWorker {
     private var top: [LabelScore] = []
     /// The names of a batch asked of Redis, with their answers.
     private var fetched = AnswerBatch()
-    private var cache: [String: [LabelScore]] = [:]
     private let onlyLabels: [Bool]?
-    /// The shared Redis tier and this thread's connection to it.
-    private let answers: AnswerCache?
+    /// The answers shared by every worker (an LRU, and Redis when asked for), and this thread's Redis connection.
+    private let answers: AnswerCache
     private let redis: RedisConnection?
 
     init(classifier: (any DomainClassifier)?, options: ClassifyOptions, format: any LogFormat,
          firstBatchFormat: @escaping () -> any LogFormat, includeLogFields: Bool,
-         shared: (answers: AnswerCache, health: RedisHealth)? = nil) {
-        answers = shared?.answers
-        redis = shared.flatMap { s in options.redis.map { RedisConnection(settings: $0, health: s.health) } }
+         answers: AnswerCache, redisHealth: RedisHealth?) {
+        self.answers = answers
+        redis = redisHealth.flatMap { health in options.redis.map { RedisConnection(settings: $0, health: health) } }
         self.classifier = classifier
         self.options = options
         self.format = format
@@ -35,7 +34,6 @@ final class LineWorker {
         formatter = AnswerFormatter(format: options.output, labels: labels, includeLogFields: includeLogFields)
         stats = ClassifyStats(labelCount: labels.count)
         onlyLabels = options.onlyLabels.map { only in labels.map { only.contains($0) } }
-        cache.reserveCapacity(min(options.cacheEntries, 1 << 16))
     }
 
     func process(_ batch: LineBatch, into out: inout [UInt8]) {
@@ -50,7 +48,7 @@ final class LineWorker {
     }
 
     private func processLines(_ batch: LineBatch, into out: inout [UInt8]) {
-        if answers != nil { prefetchFromRedis(batch) }
+        if redis != nil { prefetchFromRedis(batch) }
         batch.bytes.withUnsafeBufferPointer { all in
             for i in 0..<batch.count {
                 let line = UnsafeBufferPointer(rebasing: all[batch.starts[i]..<batch.ends[i]])
@@ -108,7 +106,7 @@ final class LineWorker {
     /// the rest classified and stored back in one pipelined round, so the line pass below only hits.
     /// Redis down: the MGET misses and the model answers, slower, never wrong.
     private func prefetchFromRedis(_ batch: LineBatch) {
-        guard let answers, let classifier else { return }
+        guard let classifier else { return }
         var format = batch.sequence == 0 ? firstBatchFormat() : self.format
         var names: [String] = []
         var seen = Set<String>()
@@ -117,7 +115,7 @@ final class LineWorker {
                 let line = UnsafeBufferPointer(rebasing: all[batch.starts[i]..<batch.ends[i]])
                 guard case let .query(record) = format.parse(line),
                       case let .domain(domain) = DomainParser.parse(UnsafeBufferPointer(rebasing: line[record.name])),
-                      cache[domain.name] == nil, seen.insert(domain.name).inserted else { continue }
+                      !answers.lru.contains(NameKey(domain.name)), seen.insert(domain.name).inserted else { continue }
                 names.append(domain.name)
             }
         }
@@ -126,31 +124,24 @@ final class LineWorker {
         for name in names { fetched.append(name) }
         answers.lookup(&fetched, redis: redis)
         for i in 0..<fetched.count {
-            if fetched.tiers[i] != nil {
-                remember(names[i], Array(fetched.top(i)))
-                stats.redisHits += 1
-                continue
-            }
+            if fetched.tiers[i] == .redis { stats.redisHits += 1 }
+            if fetched.tiers[i] != nil { continue }
             classifier.classify(Domain(normalised: names[i]), k: max(1, options.topK), workspace: workspace, into: &top)
-            remember(names[i], top)
             fetched.answer(i, top, tier: .model)
         }
         answers.store(fetched, redis: redis)
     }
 
-    private func remember(_ name: String, _ scores: [LabelScore]) {
-        if cache.count >= max(options.cacheEntries, 1) { cache.removeAll(keepingCapacity: true) }
-        cache[name] = scores
-    }
-
+    /// The answer for `domain` in `top`: from the shared LRU, or from the model (then remembered).
     private func lookup(_ domain: Domain, _ classifier: any DomainClassifier) -> [LabelScore] {
-        if let hit = cache[domain.name] {
+        let key = NameKey(domain.name)
+        top.removeAll(keepingCapacity: true)
+        if answers.lru.get(key, appendingTo: &top) {
             stats.cacheHits += 1
-            return hit
+            return top
         }
         classifier.classify(domain, k: max(1, options.topK), workspace: workspace, into: &top)
-        // Full: start over. Cheaper than LRU bookkeeping and enough for the heavy head of DNS traffic.
-        if options.cacheEntries > 0 { remember(domain.name, top) }
+        answers.lru.set(key, top[...])
         return top
     }
 }

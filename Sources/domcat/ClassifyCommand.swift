@@ -23,7 +23,7 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Labels in the top-k (jsonl).")
     var k: Int = 3
 
-    @Option(help: "Cached names per worker (0: no cache).")
+    @Option(help: "Recent names cached, shared by the workers (0: no cache).")
     var cacheEntries: Int = ClassifyOptions().cacheEntries
 
     @Option(help: "Shared Redis cache tier, e.g. redis://127.0.0.1:6379 (keys domcat:<model-sha256>:<name>).")
