@@ -60,12 +60,14 @@ public final class Server: @unchecked Sendable {
         for channel in channels { try? channel.closeFuture.wait() }
     }
 
+    /// Stops accepting, lets the workers finish the jobs already queued (their replies still reach live event
+    /// loops), then closes every connection.
     public func shutdown() {
         for channel in channels { try? channel.close().wait() }
         channels = []
         if let path = core.config.unixPath { unlink(path) }
-        try? group.syncShutdownGracefully()
         core.pool.shutdown()
+        try? group.syncShutdownGracefully()
     }
 
     private func bind(_ address: String, http: Bool = false, _ body: (ServerBootstrap) throws -> Channel) throws -> Channel {
