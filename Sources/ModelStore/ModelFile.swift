@@ -113,10 +113,31 @@ public struct ModelFile: Sendable {
     }
 
     public static func read(path: String) throws -> ModelFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ModelFileError.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot read" : "no such file")
+        try decode(readWhole(path), path: path)
+    }
+
+    /// The file's bytes, read straight into one array (no intermediate `Data` copy of a large model).
+    static func readWhole(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw ModelFileError.unreadable(path: path, reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
         }
-        return try decode(Array(data), path: path)
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw ModelFileError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw ModelFileError.unreadable(path: path, reason: "not a regular file") }
+        let size = Int(info.st_size)
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            while count < size {
+                let n = Foundation.read(fd, buffer.baseAddress! + count, size - count)
+                if n < 0, errno == EINTR { continue }
+                if n <= 0 { failure = n < 0 ? errno : EIO; break }
+                count += n
+            }
+        }
+        guard failure == 0 else { throw ModelFileError.unreadable(path: path, reason: String(cString: strerror(failure))) }
+        return bytes
     }
 
     public static func decode(_ bytes: [UInt8], path: String = "<memory>") throws -> ModelFile {
