@@ -16,6 +16,8 @@ public struct TokenWeight: Sendable, Equatable {
 /// Per-thread scratch memory, so classifying allocates nothing per name.
 public final class ClassifierWorkspace {
     public var hashes: [UInt64] = []
+    /// The next name's hashes, while this one's rows are summed (`classifyEach`).
+    public var nextHashes: [UInt64] = []
     public var vector: [Float] = []
     public var scores: [Float] = []
     public var labelIndices: [Int32] = []
@@ -28,11 +30,22 @@ public protocol DomainClassifier: AnyObject, Sendable {
     var labels: [String] { get }
     /// Fills `top` with up to `k` labels, most probable first.
     func classify(_ domain: Domain, k: Int, workspace: ClassifierWorkspace, into top: inout [LabelScore])
+    /// Classifies `domains` in order, handing each answer to `answer` (valid only during the call). A kind
+    /// may overlap one name's memory reads with the next one's work; the answers equal `classify`'s.
+    func classifyEach(_ domains: [Domain], k: Int, workspace: ClassifierWorkspace, answer: (Int, [LabelScore]) -> Void)
     /// The tokens that drove the prediction for `label`, heaviest first.
     func explain(_ domain: Domain, label: Int32) -> [TokenWeight]
 }
 
 extension DomainClassifier {
+    public func classifyEach(_ domains: [Domain], k: Int, workspace: ClassifierWorkspace, answer: (Int, [LabelScore]) -> Void) {
+        var top: [LabelScore] = []
+        for (i, domain) in domains.enumerated() {
+            classify(domain, k: k, workspace: workspace, into: &top)
+            answer(i, top)
+        }
+    }
+
     public func classify(_ domain: Domain, k: Int = 1) -> [LabelScore] {
         var top: [LabelScore] = []
         classify(domain, k: k, workspace: ClassifierWorkspace(), into: &top)

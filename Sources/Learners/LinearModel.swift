@@ -67,6 +67,41 @@ public final class LinearModel: DomainClassifier, @unchecked Sendable {
         }
     }
 
+    /// Tokenizes name i+1 and starts its table reads before summing name i's rows, so the cache misses of
+    /// one name overlap the tokenizing of the next (the table is far larger than the CPU caches).
+    public func classifyEach(_ domains: [Domain], k: Int, workspace: ClassifierWorkspace, answer: (Int, [LabelScore]) -> Void) {
+        guard !domains.isEmpty else { return }
+        var top: [LabelScore] = []
+        workspace.nextHashes.removeAll(keepingCapacity: true)
+        tokenizer.featureHashes(domains[0], into: &workspace.nextHashes)
+        for i in domains.indices {
+            swap(&workspace.hashes, &workspace.nextHashes)
+            if i + 1 < domains.count {
+                workspace.nextHashes.removeAll(keepingCapacity: true)
+                tokenizer.featureHashes(domains[i + 1], into: &workspace.nextHashes)
+                prefetchRows(workspace.nextHashes)
+            }
+            scores(workspace.hashes, workspace: workspace)
+            workspace.scores.withUnsafeMutableBufferPointer { scores in
+                Softmax.normalise(scores)
+                Softmax.topK(UnsafeBufferPointer(scores), k: k, into: &top)
+            }
+            answer(i, top)
+        }
+    }
+
+    @inline(__always)
+    func prefetchRows(_ hashes: [UInt64]) {
+        let dim = params.dimension
+        let mask = UInt64(params.buckets - 1)
+        let inputBase = input.storage.baseAddress!
+        // Every 64-byte line of the row: a row of 32 floats spans two.
+        for hash in hashes {
+            let row = inputBase + Int(hash & mask) * dim
+            for line in stride(from: 0, to: dim, by: 16) { dc_prefetch(row + line) }
+        }
+    }
+
     /// Raw label scores into `workspace.scores`; the hidden vector stays in `workspace.vector`.
     @inline(__always)
     func scores(_ hashes: [UInt64], workspace: ClassifierWorkspace) {
@@ -76,7 +111,7 @@ public final class LinearModel: DomainClassifier, @unchecked Sendable {
         if workspace.scores.count != labels.count { workspace.scores = [Float](repeating: 0, count: labels.count) }
         let inputBase = input.storage.baseAddress!, outputBase = output.storage.baseAddress!
         // Start every row's cache miss before summing any of them.
-        for hash in hashes { dc_prefetch(inputBase + Int(hash & mask) * dim) }
+        prefetchRows(hashes)
         workspace.vector.withUnsafeMutableBufferPointer { hidden in
             let h = hidden.baseAddress!
             for c in 0..<dim { h[c] = 0 }

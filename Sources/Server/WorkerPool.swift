@@ -84,9 +84,11 @@ private final class Worker {
     let topK: Int
     let metrics: ServerMetrics
     let workspace = ClassifierWorkspace()
-    var top: [LabelScore] = []
     var names = AnswerBatch()
     var domains: [Domain] = []
+    /// The names no cache knew: positions in `names`, and their domains for the model.
+    var missing: [Int] = []
+    var unanswered: [Domain] = []
     var lines: [LineAnswer] = []
     var continuations: [(loop: EventLoop, run: () -> Void)] = []
 
@@ -120,17 +122,20 @@ private final class Worker {
             job.answers = first..<lines.count
         }
         serving.cache.lookup(&names, redis: redis)
-        var lru = 0, cached = 0, computed = 0
+        var lru = 0, cached = 0
+        missing.removeAll(keepingCapacity: true)
+        unanswered.removeAll(keepingCapacity: true)
         for k in 0..<names.count {
             switch names.tiers[k] {
             case .lru?: lru += 1; cached += 1
             case .redis?: cached += 1
-            default:
-                serving.model.classifier.classify(domains[k], k: topK, workspace: workspace, into: &top)
-                names.answer(k, top, tier: .model)
-                computed += 1
+            default: missing.append(k); unanswered.append(domains[k])
             }
         }
+        serving.model.classifier.classifyEach(unanswered, k: topK, workspace: workspace) { j, top in
+            names.answer(missing[j], top, tier: .model)
+        }
+        let computed = missing.count
         deliver(jobs, BatchAnswers(names: names, lines: lines), serving)
         if errors > 0 { metrics.errors.increment(by: Int64(errors)) }
         if lru > 0 { metrics.lruHits.increment(by: Int64(lru)) }

@@ -42,6 +42,20 @@ final class LinearModelTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(unseen[0].probability, unseen[1].probability)
     }
 
+    /// The pipelined batch path (next name's rows prefetched) answers exactly what one-at-a-time does.
+    func testClassifyEachEqualsClassify() {
+        let (domains, labels) = corpus()
+        let model = LinearModel(labels: ["ads", "shopping"], params: params(), suffixes: suffixes)
+        train(model, domains, labels)
+        let names = domains + [Domain(normalised: "x.org"), Domain(normalised: "ads1.adserver1.com")]
+        var each: [[LabelScore]] = Array(repeating: [], count: names.count)
+        model.classifyEach(names, k: 2, workspace: ClassifierWorkspace()) { i, top in each[i] = top }
+        XCTAssertEqual(each, names.map { model.classify($0, k: 2) })
+        var none = 0
+        model.classifyEach([], k: 2, workspace: ClassifierWorkspace()) { _, _ in none += 1 }
+        XCTAssertEqual(none, 0)
+    }
+
     func testIncrementalTrainingAddsALabel() {
         let (domains, labels) = corpus()
         let first = LinearModel(labels: ["ads", "shopping"], params: params(), suffixes: suffixes)
