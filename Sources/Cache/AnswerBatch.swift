@@ -37,7 +37,7 @@ public struct AnswerBatch {
     }
 
     /// Appends the answer straight from the LRU; false (nothing appended) on a miss.
-    mutating func answer(_ i: Int, from lru: AnswerLRU, key: NameKey) -> Bool {
+    public mutating func answer(_ i: Int, from lru: AnswerLRU, key: NameKey) -> Bool {
         let start = scores.count
         guard lru.get(key, appendingTo: &scores) else { return false }
         ranges[i] = start..<scores.count

@@ -13,9 +13,12 @@ final class LineWorker {
     let firstBatchFormat: () -> any LogFormat
     var stats: ClassifyStats
     private let workspace = ClassifierWorkspace()
-    private var top: [LabelScore] = []
-    /// The names of a batch asked of Redis, with their answers.
-    private var fetched = AnswerBatch()
+    /// Between the passes over a batch: what each line is, and the batch's distinct names with their answers.
+    private var parsed: [ParsedLine] = []
+    private var named = AnswerBatch()
+    private var position: [NameKey: Int] = [:]
+    private var unanswered: [Domain] = []
+    private var unansweredAt: [Int] = []
     private let onlyLabels: [Bool]?
     /// The answers shared by every worker (an LRU, and Redis when asked for), and this thread's Redis connection.
     private let answers: AnswerCache
@@ -47,101 +50,128 @@ final class LineWorker {
         }
     }
 
+    /// Three passes over a batch: parse every line (the cache answers the names it knows), answer the rest
+    /// together (one Redis MGET, then the model, which overlaps one name's table reads with the next name's
+    /// work), then write one output line per input line, in order.
     private func processLines(_ batch: LineBatch, into out: inout [UInt8]) {
-        if redis != nil { prefetchFromRedis(batch) }
+        parse(batch)
+        if let classifier { answerMisses(classifier) }
         batch.bytes.withUnsafeBufferPointer { all in
             for i in 0..<batch.count {
-                let line = UnsafeBufferPointer(rebasing: all[batch.starts[i]..<batch.ends[i]])
-                stats.lines += 1
-                if batch.overlong.contains(i) {
-                    stats.errors += 1
-                    formatter.append(.error("line over \(LineReader.maxLineLength) bytes"), line: line, record: nil, to: &out)
-                    continue
-                }
-                processLine(line, into: &out)
+                write(parsed[i], line: UnsafeBufferPointer(rebasing: all[batch.starts[i]..<batch.ends[i]]), into: &out)
             }
         }
     }
 
-    private func processLine(_ line: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+    /// What one line turned out to be, between the passes.
+    private enum ParsedLine {
+        case overlong
+        case noQuery
+        case malformed(String)
+        /// A name; `answer` is its position in `named` (nil when there is no model: `extract`).
+        case name(LogRecord, Domain, answer: Int?)
+        case ipAddress(LogRecord, String)
+        case invalid(LogRecord, String)
+    }
+
+    private func parse(_ batch: LineBatch) {
+        parsed.removeAll(keepingCapacity: true)
+        named.removeAll()
+        position.removeAll(keepingCapacity: true)
+        unanswered.removeAll(keepingCapacity: true)
+        unansweredAt.removeAll(keepingCapacity: true)
+        batch.bytes.withUnsafeBufferPointer { all in
+            for i in 0..<batch.count {
+                if batch.overlong.contains(i) { parsed.append(.overlong); continue }
+                parsed.append(parseLine(UnsafeBufferPointer(rebasing: all[batch.starts[i]..<batch.ends[i]])))
+            }
+        }
+    }
+
+    private func parseLine(_ line: UnsafeBufferPointer<UInt8>) -> ParsedLine {
         let record: LogRecord
         switch format.parse(line) {
         case let .query(r): record = r
-        case .noQuery:
-            stats.noQuery += 1
-            if options.passNoQuery, options.onlyLabels == nil { formatter.append(.noQuery, line: line, record: nil, to: &out) }
-            return
-        case let .malformed(reason):
-            stats.errors += 1
-            formatter.append(.error(reason), line: line, record: nil, to: &out)
-            return
+        case .noQuery: return .noQuery
+        case let .malformed(reason): return .malformed(reason)
         }
         switch DomainParser.parse(UnsafeBufferPointer(rebasing: line[record.name])) {
         case let .domain(domain):
-            guard let classifier else {
-                stats.classified += 1
-                formatter.append(.name(domain.name), line: line, record: record, to: &out)
+            guard classifier != nil else { return .name(record, domain, answer: nil) }
+            // A name seen earlier in the batch shares its answer; a new one is looked up in the LRU now.
+            let key = NameKey(domain.name)
+            if let known = position[key] {
+                stats.cacheHits += 1
+                return .name(record, domain, answer: known)
+            }
+            let k = named.append(domain.name)
+            position[key] = k
+            if named.answer(k, from: answers.lru, key: key) {
+                stats.cacheHits += 1
+            } else {
+                unanswered.append(domain)
+                unansweredAt.append(k)
+            }
+            return .name(record, domain, answer: k)
+        case let .ipAddress(ip): return .ipAddress(record, ip)
+        case let .invalid(reason): return .invalid(record, reason.description)
+        }
+    }
+
+    /// The names no cache knew: Redis first (when asked for), then the model; what the model computed is
+    /// remembered in the LRU (and Redis) for the lines and batches after.
+    private func answerMisses(_ classifier: any DomainClassifier) {
+        guard !unanswered.isEmpty else { return }
+        if redis != nil {
+            answers.lookup(&named, redis: redis)
+            var left = 0
+            for j in unanswered.indices {
+                let k = unansweredAt[j]
+                if named.tiers[k] == .redis { stats.redisHits += 1; continue }
+                unanswered[left] = unanswered[j]; unansweredAt[left] = k; left += 1
+            }
+            unanswered.removeLast(unanswered.count - left)
+            unansweredAt.removeLast(unansweredAt.count - left)
+        }
+        classifier.classifyEach(unanswered, k: max(1, options.topK), workspace: workspace) { j, top in
+            named.answer(unansweredAt[j], top, tier: .model)
+        }
+        answers.store(named, redis: redis)
+    }
+
+    private func write(_ line: ParsedLine, line bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        stats.lines += 1
+        switch line {
+        case .overlong:
+            stats.errors += 1
+            formatter.append(.error("line over \(LineReader.maxLineLength) bytes"), line: bytes, record: nil, to: &out)
+        case .noQuery:
+            stats.noQuery += 1
+            if options.passNoQuery, options.onlyLabels == nil { formatter.append(.noQuery, line: bytes, record: nil, to: &out) }
+        case let .malformed(reason):
+            stats.errors += 1
+            formatter.append(.error(reason), line: bytes, record: nil, to: &out)
+        case let .name(record, domain, answer):
+            stats.classified += 1
+            guard let answer, let classifier else {
+                formatter.append(.name(domain.name), line: bytes, record: record, to: &out)
                 return
             }
-            let scores = lookup(domain, classifier)
-            let best = scores[0]
-            stats.classified += 1
+            let top = named.top(answer)
+            let best = top[top.startIndex]
             stats.perLabel[Int(best.label)] += 1
             if let onlyLabels, !onlyLabels[Int(best.label)] { stats.filteredOut += 1; return }
             if best.probability < options.minProbability { stats.filteredOut += 1; return }
             let why = options.explainTokens > 0
                 ? Array(classifier.explain(domain, label: best.label).prefix(options.explainTokens)) : []
-            formatter.append(.classified(name: domain.name, top: scores[...], why: why), line: line, record: record, to: &out)
-        case let .ipAddress(ip):
+            formatter.append(.classified(name: domain.name, top: top, why: why), line: bytes, record: record, to: &out)
+        case let .ipAddress(record, ip):
             stats.ipAddresses += 1
             if options.onlyLabels != nil { stats.filteredOut += 1; return }
-            formatter.append(.ipAddress(ip), line: line, record: record, to: &out)
-        case let .invalid(reason):
+            formatter.append(.ipAddress(ip), line: bytes, record: record, to: &out)
+        case let .invalid(record, reason):
             stats.errors += 1
-            formatter.append(.error(reason.description), line: line, record: record, to: &out)
+            formatter.append(.error(reason), line: bytes, record: record, to: &out)
         }
-    }
-
-    /// Before a batch is written: the names this worker has not cached are asked of Redis in one MGET,
-    /// the rest classified and stored back in one pipelined round, so the line pass below only hits.
-    /// Redis down: the MGET misses and the model answers, slower, never wrong.
-    private func prefetchFromRedis(_ batch: LineBatch) {
-        guard let classifier else { return }
-        var format = batch.sequence == 0 ? firstBatchFormat() : self.format
-        var names: [String] = []
-        var seen = Set<String>()
-        batch.bytes.withUnsafeBufferPointer { all in
-            for i in 0..<batch.count where !batch.overlong.contains(i) {
-                let line = UnsafeBufferPointer(rebasing: all[batch.starts[i]..<batch.ends[i]])
-                guard case let .query(record) = format.parse(line),
-                      case let .domain(domain) = DomainParser.parse(UnsafeBufferPointer(rebasing: line[record.name])),
-                      !answers.lru.contains(NameKey(domain.name)), seen.insert(domain.name).inserted else { continue }
-                names.append(domain.name)
-            }
-        }
-        guard !names.isEmpty else { return }
-        fetched.removeAll()
-        for name in names { fetched.append(name) }
-        answers.lookup(&fetched, redis: redis)
-        for i in 0..<fetched.count {
-            if fetched.tiers[i] == .redis { stats.redisHits += 1 }
-            if fetched.tiers[i] != nil { continue }
-            classifier.classify(Domain(normalised: names[i]), k: max(1, options.topK), workspace: workspace, into: &top)
-            fetched.answer(i, top, tier: .model)
-        }
-        answers.store(fetched, redis: redis)
-    }
-
-    /// The answer for `domain` in `top`: from the shared LRU, or from the model (then remembered).
-    private func lookup(_ domain: Domain, _ classifier: any DomainClassifier) -> [LabelScore] {
-        let key = NameKey(domain.name)
-        top.removeAll(keepingCapacity: true)
-        if answers.lru.get(key, appendingTo: &top) {
-            stats.cacheHits += 1
-            return top
-        }
-        classifier.classify(domain, k: max(1, options.topK), workspace: workspace, into: &top)
-        answers.lru.set(key, top[...])
-        return top
     }
 }
