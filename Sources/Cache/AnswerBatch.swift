@@ -29,6 +29,13 @@ public struct AnswerBatch {
         return names.count - 1
     }
 
+    /// Drops the last name, which nobody has answered.
+    public mutating func removeLast() {
+        names.removeLast()
+        tiers.removeLast()
+        ranges.removeLast()
+    }
+
     public mutating func answer(_ i: Int, _ top: some Collection<LabelScore>, tier: CacheTier) {
         let start = scores.count
         scores.append(contentsOf: top)

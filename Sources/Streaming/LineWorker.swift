@@ -16,7 +16,8 @@ final class LineWorker {
     /// Between the passes over a batch: what each line is, and the batch's distinct names with their answers.
     private var parsed: [ParsedLine] = []
     private var named = AnswerBatch()
-    private var position: [NameKey: Int] = [:]
+    /// Names of this batch no cache knew, by key: a repeat shares the first one's answer.
+    private var misses: [NameKey: Int] = [:]
     private var unanswered: [Domain] = []
     private var unansweredAt: [Int] = []
     private let onlyLabels: [Bool]?
@@ -77,7 +78,7 @@ final class LineWorker {
     private func parse(_ batch: LineBatch) {
         parsed.removeAll(keepingCapacity: true)
         named.removeAll()
-        position.removeAll(keepingCapacity: true)
+        misses.removeAll(keepingCapacity: true)
         unanswered.removeAll(keepingCapacity: true)
         unansweredAt.removeAll(keepingCapacity: true)
         batch.bytes.withUnsafeBufferPointer { all in
@@ -98,20 +99,21 @@ final class LineWorker {
         switch DomainParser.parse(UnsafeBufferPointer(rebasing: line[record.name])) {
         case let .domain(domain):
             guard classifier != nil else { return .name(record, domain, answer: nil) }
-            // A name seen earlier in the batch shares its answer; a new one is looked up in the LRU now.
+            // The LRU answers what it knows now; a miss seen earlier in the batch shares that one's answer.
             let key = NameKey(domain.name)
-            if let known = position[key] {
-                stats.cacheHits += 1
-                return .name(record, domain, answer: known)
-            }
             let k = named.append(domain.name)
-            position[key] = k
             if named.answer(k, from: answers.lru, key: key) {
                 stats.cacheHits += 1
-            } else {
-                unanswered.append(domain)
-                unansweredAt.append(k)
+                return .name(record, domain, answer: k)
             }
+            if let earlier = misses[key] {
+                stats.cacheHits += 1
+                named.removeLast()
+                return .name(record, domain, answer: earlier)
+            }
+            misses[key] = k
+            unanswered.append(domain)
+            unansweredAt.append(k)
             return .name(record, domain, answer: k)
         case let .ipAddress(ip): return .ipAddress(record, ip)
         case let .invalid(reason): return .invalid(record, reason.description)
