@@ -55,11 +55,22 @@ final class LineWorker {
     /// together (one Redis MGET, then the model, which overlaps one name's table reads with the next name's
     /// work), then write one output line per input line, in order.
     private func processLines(_ batch: LineBatch, into out: inout [UInt8]) {
+        guard let classifier else { return extractLines(batch, into: &out) }
         parse(batch)
-        if let classifier { answerMisses(classifier) }
+        answerMisses(classifier)
         batch.bytes.withUnsafeBufferPointer { all in
             for i in 0..<batch.count {
                 write(parsed[i], line: UnsafeBufferPointer(rebasing: all[batch.starts[i]..<batch.ends[i]]), into: &out)
+            }
+        }
+    }
+
+    /// `extract`: no model, so nothing to wait for; each line is written as it is parsed.
+    private func extractLines(_ batch: LineBatch, into out: inout [UInt8]) {
+        batch.bytes.withUnsafeBufferPointer { all in
+            for i in 0..<batch.count {
+                let line = UnsafeBufferPointer(rebasing: all[batch.starts[i]..<batch.ends[i]])
+                write(batch.overlong.contains(i) ? .overlong : parseLine(line), line: line, into: &out)
             }
         }
     }
