@@ -138,18 +138,19 @@ final class GBDTKindTests: XCTestCase {
         XCTAssertGreaterThan(model.model.treeCount, 2 * 20)  // more than one batch's rounds
     }
 
-    /// Names of three labels; `ads` only in the first batch, `news` only from the second.
+    /// Names of three labels; `news` joins in the second batch, `ads` grows scarce after the first.
     func threeBatches() -> [LabelledCorpus] {
-        func corpus(_ lines: [(String, String)]) -> LabelledCorpus {
+        func corpus(_ range: Range<Int>, ads every: Int, news: Bool) -> LabelledCorpus {
             var c = LabelledCorpus()
-            for (name, label) in lines { c.domains.append(Domain(normalised: name)); c.labels.append(label) }
+            func add(_ name: String, _ label: String) { c.domains.append(Domain(normalised: name)); c.labels.append(label) }
+            for i in range {
+                if i % every == 0 { add("ads\(i).adserver\(i % 7).com", "ads") }
+                add("shop\(i).store\(i % 5).net", "shopping")
+                if news { add("news-\(i)-daily-paper-\(i % 9).org", "news") }
+            }
             return c
         }
-        return [
-            corpus((0..<200).flatMap { i in [("ads\(i).adserver\(i % 7).com", "ads"), ("shop\(i).store\(i % 5).net", "shopping")] }),
-            corpus((200..<400).flatMap { i in [("news-\(i)-daily-paper-\(i % 9).org", "news"), ("shop\(i).store\(i % 5).net", "shopping")] }),
-            corpus((400..<600).flatMap { i in [("news-\(i)-daily-paper-\(i % 9).org", "news"), ("shop\(i).store\(i % 5).net", "shopping")] }),
-        ]
+        return [corpus(0..<200, ads: 1, news: false), corpus(200..<400, ads: 5, news: true), corpus(400..<600, ads: 5, news: true)]
     }
 
     /// Later batches keep training the embedding model (its table moves) while the earlier labels
