@@ -51,6 +51,9 @@ public final class HashedEmbedding: TokenEmbedding, @unchecked Sendable {
 
     deinit { table.deallocate() }
 
+    /// The table's values, `buckets × dimension` row-major (to continue training a learned table).
+    public var values: UnsafeBufferPointer<Float> { UnsafeBufferPointer(table) }
+
     /// Mean of the rows of the token's hash and its n-grams.
     @inline(__always)
     public func tokenVector(_ token: UnsafeBufferPointer<UInt8>, hashes: UnsafeBufferPointer<UInt64>, into out: UnsafeMutablePointer<Float>) {

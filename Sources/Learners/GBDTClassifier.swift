@@ -35,9 +35,29 @@ public final class GBDTClassifier: DomainClassifier, @unchecked Sendable {
         }
     }
 
-    /// The attention-pooling weights: the same for every label, since the trees see only the pooled vector.
+    /// Inverse-frequency pooling: its weights, the same for every label. `features` pooling through a
+    /// label read-out: each token's pull toward `label` (its rows, dotted with the label's output row),
+    /// as `linear` explains — equal pooling weights would say nothing.
     public func explain(_ domain: Domain, label: Int32) -> [TokenWeight] {
-        featurizer.pooling.weights(domain).map { TokenWeight(token: $0.token, weight: $0.weight) }.sorted { $0.weight > $1.weight }
+        let pooling = featurizer.pooling
+        guard pooling.weighting == .features, let readout = featurizer.readout, Int(label) < readout.outputDimension else {
+            return pooling.weights(domain).map { TokenWeight(token: $0.token, weight: $0.weight) }.sorted { $0.weight > $1.weight }
+        }
+        let d = pooling.dimension
+        let output = readout.components[Int(label) * d..<(Int(label) + 1) * d]
+        var vector = [Float](repeating: 0, count: d)
+        var hashes: [UInt64] = []
+        var scored: [(String, Float)] = []
+        for (kind, text) in pooling.tokenizer.words(domain) {
+            hashes.removeAll(keepingCapacity: true)
+            var bytes = text
+            bytes.withUTF8 { token in
+                pooling.tokenizer.tokenHashes(kind, token, into: &hashes)
+                hashes.withUnsafeBufferPointer { h in vector.withUnsafeMutableBufferPointer { pooling.embedding.tokenVector(token, hashes: h, into: $0.baseAddress!) } }
+            }
+            scored.append((text, Float(hashes.count) * zip(vector, output).reduce(0) { $0 + $1.0 * $1.1 }))
+        }
+        return normalisedWeights(scored)
     }
 
     /// One feature row per domain (row-major), on `threads` threads.

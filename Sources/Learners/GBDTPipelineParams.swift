@@ -18,6 +18,9 @@ public struct GBDTPipelineParams: Codable, Sendable, Equatable {
     public var seed: UInt64 = 1
     public var tokenizer = TokenizerConfig()
     public var frequencyBits = 20
+    /// Token weights of the pooling; nil in files written before the choice existed (inverse frequency).
+    public var pooling: PoolingWeights?
+    public var poolingWeights: PoolingWeights { pooling ?? .inverseFrequency }
     public var projection = ProjectionKind.lda
     public var shapeSelection: [Int] = []
     public var sizes = FeatureSizes(projected: 20, shape: 5)

@@ -5,6 +5,18 @@ import Streaming
 /// Reads labelled corpora `batchSize` examples at a time, so a corpus larger than memory trains
 /// batch after batch. Bad lines are counted and skipped as `LabelledCorpus.read` does.
 enum CorpusBatches {
+    /// Lines that would make examples (not blank, not comments); a cheap first pass for sizing.
+    static func count(paths: [String]) throws -> Int {
+        var n = 0
+        for path in paths {
+            try LineReader.open(path: path).forEachLine { line, _ in
+                if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) && line.first != UInt8(ascii: "#") { n += 1 }
+                return true
+            }
+        }
+        return n
+    }
+
     static func forEach(paths: [String], batchSize: Int, _ body: (LabelledCorpus) throws -> Void) throws {
         var batch = LabelledCorpus()
         var failure: Error?

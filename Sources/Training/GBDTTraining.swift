@@ -20,9 +20,17 @@ public struct GBDTJobOptions {
     public var hashedBits = 20
     public var hashedDimension = 64
     public var hashesPerToken = 1
+    /// With `--init-model` or `--batch-size` and linear embeddings: keep the embedding model as batch 1
+    /// left it (only trees are added), instead of continuing its training on every batch.
+    public var freezeEmbeddings = false
     /// With `--init-model`: rebuild embeddings, frequencies, projection and shape selection on the
     /// new batch and grow new trees (the earlier trees read other features); labels are kept.
     public var retrainEmbeddings = false
+    /// Examples in the whole corpus when training batch after batch (`--features auto` follows it);
+    /// nil: the batch's own count. Counted by `--batch-size` before the first batch.
+    public var corpusSize: Int?
+    /// Token weights of the pooling; nil: `features` for linear embeddings, inverse frequency otherwise.
+    public var pooling: PoolingWeights?
     /// Read the corpus this many examples at a time, each batch continuing the last model.
     public var batchSize: Int?
     /// Overrides of the size table.
@@ -39,9 +47,10 @@ public struct GBDTJobOptions {
 
 extension TrainJob {
     /// The `gbdt` kind. Continued boosting (`--init-model`, or every batch after the first) keeps the
-    /// earlier model's embeddings, frequencies, projection and shape selection fixed — the trees
-    /// only make sense on the features they were grown on — and adds trees fitted to the new
-    /// batch's gradients; new labels join with their prior as base score.
+    /// earlier model's projection and shape selection fixed — the trees only make sense on the
+    /// features they were grown on — and adds trees fitted to the new batch's gradients; new labels
+    /// join with their prior as base score. A linear embedding model keeps training on every batch
+    /// (`GBDTEmbeddingContinuation.swift`) unless `--freeze-embeddings`; other embeddings stay fixed.
     func runGBDT(start: Date) throws -> Outcome {
         var current: GBDTClassifier?
         var parent: String?
@@ -57,10 +66,13 @@ extension TrainJob {
         var last = LabelledCorpus()
         if let batchSize = gbdt.batchSize {
             var batches = 0
+            // `--features auto` sizes follow the whole corpus, not its first batch.
+            var job = self
+            if initModelPath == nil, job.gbdt.corpusSize == nil { job.gbdt.corpusSize = try CorpusBatches.count(paths: corpusPaths) }
             try CorpusBatches.forEach(paths: corpusPaths, batchSize: batchSize) { batch in
                 batches += 1
                 log("batch \(batches): \(batch.count) examples")
-                current = try trainGBDT(batch, continuing: current, valid: valid, first: batches == 1 && initModelPath == nil)
+                current = try job.trainGBDT(batch, continuing: current, valid: valid, first: batches == 1 && initModelPath == nil)
                 last = batch
             }
         } else {
@@ -84,6 +96,15 @@ extension TrainJob {
         var rowLabels = indices
         if rebuild {
             (featurizer, params, rows, rowLabels) = try buildFeaturizer(corpus, labels: indices, names: names)
+        } else if let earlier, !gbdt.freezeEmbeddings, let embeddings = embeddingModel(of: earlier) {
+            // As for batch 1, the trees learn from both kinds of rows: the batch as the model before it
+            // sees it (how new names look), and as the continued model sees it (how known names look).
+            progress?("featurising", 0, corpus.count, 0)
+            let unseen = GBDTClassifier.featureRows(earlier.featurizer, domains: corpus.domains, threads: linear.threads)
+            featurizer = continuedFeaturizer(earlier, embeddings: embeddings, corpus: corpus, names: names, indices: indices)
+            rows = unseen + GBDTClassifier.featureRows(featurizer, domains: corpus.domains, threads: linear.threads)
+            rowLabels = indices + indices
+            params = earlier.params
         } else {
             featurizer = earlier!.featurizer
             params = earlier!.params
@@ -133,13 +154,14 @@ extension TrainJob {
     /// out of fold (how new names look) and in sample (how known names look), each with its label.
     func buildFeaturizer(_ corpus: LabelledCorpus, labels: [Int32], names: [String]) throws -> (Featurizer, GBDTPipelineParams, [Float], [Int32]) {
         var params = GBDTPipelineParams()
-        guard let sizes = FeatureSizes.parse(gbdt.features, examples: corpus.count) else { throw TrainError("--features must be auto or P+S, e.g. 20+5") }
+        guard let sizes = FeatureSizes.parse(gbdt.features, examples: gbdt.corpusSize ?? corpus.count) else { throw TrainError("--features must be auto or P+S, e.g. 20+5") }
         params.sizes = sizes
         params.trees.rounds = sizes.rounds
         params.trees.numLeaves = gbdt.leaves ?? sizes.leaves
         params.trees.minDataInLeaf = sizes.minDataInLeaf
         params.projection = gbdt.projection
         params.embedding = gbdt.embeddings
+        params.pooling = gbdt.pooling ?? (gbdt.embeddings == .linear ? .features : .inverseFrequency)
         params.tokenizer = linear.tokenizer
         params.seed = linear.seed
         let embedding: any TokenEmbedding
@@ -162,7 +184,7 @@ extension TrainJob {
                                         dimension: source.params.dimension)
             readout = .labelScores(source, names: names)
             if gbdt.embeddingsFrom == nil {
-                let oof = try outOfFoldScores(corpus, names: names)
+                let oof = try outOfFoldScores(corpus, names: names, weighting: params.poolingWeights)
                 outOfFold = oof
                 var right = 0
                 for r in 0..<corpus.count {
@@ -178,7 +200,7 @@ extension TrainJob {
         }
         let tokenizer = Tokenizer(suffixes: suffixes, config: params.tokenizer)
         let frequencies = countTokens(corpus, tokenizer: tokenizer, bits: params.frequencyBits)
-        let pooling = AttentionPooling(tokenizer: tokenizer, embedding: embedding, frequencies: frequencies)
+        let pooling = AttentionPooling(tokenizer: tokenizer, embedding: embedding, frequencies: frequencies, weighting: params.poolingWeights)
 
         progress?("projection", 0, corpus.count, 0)
         let identity = PCAProjection.identity(pooling.dimension)
@@ -228,7 +250,7 @@ extension TrainJob {
     }
 
     /// Label scores of every name from a linear model that never saw its registrable domain (2 folds).
-    func outOfFoldScores(_ corpus: LabelledCorpus, names: [String]) throws -> [Float] {
+    func outOfFoldScores(_ corpus: LabelledCorpus, names: [String], weighting: PoolingWeights) throws -> [Float] {
         let tokenizer = Tokenizer(suffixes: suffixes, config: linear.tokenizer)
         let frequencies = countTokens(corpus, tokenizer: tokenizer, bits: GBDTPipelineParams().frequencyBits)
         let fold = corpus.domains.map { domain -> Int in
@@ -248,7 +270,7 @@ extension TrainJob {
             progress?("out-of-fold embeddings \(f + 1)/2", 0, part.count, 0)
             let model = try trainLinear(part)
             let table = HashedEmbedding(learned: UnsafeBufferPointer(model.input.storage), bucketBits: model.params.bucketBits, dimension: d)
-            let pooling = AttentionPooling(tokenizer: tokenizer, embedding: table, frequencies: frequencies)
+            let pooling = AttentionPooling(tokenizer: tokenizer, embedding: table, frequencies: frequencies, weighting: weighting)
             let rows = GBDTClassifier.featureRows(Featurizer(pooling: pooling, readout: .labelScores(model, names: names),
                                                              projection: .identity(classes), shapeSelection: []),
                                                   domains: held.domains, threads: linear.threads)

@@ -11,11 +11,15 @@ struct GBDTTrainOptions: ParsableArguments {
     @Option(help: "gbdt: unlabelled names (one per line) that join the fastText embedding corpus.") var unlabelled: [String] = []
     @Option(help: "gbdt: 'auto' (sizes follow the corpus) or P+S projected + shape dimensions, e.g. 20+5.") var features: String = "auto"
     @Option(help: "gbdt: projection of the pooled vectors: lda or pca.") var projection: String = "lda"
+    @Option(help: "gbdt: token weights of the pooling: features (as a linear table was trained; default for linear embeddings) or inverse-frequency (default otherwise).")
+    var pooling: String?
     @Option(help: "gbdt: log2 buckets of a hashed (random) table.") var hashedBits: Int = 20
     @Option(help: "gbdt: width of a hashed (random) table.") var hashedDim: Int = 64
     @Option(help: "gbdt: hashes per token summed (Bloom embeddings), hashed tables only.") var hashesPerToken: Int = 1
     @Flag(help: "gbdt with --init-model: refit embeddings, frequencies, projection and shape selection on the new data and grow new trees (labels kept).")
     var retrainEmbeddings = false
+    @Flag(help: "gbdt with --init-model or --batch-size: keep the linear embedding model of the first batch (only add trees) instead of continuing it on each batch.")
+    var freezeEmbeddings = false
     @Option(help: "gbdt: read the corpus this many examples at a time, each batch continuing the last model.") var batchSize: Int?
     @Option(help: "gbdt: boosting rounds (default from --features).") var rounds: Int?
     @Option(help: "gbdt: leaves per tree (default from --features).") var leaves: Int?
@@ -33,6 +37,10 @@ struct GBDTTrainOptions: ParsableArguments {
         }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be positive") }
         o.embeddings = source
+        if let pooling {
+            guard let weighting = PoolingWeights(rawValue: pooling) else { throw ValidationError("--pooling: features or inverse-frequency") }
+            o.pooling = weighting
+        }
         o.embeddingsFrom = embeddingsFrom
         o.unlabelledPaths = unlabelled
         o.features = features
@@ -42,6 +50,7 @@ struct GBDTTrainOptions: ParsableArguments {
         o.hashesPerToken = hashesPerToken
         o.retrainEmbeddings = retrainEmbeddings
         o.batchSize = batchSize
+        o.freezeEmbeddings = freezeEmbeddings
         o.rounds = rounds
         o.leaves = leaves
         o.learningRate = gbdtLr

@@ -108,6 +108,19 @@ final class GBDTTests: XCTestCase {
         XCTAssertEqual(grown.treeCount, 30 + 20)
     }
 
+    func testContinuedBoostingGrowsNoTreesForClassesAbsentFromTheBatch() {
+        let data = separableData(rows: 1000, seed: 6)
+        var params = GBDTParams()
+        params.rounds = 4
+        let first = GBDTModel.train(data, classes: 3, params: params)
+        let kept = (0..<data.rows).filter { data.labels[$0] != 2 }
+        let batch = GBDTDataset(features: kept.flatMap { data.features[$0 * 4..<($0 + 1) * 4] }, rows: kept.count, columns: 4,
+                                labels: kept.map { data.labels[$0] })
+        let continued = GBDTModel.train(batch, classes: 3, params: params, initModel: first)
+        XCTAssertEqual(continued.treeCount, 12 + 4 * 2)
+        XCTAssertFalse(continued.forest.treeClass[12...].contains(2))
+    }
+
     func testContinuedBoostingOnFreshBatchMatchesInitModelStart() {
         // With zero new rounds the continued model predicts exactly like its init model.
         let data = separableData(rows: 500, seed: 4)

@@ -113,9 +113,16 @@ final class GBDTKindTests: XCTestCase {
         let first = try load("first.dcm"), model = try load("second.dcm")
         XCTAssertEqual(model.labels, ["ads", "shopping", "news"])
         XCTAssertGreaterThan(model.model.treeCount, first.model.treeCount)
-        // The featurizer stayed fixed: same projection, same shape selection.
-        XCTAssertEqual(model.featurizer.projection, first.featurizer.projection)
+        // The trees' inputs kept their meaning: the same projection of the two first labels'
+        // probabilities (the new label's column folded into them), the same shape selection.
+        let old = first.featurizer.projection, wide = model.featurizer.projection
+        XCTAssertEqual(wide.outputDimension, old.outputDimension)
+        XCTAssertEqual(wide.inputDimension, 3)
+        for k in 0..<old.outputDimension {
+            XCTAssertEqual(Array(wide.components[k * 3..<k * 3 + 2]), Array(old.components[k * 2..<k * 2 + 2]))
+        }
         XCTAssertEqual(model.featurizer.shapeSelection, first.featurizer.shapeSelection)
+        XCTAssertEqual(model.featurizer.readout?.outputDimension, 3)
         let news = model.classify(Domain(normalised: "news-7777-daily-paper-3.org"), k: 1)
         XCTAssertEqual(model.labels[Int(news[0].label)], "news")
         let ads = model.classify(Domain(normalised: "ads4242.adserver3.com"), k: 1)
@@ -129,5 +136,62 @@ final class GBDTKindTests: XCTestCase {
         let model = try load("batched.dcm")
         XCTAssertEqual(model.model.treeCount % 2, 0)
         XCTAssertGreaterThan(model.model.treeCount, 2 * 20)  // more than one batch's rounds
+    }
+
+    /// Names of three labels; `news` joins in the second batch, `ads` grows scarce after the first.
+    func threeBatches() -> [LabelledCorpus] {
+        func corpus(_ range: Range<Int>, ads every: Int, news: Bool) -> LabelledCorpus {
+            var c = LabelledCorpus()
+            func add(_ name: String, _ label: String) { c.domains.append(Domain(normalised: name)); c.labels.append(label) }
+            for i in range {
+                if i % every == 0 { add("ads\(i).adserver\(i % 7).com", "ads") }
+                add("shop\(i).store\(i % 5).net", "shopping")
+                if news { add("news-\(i)-daily-paper-\(i % 9).org", "news") }
+            }
+            return c
+        }
+        return [corpus(0..<200, ads: 1, news: false), corpus(200..<400, ads: 5, news: true), corpus(400..<600, ads: 5, news: true)]
+    }
+
+    /// Later batches keep training the embedding model (its table moves) while the earlier labels
+    /// stay predicted; a saved and loaded model after the batches predicts bit-identically.
+    func testContinuedBatchesTrainTheEmbeddingsAndKeepEarlierLabels() throws {
+        let batches = threeBatches()
+        let j = job(write("unused.tsv", []), out: "unused.dcm")
+        var model = try j.trainGBDT(batches[0], continuing: nil, valid: nil, first: true)
+        let first = model
+        for batch in batches.dropFirst() { model = try j.trainGBDT(batch, continuing: model, valid: nil, first: false) }
+        XCTAssertEqual(model.labels, ["ads", "shopping", "news"])
+        XCTAssertEqual(model.featurizer.shapeSelection, first.featurizer.shapeSelection)
+        let before = try XCTUnwrap(first.featurizer.pooling.embedding as? HashedEmbedding)
+        let after = try XCTUnwrap(model.featurizer.pooling.embedding as? HashedEmbedding)
+        XCTAssertFalse(before.values.elementsEqual(after.values), "the embedding table kept training")
+        for (name, label) in [("ads9001.adserver4.com", "ads"), ("shop9001.store3.net", "shopping"), ("news-9001-daily-paper-4.org", "news")] {
+            XCTAssertEqual(model.labels[Int(model.classify(Domain(normalised: name), k: 1)[0].label)], label, name)
+        }
+
+        let file = try GBDTCodec.encode(model, header: ModelHeader(kind: "gbdt", labels: [], parameters: [:], corpusDigest: "", trainingExamples: 0))
+        try file.write(to: directory + "/batches.dcm")
+        let loaded = try load("batches.dcm")
+        let workspace = ClassifierWorkspace()
+        for name in ["ads5.adserver1.com", "shop77.store2.net", "news-3-daily-paper-3.org", "unseen-name.example.org", "x.com"] {
+            var a: [LabelScore] = [], b: [LabelScore] = []
+            model.classify(Domain(normalised: name), k: 3, workspace: workspace, into: &a)
+            loaded.classify(Domain(normalised: name), k: 3, workspace: workspace, into: &b)
+            XCTAssertEqual(a.map(\.label), b.map(\.label), name)
+            XCTAssertEqual(a.map(\.probability.bitPattern), b.map(\.probability.bitPattern), name)
+        }
+    }
+
+    /// `--freeze-embeddings`: the first batch's featurizer stays as it was; only trees are added.
+    func testFrozenEmbeddingsKeepTheFirstFeaturizer() throws {
+        let batches = threeBatches()
+        var j = job(write("unused.tsv", []), out: "unused.dcm")
+        j.gbdt.freezeEmbeddings = true
+        let first = try j.trainGBDT(batches[0], continuing: nil, valid: nil, first: true)
+        let second = try j.trainGBDT(batches[1], continuing: first, valid: nil, first: false)
+        XCTAssertTrue(second.featurizer.pooling.embedding === first.featurizer.pooling.embedding)
+        XCTAssertEqual(second.featurizer.projection, first.featurizer.projection)
+        XCTAssertGreaterThan(second.model.treeCount, first.model.treeCount)
     }
 }

@@ -23,6 +23,10 @@ struct GBDTTrainer {
     private var gradients: [SIMD2<Float>]
     private var generator: SplitMix
     private let usableFeatures: [Int32]
+    /// Classes that get a tree each round. Continuing a model, a class with no row in the batch gets
+    /// none: its only gradient would be "lower it everywhere", and a batch that merely lacks a label
+    /// would make the model forget it (trees on batches without `ads` turned ads names into `news`).
+    private let boostedClasses: [Int]
     private let threads: Int
 
     init(data: GBDTDataset, classes requested: Int, params: GBDTParams, validation: GBDTDataset?, initModel: GBDTModel?) {
@@ -52,6 +56,7 @@ struct GBDTTrainer {
         // Log priors; a class missing from the data counts as half a row so its score stays finite.
         var counts = [Double](repeating: 0, count: k)
         for label in data.labels { counts[Int(label)] += 1 }
+        boostedClasses = initModel == nil ? Array(0..<k) : (0..<k).filter { counts[$0] > 0 }
         let rowTotal = Double(max(data.rows, 1))
         let priors = counts.map { Float(log(max($0, 0.5) / rowTotal)) }
         var base = initModel?.baseScores ?? []
@@ -106,7 +111,7 @@ struct GBDTTrainer {
         for round in 0..<max(0, params.rounds) {
             if bagging && round % params.baggingFreq == 0 { drawBag(&bag, &outOfBag) }
             computeGradients()
-            for k in 0..<classes {
+            for k in boostedClasses {
                 let features = sampleFeatures()
                 let tree = gradients.withUnsafeBufferPointer { g in
                     bag.withUnsafeBufferPointer { learner.grow(gradients: g.baseAddress! + k * rows, bag: $0, features: features) }
