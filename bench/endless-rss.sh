@@ -10,8 +10,9 @@ MODEL=$WORK/ut1/linear.dcm
 log=$(ls "$WORK"/dnsmasq-*.log | head -n 1)
 # The log replayed forever (distinct names keep coming from a 296k-name Zipf draw).
 ( while true; do cat "$log"; done ) | "$DOMCAT" classify "$MODEL" --input dnsmasq --skip-no-query --quiet > /dev/null &
+pid=$!   # the last command of the pipeline: domcat
+trap 'kill "$pid" 2>/dev/null || true' EXIT
 sleep 1
-pid=$(pgrep -n -f "domcat classify $MODEL")
 echo "| seconds | RSS MB |"
 echo "|---|---|"
 for i in $(seq 0 5 60); do
