@@ -37,13 +37,13 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" --logfile "$WORK/redis.log" &
-PIDS+=($!)
+REDIS_PID=$!; PIDS+=($REDIS_PID)
 until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.1; done
 
 # Measured runs use another seed than the warm-up, so "warm" means the same distribution, not the same names.
 bench() { "$DOMCAT" bench --json --seconds "$RUN" --warmup 1 --seed 7 "$@"; }
 field() { python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); print(" ".join(str(round(r[k])) for k in sys.argv[1:]))' "$@"; }
-serve() { "$DOMCAT" serve "$MODEL" --listen "$LINE" --http "$HTTP" --workers 2 "$@" 2>>"$WORK/serve.log" & SERVE_PID=$!; PIDS+=($SERVE_PID)
+serve() { ${SERVE_PREFIX:-} "$DOMCAT" serve "$MODEL" --listen "$LINE" --http "$HTTP" --workers 2 "$@" 2>>"$WORK/serve.log" & SERVE_PID=$!; PIDS+=($SERVE_PID)
           until "$DOMCAT" bench --line "$LINE" --connections 1 --seconds 0.1 --warmup 0 >/dev/null 2>&1; do sleep 0.2; done; }
 stop_serve() { kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true; }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
@@ -90,6 +90,23 @@ for loops in 2 1; do
   stop_serve
 done
 
+# 2b. The same open loop with client and server on separate cores (`taskset`): the nearest this machine
+#     comes to a load generator on another host. Server: 1 event loop + 1 worker on core 0; client on core 1.
+#     Redis's GET under the same pinning and load is the baseline.
+PIN_SERVER="taskset -c 0" PIN_CLIENT="taskset -c 1"
+SERVE_PREFIX=$PIN_SERVER serve --lru-entries 0 --event-loops 1 --workers 1
+for rate in 25000 50000; do
+  read -r t p50 p99 p999 < <($PIN_CLIENT "$DOMCAT" bench --json --seconds "$RUN" --warmup 1 --seed 7 --line "$LINE" --connections "$CONNS" --rate "$rate" --keys unique | field namesPerSecond p50 p99 p999)
+  echo "| serve uncached, pinned (server core 0, client core 1), open loop $rate/s unpipelined, c=$CONNS | $t | $p50 | $p99 | $p999 |"
+done
+stop_serve
+taskset -cp 0 "$REDIS_PID" >/dev/null
+for rate in 25000 50000; do
+  read -r t p50 p99 p999 < <($PIN_CLIENT "$DOMCAT" bench --json --seconds "$RUN" --warmup 1 --seed 7 --redis 127.0.0.1:$REDIS_PORT --connections "$CONNS" --rate "$rate" --keys zipf | field namesPerSecond p50 p99 p999)
+  echo "| Redis GET, pinned (redis core 0, client core 1), open loop $rate/s unpipelined, c=$CONNS | $t | $p50 | $p99 | $p999 |"
+done
+taskset -cp 0,1 "$REDIS_PID" >/dev/null
+
 # 3. Redis tier: Zipf(1.0) over 1M names, warmed first; LRU off so every lookup is a Redis MGET, then LRU on.
 for lru in 0 1000000; do
   redis-cli -p "$REDIS_PORT" flushall >/dev/null
@@ -101,6 +118,8 @@ for lru in 0 1000000; do
     echo "| serve + Redis, LRU $lru, 2 event loops, zipf warm, c=$CONNS P=$P | $t | $p50 | $p99 | $p999 |"
     eval "SERVE_REDIS_LRU${lru}_P$P=$t"
   done
+  read -r t p50 p99 p999 < <(bench --line "$LINE" --connections "$CONNS" --rate 50000 --keys zipf | field namesPerSecond p50 p99 p999)
+  echo "| serve + Redis, LRU $lru, 2 event loops, zipf warm, open loop 50000/s unpipelined, c=$CONNS | $t | $p50 | $p99 | $p999 |"
   after=$(curl -s "http://$HTTP/metrics" | awk '/^domcat_cache_(hits|misses)_total/ {s[$1]=$2} END {print s["domcat_cache_hits_total{tier=\"lru\"}"]+0, s["domcat_cache_hits_total{tier=\"redis\"}"]+0, s["domcat_cache_misses_total"]+0}')
   python3 -c "import sys; b=list(map(float,'$before'.split())); a=list(map(float,'$after'.split())); d=[x-y for x,y in zip(a,b)]; t=sum(d); print('|  hit ratio during the LRU $lru runs: lru %.1f%%, redis %.1f%%, model %.1f%% | | | | |' % tuple(100*x/t for x in d))"
   if [ "$lru" = 1000000 ]; then

@@ -35,11 +35,15 @@ public final class AnswerCache: Sendable {
 
     public func redisKey(_ name: String) -> [UInt8] { keyPrefix + Array(name.utf8) }
 
-    /// The LRU's answer for one name, appended to `top`; false on a miss (Redis is not asked).
+    /// The LRU's answer for one name, appended to `top`; false on a miss (Redis is not asked). Not counted
+    /// here: callers add their hits with `countLRUHits` once per batch (one shared atomic per name would
+    /// bounce between the cores).
     public func cachedAnswer(_ name: String, appendingTo top: inout [LabelScore]) -> Bool {
-        guard lru.get(NameKey(name), appendingTo: &top) else { return false }
-        lruHitCount.wrappingIncrement(ordering: .relaxed)
-        return true
+        lru.get(NameKey(name), appendingTo: &top)
+    }
+
+    public func countLRUHits(_ hits: Int) {
+        if hits > 0 { lruHitCount.wrappingIncrement(by: hits, ordering: .relaxed) }
     }
 
     /// Answers every unanswered name of `batch` that a tier knows: the LRU first, then Redis in one MGET for

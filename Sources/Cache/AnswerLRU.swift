@@ -9,24 +9,27 @@ public final class AnswerLRU: @unchecked Sendable {
     public let capacity: Int
     /// Labels kept per answer; longer answers are cut to this.
     public let width: Int
-    private let shards: [AnswerLRUShard]
+    /// Unmanaged so a lookup does not retain and release its shard (a shared reference count).
+    private let shards: [Unmanaged<AnswerLRUShard>]
 
     public init(capacity: Int, width: Int, shards shardCount: Int = 16) {
         self.capacity = max(0, capacity)
         self.width = max(1, width)
         let count = max(1, min(shardCount, max(1, capacity / 64)))
         let perShard = (self.capacity + count - 1) / count
-        shards = (0..<count).map { _ in AnswerLRUShard(capacity: perShard, width: max(1, width)) }
+        shards = (0..<count).map { _ in .passRetained(AnswerLRUShard(capacity: perShard, width: max(1, width))) }
     }
 
-    @inline(__always) private func shard(_ key: NameKey) -> AnswerLRUShard {
-        shards[Int(key.hi % UInt64(shards.count))]
+    deinit { for s in shards { s.release() } }
+
+    @inline(__always) private func withShard<R>(_ key: NameKey, _ body: (AnswerLRUShard) -> R) -> R {
+        shards[Int(key.hi % UInt64(shards.count))]._withUnsafeGuaranteedRef(body)
     }
 
     /// Appends the answer to `top` and returns true when the name is cached (it becomes the most recent).
     public func get(_ key: NameKey, appendingTo top: inout [LabelScore]) -> Bool {
         guard capacity > 0 else { return false }
-        return shard(key).get(key, appendingTo: &top)
+        return withShard(key) { $0.get(key, appendingTo: &top) }
     }
 
     /// The answer, or nil; allocates (for tests and cold paths).
@@ -38,50 +41,65 @@ public final class AnswerLRU: @unchecked Sendable {
     /// Whether the name is cached, without making it the most recent.
     public func contains(_ key: NameKey) -> Bool {
         guard capacity > 0 else { return false }
-        return shard(key).contains(key)
+        return withShard(key) { $0.contains(key) }
     }
 
     /// Inserts or replaces; evicts the shard's least recently used entry when full.
     public func set(_ key: NameKey, _ top: ArraySlice<LabelScore>) {
         guard capacity > 0 else { return }
-        shard(key).set(key, top)
+        withShard(key) { $0.set(key, top) }
     }
 
-    public var count: Int { shards.reduce(0) { $0 + $1.count } }
+    public var count: Int { shards.reduce(0) { $0 + $1.takeUnretainedValue().entries } }
 
-    public func removeAll() { for s in shards { s.removeAll() } }
+    public func removeAll() { for s in shards { s.takeUnretainedValue().removeAll() } }
 }
 
+/// One shard. Its storage is raw memory reserved for the full capacity up front (pages are touched only
+/// as entries arrive): a lookup reads and writes it without the reference counting Swift arrays held by
+/// a class cost on every access, which was a fifth of `serve`'s time on cache hits.
 final class AnswerLRUShard {
     private let lock = NSLock()
     private let capacity: Int
     private let width: Int
-    private var keys: [NameKey] = []
-    private var scores: [LabelScore] = []
-    private var lengths: [UInt8] = []
-    private var prev: [Int32] = []
-    private var next: [Int32] = []
+    private var count = 0
+    private let keys: UnsafeMutablePointer<NameKey>
+    private let scores: UnsafeMutablePointer<LabelScore>
+    private let lengths: UnsafeMutablePointer<UInt8>
+    private let prev: UnsafeMutablePointer<Int32>
+    private let next: UnsafeMutablePointer<Int32>
     /// Most and least recently used slots; -1 when empty.
     private var head: Int32 = -1
     private var tail: Int32 = -1
-    /// Open addressing with linear probing: slot numbers, -1 for empty. At most half full.
-    private var index: [Int32] = Array(repeating: -1, count: 64)
+    /// Open addressing with linear probing: slot numbers, -1 for empty. At most half full; grows by doubling.
+    private var index: UnsafeMutablePointer<Int32>
+    private var indexMask = 63
 
     init(capacity: Int, width: Int) {
         self.capacity = capacity
         self.width = width
+        keys = .allocate(capacity: max(1, capacity))
+        scores = .allocate(capacity: max(1, capacity * width))
+        lengths = .allocate(capacity: max(1, capacity))
+        prev = .allocate(capacity: max(1, capacity))
+        next = .allocate(capacity: max(1, capacity))
+        index = .allocate(capacity: indexMask + 1)
+        index.initialize(repeating: -1, count: indexMask + 1)
     }
 
-    var count: Int { lock.lock(); defer { lock.unlock() }; return keys.count }
+    deinit {
+        keys.deallocate(); scores.deallocate(); lengths.deallocate(); prev.deallocate(); next.deallocate()
+        index.deallocate()
+    }
+
+    var entries: Int { lock.lock(); defer { lock.unlock() }; return count }
 
     func get(_ key: NameKey, appendingTo top: inout [LabelScore]) -> Bool {
         lock.lock(); defer { lock.unlock() }
-        let position = find(key)
-        guard index[position] >= 0 else { return false }
-        let slot = index[position]
+        let slot = index[find(key)]
+        guard slot >= 0 else { return false }
         moveToFront(slot)
-        let start = Int(slot) * width
-        top.append(contentsOf: scores[start..<start + Int(lengths[Int(slot)])])
+        top.append(contentsOf: UnsafeBufferPointer(start: scores + Int(slot) * width, count: Int(lengths[Int(slot)])))
         return true
     }
 
@@ -99,12 +117,11 @@ final class AnswerLRUShard {
             return
         }
         let slot: Int32
-        if keys.count < capacity {
-            slot = Int32(keys.count)
-            keys.append(key)
-            scores.append(contentsOf: repeatElement(LabelScore(label: 0, probability: 0), count: width))
-            lengths.append(0); prev.append(-1); next.append(-1)
-            if keys.count * 2 > index.count { grow() }
+        if count < capacity {
+            slot = Int32(count)
+            (keys + count).initialize(to: key)
+            count += 1
+            if count * 2 > indexMask + 1 { grow() }
             index[find(key)] = slot
         } else {
             slot = tail
@@ -119,8 +136,8 @@ final class AnswerLRUShard {
 
     func removeAll() {
         lock.lock(); defer { lock.unlock() }
-        keys.removeAll(); scores.removeAll(); lengths.removeAll(); prev.removeAll(); next.removeAll()
-        index = Array(repeating: -1, count: 64)
+        count = 0
+        index.update(repeating: -1, count: indexMask + 1)
         head = -1; tail = -1
     }
 
@@ -133,33 +150,34 @@ final class AnswerLRUShard {
 
     /// The index position holding `key`, or the empty position where it would go.
     @inline(__always) private func find(_ key: NameKey) -> Int {
-        let mask = index.count - 1
-        var p = Int(truncatingIfNeeded: key.lo) & mask
+        var p = Int(truncatingIfNeeded: key.lo) & indexMask
         while true {
             let slot = index[p]
             if slot < 0 || keys[Int(slot)] == key { return p }
-            p = (p + 1) & mask
+            p = (p + 1) & indexMask
         }
     }
 
     /// Deletes the entry at `position`, moving later entries of the probe run back (no tombstones).
     private func remove(at position: Int) {
-        let mask = index.count - 1
         var hole = position
-        var p = (position + 1) & mask
+        var p = (position + 1) & indexMask
         while index[p] >= 0 {
-            let home = Int(truncatingIfNeeded: keys[Int(index[p])].lo) & mask
+            let home = Int(truncatingIfNeeded: keys[Int(index[p])].lo) & indexMask
             // Move the entry into the hole unless its home lies cyclically in (hole, p].
             let stays = hole <= p ? (home > hole && home <= p) : (home > hole || home <= p)
             if !stays { index[hole] = index[p]; hole = p }
-            p = (p + 1) & mask
+            p = (p + 1) & indexMask
         }
         index[hole] = -1
     }
 
     private func grow() {
-        index = Array(repeating: -1, count: index.count * 2)
-        for slot in keys.indices { index[find(keys[slot])] = Int32(slot) }
+        index.deallocate()
+        indexMask = indexMask * 2 + 1
+        index = .allocate(capacity: indexMask + 1)
+        index.initialize(repeating: -1, count: indexMask + 1)
+        for slot in 0..<count { index[find(keys[slot])] = Int32(slot) }
     }
 
     private func moveToFront(_ slot: Int32) {

@@ -79,7 +79,10 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
             if partial.count > maxLineLength { tooLong(Array(partial.prefix(64))) }
         }
         if lines > 0 { core.metrics.lineRequests.increment(by: Int64(lines)) }
-        if answeredFromLRU > 0 { core.metrics.lruHits.increment(by: Int64(answeredFromLRU)) }
+        if answeredFromLRU > 0 {
+            core.metrics.lruHits.increment(by: Int64(answeredFromLRU))
+            serving.cache.countLRUHits(answeredFromLRU)
+        }
         if errors > 0 { core.metrics.errors.increment(by: Int64(errors)) }
         if !immediate.isEmpty {
             context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: immediate)), promise: nil)

@@ -24,14 +24,14 @@ public enum LineOutcome {
 public struct AnswerFormatter: Sendable {
     public let format: OutputFormat
     public let includeLogFields: Bool
-    private let labelBytes: [[UInt8]]
-    private let labelJSON: [[UInt8]]
+    private let labelBytes: EncodedLabels
+    private let labelJSON: EncodedLabels
 
     public init(format: OutputFormat, labels: [String], includeLogFields: Bool) {
         self.format = format
         self.includeLogFields = includeLogFields
-        labelBytes = labels.map { Array($0.utf8) }
-        labelJSON = labels.map { Array(jsonString($0).utf8) }
+        labelBytes = EncodedLabels(labels.map { Array($0.utf8) })
+        labelJSON = EncodedLabels(labels.map { Array(jsonString($0).utf8) })
     }
 
     /// Appends one output line (with its newline) for `line`.
@@ -55,7 +55,7 @@ public struct AnswerFormatter: Sendable {
         case let .classified(name, top, why):
             out.append(contentsOf: name.utf8)
             out.append(0x09)
-            out.append(contentsOf: labelBytes[Int(top.first!.label)])
+            labelBytes.append(top.first!.label, to: &out)
             out.append(0x09)
             appendProbability(top.first!.probability, to: &out)
             if !why.isEmpty {
@@ -98,14 +98,14 @@ public struct AnswerFormatter: Sendable {
             out.append(contentsOf: "\"name\":\"".utf8)
             out.append(contentsOf: name.utf8)
             out.append(contentsOf: "\",\"label\":".utf8)
-            out.append(contentsOf: labelJSON[Int(top.first!.label)])
+            labelJSON.append(top.first!.label, to: &out)
             out.append(contentsOf: ",\"p\":".utf8)
             appendProbability(top.first!.probability, to: &out)
             out.append(contentsOf: ",\"top\":[".utf8)
             for (i, score) in top.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 out.append(contentsOf: "{\"label\":".utf8)
-                out.append(contentsOf: labelJSON[Int(score.label)])
+                labelJSON.append(score.label, to: &out)
                 out.append(contentsOf: ",\"p\":".utf8)
                 appendProbability(score.probability, to: &out)
                 out.append(UInt8(ascii: "}"))
@@ -142,7 +142,7 @@ public struct AnswerFormatter: Sendable {
         switch outcome {
         case let .classified(_, top, _):
             out.append(contentsOf: " label=".utf8)
-            out.append(contentsOf: labelBytes[Int(top.first!.label)])
+            labelBytes.append(top.first!.label, to: &out)
             out.append(contentsOf: " p=".utf8)
             appendProbability(top.first!.probability, to: &out)
         case let .name(name):
@@ -229,3 +229,21 @@ public func jsonString(_ s: String) -> String {
 }
 
 import Foundation
+
+/// Every label's bytes back to back, found by offset: appending one copies bytes without touching the
+/// reference count of a per-label array (shared by every thread that formats answers).
+struct EncodedLabels: Sendable {
+    private let bytes: [UInt8]
+    private let starts: [Int]
+
+    init(_ labels: [[UInt8]]) {
+        bytes = labels.flatMap { $0 }
+        starts = labels.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+    }
+
+    @inline(__always)
+    func append(_ label: Int32, to out: inout [UInt8]) {
+        let i = Int(label)
+        bytes.withUnsafeBufferPointer { out.append(contentsOf: $0[starts[i]..<starts[i + 1]]) }
+    }
+}

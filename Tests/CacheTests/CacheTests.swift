@@ -60,6 +60,18 @@ final class AnswerLRUTests: XCTestCase {
         XCTAssertNil(lru.get(key("k0")))
     }
 
+    func testRemoveAllEmptiesAndRefills() {
+        let lru = AnswerLRU(capacity: 100, width: 1, shards: 1)
+        for i in 0..<100 { lru.set(key("k\(i)"), answer(Int32(i))[...]) }
+        lru.removeAll()
+        XCTAssertEqual(lru.count, 0)
+        XCTAssertNil(lru.get(key("k5")))
+        for i in 0..<150 { lru.set(key("n\(i)"), answer(Int32(i))[...]) }
+        XCTAssertEqual(lru.count, 100)
+        XCTAssertEqual(lru.get(key("n149")), answer(149))
+        XCTAssertNil(lru.get(key("n0")))
+    }
+
     func testZeroCapacityIsOff() {
         let lru = AnswerLRU(capacity: 0, width: 3)
         lru.set(key("a"), answer(1)[...])
