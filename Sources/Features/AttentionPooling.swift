@@ -56,6 +56,10 @@ public enum PoolingWeights: String, Codable, Sendable, CaseIterable {
     /// model's own label probabilities. On such a table inverse frequency moves the pooled vector
     /// off what the output rows were fitted to (v2fly test accuracy 0.60 vs 0.81, issue 3).
     case features
+    /// `features` weights times one learned multiplier per token kind (and one for the bias row), fitted
+    /// by `PoolingScaleFit` on names the table never saw, so that the read-out's labels come out
+    /// likeliest: e.g. how much the registrable name should count against the labels left of it.
+    case learned
 }
 
 /// Word-token vectors → one domain vector with per-token weights (see `PoolingWeights`).
@@ -65,24 +69,37 @@ public struct AttentionPooling: Sendable {
     public let embedding: any TokenEmbedding
     public let frequencies: TokenFrequencies
     public let weighting: PoolingWeights
+    /// Multipliers of the weights by token kind, indexed by `TokenKind.rawValue` (the bias row's too);
+    /// all 1 unless `learned` pooling fitted them.
+    public let kindScales: [Float]
     public var dimension: Int { embedding.dimension }
     /// Floats of scratch `pool` needs beyond its output.
     public var scratchCount: Int { embedding.dimension }
 
-    public init(tokenizer: Tokenizer, embedding: any TokenEmbedding, frequencies: TokenFrequencies, weighting: PoolingWeights = .inverseFrequency) {
+    public init(tokenizer: Tokenizer, embedding: any TokenEmbedding, frequencies: TokenFrequencies, weighting: PoolingWeights = .inverseFrequency,
+                kindScales: [Float]? = nil) {
         self.tokenizer = tokenizer
         self.embedding = embedding
         self.frequencies = frequencies
         self.weighting = weighting
+        self.kindScales = kindScales ?? Self.unitScales
+        precondition(self.kindScales.count == Self.unitScales.count, "AttentionPooling: one scale per token kind")
     }
 
+    public static let unitScales = [Float](repeating: 1, count: Int(TokenKind.allCases.map(\.rawValue).max()!) + 1)
+
+    /// Whether the bias row joins the pool (the pooling a `linear` table was trained under).
+    var poolsBias: Bool { weighting != .inverseFrequency }
+
     /// `hashes`: the token's own hash, then its n-grams'.
+    /// The unnormalised weight of one word token (`hashes`: its own, then its n-grams').
     @inline(__always)
-    func weight(_ hashes: [UInt64]) -> Float {
-        switch weighting {
+    public func weight(_ kind: TokenKind, _ hashes: [UInt64]) -> Float {
+        let base: Float = switch weighting {
         case .inverseFrequency: 1 / (1 + Float(frequencies.count(hashes[0])))
-        case .features: Float(hashes.count)
+        case .features, .learned: Float(hashes.count)
         }
+        return base * kindScales[Int(kind.rawValue)]
     }
 
     /// Writes the pooled vector (`dimension` floats) to `out`; `scratch` holds `scratchCount` floats.
@@ -96,22 +113,28 @@ public struct AttentionPooling: Sendable {
             let token = UnsafeBufferPointer(rebasing: bytes[range])
             hashes.removeAll(keepingCapacity: true)
             tokenizer.tokenHashes(kind, token, into: &hashes)
-            let w = weight(hashes)
+            let w = weight(kind, hashes)
             hashes.withUnsafeBufferPointer { embedding.tokenVector(token, hashes: $0, into: scratch) }
             for c in 0..<d { out[c] += w * scratch[c] }
             total += w
         }
-        if weighting == .features {
-            hashes.removeAll(keepingCapacity: true)
-            hashes.append(Tokenizer.biasHash)
-            hashes.withUnsafeBufferPointer { embedding.tokenVector(UnsafeBufferPointer(start: nil, count: 0), hashes: $0, into: scratch) }
-            for c in 0..<d { out[c] += scratch[c] }
-            total += 1
+        if poolsBias {
+            let w = kindScales[Int(TokenKind.bias.rawValue)]
+            biasVector(hashes: &hashes, into: scratch)
+            for c in 0..<d { out[c] += w * scratch[c] }
+            total += w
         }
         if total > 0 {
             let inv = 1 / total
             for c in 0..<d { out[c] *= inv }
         }
+    }
+
+    /// The bias row's vector (`dimension` floats).
+    public func biasVector(hashes: inout [UInt64], into out: UnsafeMutablePointer<Float>) {
+        hashes.removeAll(keepingCapacity: true)
+        hashes.append(Tokenizer.biasHash)
+        hashes.withUnsafeBufferPointer { embedding.tokenVector(UnsafeBufferPointer(start: nil, count: 0), hashes: $0, into: out) }
     }
 
     /// Each word token and its normalised weight (they sum to 1), in token order.
@@ -122,7 +145,7 @@ public struct AttentionPooling: Sendable {
             hashes.removeAll(keepingCapacity: true)
             var bytes = text
             bytes.withUTF8 { tokenizer.tokenHashes(kind, $0, into: &hashes) }
-            scored.append((text, weight(hashes)))
+            scored.append((text, weight(kind, hashes)))
         }
         let total = scored.reduce(0) { $0 + $1.1 }
         guard total > 0 else { return scored }

@@ -35,12 +35,12 @@ public final class GBDTClassifier: DomainClassifier, @unchecked Sendable {
         }
     }
 
-    /// Inverse-frequency pooling: its weights, the same for every label. `features` pooling through a
+    /// Inverse-frequency pooling: its weights, the same for every label. `features` (or `learned`) pooling through a
     /// label read-out: each token's pull toward `label` (its rows, dotted with the label's output row),
     /// as `linear` explains — equal pooling weights would say nothing.
     public func explain(_ domain: Domain, label: Int32) -> [TokenWeight] {
         let pooling = featurizer.pooling
-        guard pooling.weighting == .features, let readout = featurizer.readout, Int(label) < readout.outputDimension else {
+        guard pooling.weighting != .inverseFrequency, let readout = featurizer.readout, Int(label) < readout.outputDimension else {
             return pooling.weights(domain).map { TokenWeight(token: $0.token, weight: $0.weight) }.sorted { $0.weight > $1.weight }
         }
         let d = pooling.dimension
@@ -55,7 +55,7 @@ public final class GBDTClassifier: DomainClassifier, @unchecked Sendable {
                 pooling.tokenizer.tokenHashes(kind, token, into: &hashes)
                 hashes.withUnsafeBufferPointer { h in vector.withUnsafeMutableBufferPointer { pooling.embedding.tokenVector(token, hashes: h, into: $0.baseAddress!) } }
             }
-            scored.append((text, Float(hashes.count) * zip(vector, output).reduce(0) { $0 + $1.0 * $1.1 }))
+            scored.append((text, pooling.weight(kind, hashes) * zip(vector, output).reduce(0) { $0 + $1.0 * $1.1 }))
         }
         return normalisedWeights(scored)
     }

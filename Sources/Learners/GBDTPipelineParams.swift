@@ -21,6 +21,8 @@ public struct GBDTPipelineParams: Codable, Sendable, Equatable {
     /// Token weights of the pooling; nil in files written before the choice existed (inverse frequency).
     public var pooling: PoolingWeights?
     public var poolingWeights: PoolingWeights { pooling ?? .inverseFrequency }
+    /// `learned` pooling's multipliers by token kind (`AttentionPooling.kindScales`); nil: all 1.
+    public var kindScales: [Float]?
     public var projection = ProjectionKind.lda
     public var shapeSelection: [Int] = []
     public var sizes = FeatureSizes(projected: 20, shape: 5)

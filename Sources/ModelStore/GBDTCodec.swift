@@ -66,7 +66,12 @@ public enum GBDTCodec {
         let model: GBDTModel
         do { model = try GBDTModel(serialized: try section("gbdt")) } catch let e as ModelDataError { throw e } catch { throw ModelDataError("gbdt section: \(error)") }
         let tokenizer = Tokenizer(suffixes: suffixes, config: p.tokenizer)
-        let featurizer = Featurizer(pooling: AttentionPooling(tokenizer: tokenizer, embedding: embedding, frequencies: frequencies, weighting: p.poolingWeights),
+        guard p.kindScales.map({ $0.count == AttentionPooling.unitScales.count && $0.allSatisfy { $0.isFinite && $0 >= 0 } }) ?? true else {
+            throw ModelDataError("kindScales: want \(AttentionPooling.unitScales.count) finite non-negative numbers")
+        }
+        let pooling = AttentionPooling(tokenizer: tokenizer, embedding: embedding, frequencies: frequencies, weighting: p.poolingWeights,
+                                       kindScales: p.kindScales)
+        let featurizer = Featurizer(pooling: pooling,
                                     readout: readout, projection: projection, shapeSelection: p.shapeSelection)
         guard model.numFeatures == featurizer.width, model.numClasses == file.header.labels.count else {
             throw ModelDataError("trees expect \(model.numFeatures) features / \(model.numClasses) classes; pipeline gives \(featurizer.width) / \(file.header.labels.count)")

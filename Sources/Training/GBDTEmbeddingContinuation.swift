@@ -64,7 +64,7 @@ extension TrainJob {
         let table = HashedEmbedding(learned: UnsafeBufferPointer(grown.input.storage), bucketBits: grown.params.bucketBits,
                                     dimension: grown.params.dimension)
         let pooling = AttentionPooling(tokenizer: before.pooling.tokenizer, embedding: table, frequencies: frequencies,
-                                       weighting: before.pooling.weighting)
+                                       weighting: before.pooling.weighting, kindScales: before.pooling.kindScales)
         return Featurizer(pooling: pooling, readout: .labelScores(grown, names: names),
                           projection: before.projection.appendingInputs(asMixturesOf: mixtures), shapeSelection: before.shapeSelection)
     }

@@ -184,8 +184,9 @@ extension TrainJob {
                                         dimension: source.params.dimension)
             readout = .labelScores(source, names: names)
             if gbdt.embeddingsFrom == nil {
-                let oof = try outOfFoldScores(corpus, names: names, weighting: params.poolingWeights)
+                let (oof, kindScales) = try outOfFoldScores(corpus, labels: labels, names: names, weighting: params.poolingWeights)
                 outOfFold = oof
+                params.kindScales = kindScales
                 var right = 0
                 for r in 0..<corpus.count {
                     let row = oof[r * classes..<(r + 1) * classes]
@@ -200,7 +201,8 @@ extension TrainJob {
         }
         let tokenizer = Tokenizer(suffixes: suffixes, config: params.tokenizer)
         let frequencies = countTokens(corpus, tokenizer: tokenizer, bits: params.frequencyBits)
-        let pooling = AttentionPooling(tokenizer: tokenizer, embedding: embedding, frequencies: frequencies, weighting: params.poolingWeights)
+        let pooling = AttentionPooling(tokenizer: tokenizer, embedding: embedding, frequencies: frequencies, weighting: params.poolingWeights,
+                                       kindScales: params.kindScales)
 
         progress?("projection", 0, corpus.count, 0)
         let identity = PCAProjection.identity(pooling.dimension)
@@ -250,7 +252,8 @@ extension TrainJob {
     }
 
     /// Label scores of every name from a linear model that never saw its registrable domain (2 folds).
-    func outOfFoldScores(_ corpus: LabelledCorpus, names: [String], weighting: PoolingWeights) throws -> [Float] {
+    /// `learned` pooling fits its multipliers here, on held-out names of both folds, before scoring.
+    func outOfFoldScores(_ corpus: LabelledCorpus, labels: [Int32], names: [String], weighting: PoolingWeights) throws -> ([Float], [Float]?) {
         let tokenizer = Tokenizer(suffixes: suffixes, config: linear.tokenizer)
         let frequencies = countTokens(corpus, tokenizer: tokenizer, bits: GBDTPipelineParams().frequencyBits)
         let fold = corpus.domains.map { domain -> Int in
@@ -258,25 +261,46 @@ extension TrainJob {
         }
         let d = linear.dimension, classes = names.count
         var pooled = [Float](repeating: 0, count: corpus.count * classes)
+        let pooling = { (model: LinearModel, scales: [Float]?) in
+            AttentionPooling(tokenizer: tokenizer, embedding: HashedEmbedding(learned: UnsafeBufferPointer(model.input.storage), bucketBits: model.params.bucketBits, dimension: d),
+                             frequencies: frequencies, weighting: weighting, kindScales: scales)
+        }
+        let score = { (model: LinearModel, held: [Int], scales: [Float]?) in
+            let rows = GBDTClassifier.featureRows(Featurizer(pooling: pooling(model, scales), readout: .labelScores(model, names: names),
+                                                             projection: .identity(classes), shapeSelection: []),
+                                                  domains: held.map { corpus.domains[$0] }, threads: self.linear.threads)
+            for (j, i) in held.enumerated() { for c in 0..<classes { pooled[i * classes + c] = rows[j * classes + c] } }
+        }
+        // `learned` keeps both fold models until the multipliers are fitted on both folds' held names.
+        var fit = PoolingScaleFit(classes: classes)
+        var waiting: [(model: LinearModel, held: [Int])] = []
+        var hashes: [UInt64] = []
         for f in 0..<2 {
-            var part = LabelledCorpus(), held = LabelledCorpus()
-            var heldRows: [Int] = []
+            var part = LabelledCorpus()
+            var held: [Int] = []
             for i in 0..<corpus.count {
-                if fold[i] == f { held.domains.append(corpus.domains[i]); heldRows.append(i) } else {
+                if fold[i] == f { held.append(i) } else {
                     part.domains.append(corpus.domains[i]); part.labels.append(corpus.labels[i])
                 }
             }
-            guard !part.domains.isEmpty, !held.domains.isEmpty else { continue }
+            guard !part.domains.isEmpty, !held.isEmpty else { continue }
             progress?("out-of-fold embeddings \(f + 1)/2", 0, part.count, 0)
             let model = try trainLinear(part)
-            let table = HashedEmbedding(learned: UnsafeBufferPointer(model.input.storage), bucketBits: model.params.bucketBits, dimension: d)
-            let pooling = AttentionPooling(tokenizer: tokenizer, embedding: table, frequencies: frequencies, weighting: weighting)
-            let rows = GBDTClassifier.featureRows(Featurizer(pooling: pooling, readout: .labelScores(model, names: names),
-                                                             projection: .identity(classes), shapeSelection: []),
-                                                  domains: held.domains, threads: linear.threads)
-            for (j, i) in heldRows.enumerated() { for c in 0..<classes { pooled[i * classes + c] = rows[j * classes + c] } }
+            guard weighting == .learned else { score(model, held, nil); continue }
+            let unit = pooling(model, nil), readout = PCAProjection.labelScores(model, names: names)
+            // Up to 10,000 names a fold: plenty for 6 numbers, and quick.
+            for i in stride(from: 0, to: held.count, by: max(1, held.count / 10_000)) {
+                fit.add(corpus.domains[held[i]], label: labels[held[i]], pooling: unit, readout: readout, hashes: &hashes)
+            }
+            waiting.append((model, held))
         }
-        return pooled
+        guard weighting == .learned else { return (pooled, nil) }
+        let result = fit.fit()
+        log("learned pooling on \(fit.count) out-of-fold names: read-out accuracy \(result.before.accuracy) → \(result.after.accuracy); multipliers "
+            + PoolingScaleFit.kinds.map { "\($0)=\(result.kindScales[Int($0.rawValue)])" }.joined(separator: " "))
+        for (model, held) in waiting { score(model, held, result.kindScales) }
+        let kindScales: [Float]? = result.kindScales
+        return (pooled, kindScales)
     }
 
     /// The supervised hashed embedding table: `--embeddings-from` a linear model, or one trained now.

@@ -11,7 +11,7 @@ struct GBDTTrainOptions: ParsableArguments {
     @Option(help: "gbdt: unlabelled names (one per line) that join the fastText embedding corpus.") var unlabelled: [String] = []
     @Option(help: "gbdt: 'auto' (sizes follow the corpus) or P+S projected + shape dimensions, e.g. 20+5.") var features: String = "auto"
     @Option(help: "gbdt: projection of the pooled vectors: lda or pca.") var projection: String = "lda"
-    @Option(help: "gbdt: token weights of the pooling: features (as a linear table was trained; default for linear embeddings) or inverse-frequency (default otherwise).")
+    @Option(help: "gbdt: token weights of the pooling: features (as a linear table was trained; default for linear embeddings), learned (features times a multiplier per token kind, fitted on out-of-fold names) or inverse-frequency (default otherwise).")
     var pooling: String?
     @Option(help: "gbdt: log2 buckets of a hashed (random) table.") var hashedBits: Int = 20
     @Option(help: "gbdt: width of a hashed (random) table.") var hashedDim: Int = 64
@@ -38,7 +38,7 @@ struct GBDTTrainOptions: ParsableArguments {
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be positive") }
         o.embeddings = source
         if let pooling {
-            guard let weighting = PoolingWeights(rawValue: pooling) else { throw ValidationError("--pooling: features or inverse-frequency") }
+            guard let weighting = PoolingWeights(rawValue: pooling) else { throw ValidationError("--pooling: features, learned or inverse-frequency") }
             o.pooling = weighting
         }
         o.embeddingsFrom = embeddingsFrom

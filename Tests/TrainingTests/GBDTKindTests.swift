@@ -102,6 +102,21 @@ final class GBDTKindTests: XCTestCase {
         }
     }
 
+    func testLearnedPoolingKeepsItsMultipliersThroughTheFile() throws {
+        var j = job(write("a.tsv", firstBatch()), out: "learned.dcm")
+        j.gbdt.pooling = .learned
+        _ = try j.run()
+        let model = try load("learned.dcm")
+        XCTAssertEqual(model.params.poolingWeights, .learned)
+        XCTAssertEqual(model.featurizer.pooling.kindScales, try XCTUnwrap(model.params.kindScales))
+        XCTAssertTrue(model.featurizer.pooling.kindScales.allSatisfy { $0 > 0 && $0.isFinite })
+        let weights = model.explain(Domain(normalised: "ads3.adserver2.com"), label: 0)
+        XCTAssertEqual(weights.reduce(0) { $0 + $1.weight }, 1, accuracy: 1e-5)
+        let report = Evaluation.evaluate(model, domains: firstBatch().map { Domain(normalised: String($0.split(separator: "\t")[0])) },
+                                         truth: firstBatch().map { String($0.split(separator: "\t")[1]) })
+        XCTAssertGreaterThan(report.accuracy, 0.99)
+    }
+
     func testContinuedTrainingLearnsANewLabel() throws {
         _ = try job(write("a.tsv", firstBatch()), out: "first.dcm").run()
         let second = (0..<300).flatMap { i in
