@@ -8,6 +8,7 @@ DOMCAT=${DOMCAT:-.build/release/domcat}
 WORK=${WORK:-/tmp/domcat-bench-serve}
 RUN=${RUN:-5}            # measured seconds per run
 CONNS=${CONNS:-50}
+CLIENT_THREADS=${CLIENT_THREADS:-2}   # closed-loop rows: two client threads, so the client is not the ceiling
 REDIS_PORT=${REDIS_PORT:-16390}
 LINE=127.0.0.1:${LINE_PORT:-17890}
 HTTP=127.0.0.1:${HTTP_PORT:-18090}
@@ -42,6 +43,7 @@ until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.1; done
 
 # Measured runs use another seed than the warm-up, so "warm" means the same distribution, not the same names.
 bench() { "$DOMCAT" bench --json --seconds "$RUN" --warmup 1 --seed 7 "$@"; }
+closed() { bench --threads "$CLIENT_THREADS" "$@"; }
 field() { python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); print(" ".join(str(round(r[k])) for k in sys.argv[1:]))' "$@"; }
 serve() { ${SERVE_PREFIX:-} "$DOMCAT" serve "$MODEL" --listen "$LINE" --http "$HTTP" --workers 2 "$@" 2>>"$WORK/serve.log" & SERVE_PID=$!; PIDS+=($SERVE_PID)
           until "$DOMCAT" bench --line "$LINE" --connections 1 --seconds 0.1 --warmup 0 >/dev/null 2>&1; do sleep 0.2; done; }
@@ -57,8 +59,9 @@ for P in 1 16; do
   n=$(( P == 1 ? 500000 : 3000000 ))
   rps=$(redis-benchmark -p "$REDIS_PORT" -t get -c "$CONNS" -P "$P" -n "$n" -q --csv | awk -F'","' 'NR>1 || /GET/ {gsub(/"/,"",$2); print $2; exit}')
   echo "| redis-benchmark -t get -c $CONNS -P $P | $rps | - | - | - |"
-  read -r t p50 p99 p999 < <(bench --redis 127.0.0.1:$REDIS_PORT --connections "$CONNS" --pipeline "$P" --keys zipf | field namesPerSecond p50 p99 p999)
+  read -r t p50 p99 p999 < <(closed --redis 127.0.0.1:$REDIS_PORT --connections "$CONNS" --pipeline "$P" --keys zipf | field namesPerSecond p50 p99 p999)
   echo "| domcat bench --redis c=$CONNS P=$P (zipf) | $t | $p50 | $p99 | $p999 |"
+  eval "OURS_P$P=$t"
   eval "REDIS_P$P=$rps"
 done
 # The same open-loop load against Redis GET: what one request per round trip costs on this machine at all.
@@ -71,9 +74,9 @@ done
 #    (open loop, coordinated omission corrected) with one, the lower-latency setting on 2 cores.
 for loops in 2 1; do
   serve --lru-entries 0 --event-loops "$loops"
-  read -r MAX p50 p99 p999 < <(bench --line "$LINE" --connections "$CONNS" --pipeline 16 --keys unique | field namesPerSecond p50 p99 p999)
+  read -r MAX p50 p99 p999 < <(closed --line "$LINE" --connections "$CONNS" --pipeline 16 --keys unique | field namesPerSecond p50 p99 p999)
   echo "| serve uncached, $loops event loop(s), closed loop c=$CONNS P=16 (max) | $MAX | $p50 | $p99 | $p999 |"
-  read -r MAX1 p50 p99 p999 < <(bench --line "$LINE" --connections "$CONNS" --pipeline 1 --keys unique | field namesPerSecond p50 p99 p999)
+  read -r MAX1 p50 p99 p999 < <(closed --line "$LINE" --connections "$CONNS" --pipeline 1 --keys unique | field namesPerSecond p50 p99 p999)
   echo "| serve uncached, $loops event loop(s), closed loop c=$CONNS P=1 | $MAX1 | $p50 | $p99 | $p999 |"
   [ "$loops" = 1 ] || { stop_serve; continue; }
   # The open loop sends one name per request (as a resolver would), so its 50% and 90% are of the
@@ -100,12 +103,12 @@ for rate in 25000 50000; do
   echo "| serve uncached, pinned (server core 0, client core 1), open loop $rate/s unpipelined, c=$CONNS | $t | $p50 | $p99 | $p999 |"
 done
 stop_serve
-taskset -cp 0 "$REDIS_PID" >/dev/null
+taskset -a -cp 0 "$REDIS_PID" >/dev/null
 for rate in 25000 50000; do
   read -r t p50 p99 p999 < <($PIN_CLIENT "$DOMCAT" bench --json --seconds "$RUN" --warmup 1 --seed 7 --redis 127.0.0.1:$REDIS_PORT --connections "$CONNS" --rate "$rate" --keys zipf | field namesPerSecond p50 p99 p999)
   echo "| Redis GET, pinned (redis core 0, client core 1), open loop $rate/s unpipelined, c=$CONNS | $t | $p50 | $p99 | $p999 |"
 done
-taskset -cp 0,1 "$REDIS_PID" >/dev/null
+taskset -a -cp 0,1 "$REDIS_PID" >/dev/null
 
 # 3. Redis tier: Zipf(1.0) over 1M names, warmed first; LRU off so every lookup is a Redis MGET, then LRU on.
 for lru in 0 1000000; do
@@ -114,7 +117,7 @@ for lru in 0 1000000; do
   "$DOMCAT" bench --line "$LINE" --connections "$CONNS" --pipeline 16 --keys zipf --seconds 10 --warmup 0 >/dev/null
   before=$(curl -s "http://$HTTP/metrics" | awk '/^domcat_cache_(hits|misses)_total/ {s[$1]=$2} END {print s["domcat_cache_hits_total{tier=\"lru\"}"]+0, s["domcat_cache_hits_total{tier=\"redis\"}"]+0, s["domcat_cache_misses_total"]+0}')
   for P in 1 16; do
-    read -r t p50 p99 p999 < <(bench --line "$LINE" --connections "$CONNS" --pipeline "$P" --keys zipf | field namesPerSecond p50 p99 p999)
+    read -r t p50 p99 p999 < <(closed --line "$LINE" --connections "$CONNS" --pipeline "$P" --keys zipf | field namesPerSecond p50 p99 p999)
     echo "| serve + Redis, LRU $lru, 2 event loops, zipf warm, c=$CONNS P=$P | $t | $p50 | $p99 | $p999 |"
     eval "SERVE_REDIS_LRU${lru}_P$P=$t"
   done
@@ -125,7 +128,7 @@ for lru in 0 1000000; do
   if [ "$lru" = 1000000 ]; then
     # 4. HTTP on the warm server.
     for b in 1 100; do
-      read -r t rq p50 p99 p999 < <(bench --http "$HTTP" --connections "$CONNS" --batch "$b" --keys zipf | field namesPerSecond requestsPerSecond p50 p99 p999)
+      read -r t rq p50 p99 p999 < <(closed --http "$HTTP" --connections "$CONNS" --batch "$b" --keys zipf | field namesPerSecond requestsPerSecond p50 p99 p999)
       echo "| HTTP /predict batch $b, c=$CONNS ($rq req/s) | $t | $p50 | $p99 | $p999 |"
     done
     # 5. Memory with a full 1M-entry LRU.
@@ -139,3 +142,4 @@ echo
 echo "## ratios"
 python3 -c "print('serve+Redis (LRU off) / redis-benchmark GET: P=1 %.2f, P=16 %.2f' % ($SERVE_REDIS_LRU0_P1/float('$REDIS_P1'), $SERVE_REDIS_LRU0_P16/float('$REDIS_P16')))"
 python3 -c "print('serve+Redis (LRU 1M) / redis-benchmark GET: P=1 %.2f, P=16 %.2f' % ($SERVE_REDIS_LRU1000000_P1/float('$REDIS_P1'), $SERVE_REDIS_LRU1000000_P16/float('$REDIS_P16')))"
+python3 -c "print('serve+Redis (LRU 1M) / Redis GET under the same client: P=1 %.2f, P=16 %.2f' % ($SERVE_REDIS_LRU1000000_P1/float('$OURS_P1'), $SERVE_REDIS_LRU1000000_P16/float('$OURS_P16')))"

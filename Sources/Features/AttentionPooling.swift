@@ -57,8 +57,9 @@ public enum PoolingWeights: String, Codable, Sendable, CaseIterable {
     /// off what the output rows were fitted to (v2fly test accuracy 0.60 vs 0.81, issue 3).
     case features
     /// `features` weights times one learned multiplier per token kind (and one for the bias row), fitted
-    /// by `PoolingScaleFit` on names the table never saw, so that the read-out's labels come out
-    /// likeliest: e.g. how much the registrable name should count against the labels left of it.
+    /// by `PoolingScaleFit` on names the table never saw, so that the read-out names their labels most
+    /// often: e.g. how much the registrable name should count against the labels left of it. Needs a
+    /// `linear` table trained here (the fit uses the out-of-fold models).
     case learned
 }
 
@@ -91,7 +92,6 @@ public struct AttentionPooling: Sendable {
     /// Whether the bias row joins the pool (the pooling a `linear` table was trained under).
     var poolsBias: Bool { weighting != .inverseFrequency }
 
-    /// `hashes`: the token's own hash, then its n-grams'.
     /// The unnormalised weight of one word token (`hashes`: its own, then its n-grams').
     @inline(__always)
     public func weight(_ kind: TokenKind, _ hashes: [UInt64]) -> Float {

@@ -299,8 +299,7 @@ extension TrainJob {
         log("learned pooling on \(fit.count) out-of-fold names: read-out accuracy \(result.before.accuracy) → \(result.after.accuracy); multipliers "
             + PoolingScaleFit.kinds.map { "\($0)=\(result.kindScales[Int($0.rawValue)])" }.joined(separator: " "))
         for (model, held) in waiting { score(model, held, result.kindScales) }
-        let kindScales: [Float]? = result.kindScales
-        return (pooled, kindScales)
+        return (pooled, result.kindScales)
     }
 
     /// The supervised hashed embedding table: `--embeddings-from` a linear model, or one trained now.

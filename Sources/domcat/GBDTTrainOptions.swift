@@ -39,6 +39,9 @@ struct GBDTTrainOptions: ParsableArguments {
         o.embeddings = source
         if let pooling {
             guard let weighting = PoolingWeights(rawValue: pooling) else { throw ValidationError("--pooling: features, learned or inverse-frequency") }
+            if weighting == .learned, source != .linear || embeddingsFrom != nil {
+                throw ValidationError("--pooling learned needs --embeddings linear trained here (no --embeddings-from): it is fitted on the out-of-fold models")
+            }
             o.pooling = weighting
         }
         o.embeddingsFrom = embeddingsFrom
