@@ -16,6 +16,9 @@ public final class RedisConnection {
     /// Reused argument bytes and their lengths, so a batch allocates once.
     private var argumentBytes: [UInt8] = []
     private var argumentEnds: [Int] = []
+    /// Replies of SETs already sent and not yet read: they are read with the next command's reply, in
+    /// the same round trip, so storing answers never waits on Redis.
+    private var unreadReplies = 0
 
     public init(settings: RedisSettings, health: RedisHealth) {
         self.settings = settings
@@ -35,7 +38,7 @@ public final class RedisConnection {
         beginArguments()
         addArgument(Array("MGET".utf8))
         for key in keys { addArgument(key) }
-        guard append(context), let reply = readReply(context) else { return false }
+        guard append(context), readUnreadReplies(context), let reply = readReply(context) else { return false }
         defer { freeReplyObject(reply) }
         let r = reply.pointee
         guard r.type == REDIS_REPLY_ARRAY, r.elements == keys.count else {
@@ -53,7 +56,8 @@ public final class RedisConnection {
         return true
     }
 
-    /// `SET key value EX ttl` for every pair, pipelined: all commands written, then all replies read.
+    /// `SET key value EX ttl` for every pair, pipelined and written now; their replies are read with the
+    /// next command's.
     @discardableResult
     public func set(_ pairs: [(key: [UInt8], value: [UInt8])]) -> Bool {
         guard !pairs.isEmpty, let context = connected() else { return false }
@@ -64,10 +68,11 @@ public final class RedisConnection {
             addArgument(Array("EX".utf8)); addArgument(ttl)
             guard append(context) else { return false }
         }
-        for _ in pairs {
-            guard let reply = readReply(context) else { return false }
-            freeReplyObject(reply)
+        var done: Int32 = 0
+        while done == 0 {
+            guard redisBufferWrite(context, &done) == REDIS_OK else { drop(Self.errorText(context)); return false }
         }
+        unreadReplies += pairs.count
         return true
     }
 
@@ -76,7 +81,7 @@ public final class RedisConnection {
         guard let context = connected() else { return nil }
         beginArguments()
         for a in arguments { addArgument(Array(a.utf8)) }
-        guard append(context), let reply = readReply(context) else { return nil }
+        guard append(context), readUnreadReplies(context), let reply = readReply(context) else { return nil }
         defer { freeReplyObject(reply) }
         let r = reply.pointee
         switch r.type {
@@ -154,9 +159,21 @@ public final class RedisConnection {
         return raw.assumingMemoryBound(to: redisReply.self)
     }
 
+    /// Reads the replies of earlier SETs, which come before the current command's. A refused SET (say,
+    /// Redis out of memory) only means that answer is not cached.
+    private func readUnreadReplies(_ context: UnsafeMutablePointer<redisContext>) -> Bool {
+        while unreadReplies > 0 {
+            guard let reply = readReply(context) else { return false }
+            freeReplyObject(reply)
+            unreadReplies -= 1
+        }
+        return true
+    }
+
     private func drop(_ reason: String) {
         if let context { redisFree(context) }
         context = nil
+        unreadReplies = 0
         failed(reason)
     }
 
