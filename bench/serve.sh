@@ -113,7 +113,7 @@ taskset -a -cp 0,1 "$REDIS_PID" >/dev/null
 # 3. Redis tier: Zipf(1.0) over 1M names, warmed first; LRU off so every lookup is a Redis MGET, then LRU on.
 for lru in 0 1000000; do
   redis-cli -p "$REDIS_PORT" flushall >/dev/null
-  serve --lru-entries "$lru" --redis "redis://127.0.0.1:$REDIS_PORT" --event-loops 2 --workers 4   # serve's default with --redis on 2 cores
+  serve --lru-entries "$lru" --redis "redis://127.0.0.1:$REDIS_PORT" --event-loops 2
   "$DOMCAT" bench --line "$LINE" --connections "$CONNS" --pipeline 16 --keys zipf --seconds 10 --warmup 0 >/dev/null
   before=$(curl -s "http://$HTTP/metrics" | awk '/^domcat_cache_(hits|misses)_total/ {s[$1]=$2} END {print s["domcat_cache_hits_total{tier=\"lru\"}"]+0, s["domcat_cache_hits_total{tier=\"redis\"}"]+0, s["domcat_cache_misses_total"]+0}')
   for P in 1 16; do

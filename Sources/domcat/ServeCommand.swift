@@ -36,8 +36,8 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("redis-ttl"), help: "Seconds a cached answer lives in Redis.")
     var redisTTL: Int = 86_400
 
-    @Option(help: "Classification worker threads (default: one per core; two per core with --redis, whose round trips they wait on).")
-    var workers: Int?
+    @Option(help: "Classification worker threads.")
+    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "Event loop threads (network I/O, and answers already in the LRU). 1 gives the lowest latency on a small machine; more give throughput.")
     var eventLoops: Int = 1
@@ -62,8 +62,7 @@ struct ServeCommand: ParsableCommand {
             config.redis = RedisSettings(endpoint: endpoint, timeoutMilliseconds: max(1, redisTimeoutMs), ttlSeconds: max(1, redisTTL))
         }
         config.lruEntries = max(0, lruEntries)
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        config.workers = max(1, workers ?? (redis == nil ? cores : 2 * cores))
+        config.workers = max(1, workers)
         config.eventLoopThreads = max(1, eventLoops)
         guard let output = OutputFormat(rawValue: format), output != .annotate else { fail("--format must be tsv or jsonl", code: 2) }
         config.lineFormat = output
