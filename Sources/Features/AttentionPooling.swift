@@ -89,9 +89,6 @@ public struct AttentionPooling: Sendable {
 
     public static let unitScales = [Float](repeating: 1, count: Int(TokenKind.allCases.map(\.rawValue).max()!) + 1)
 
-    /// Whether the bias row joins the pool (the pooling a `linear` table was trained under).
-    var poolsBias: Bool { weighting != .inverseFrequency }
-
     /// The unnormalised weight of one word token (`hashes`: its own, then its n-grams').
     @inline(__always)
     public func weight(_ kind: TokenKind, _ hashes: [UInt64]) -> Float {
@@ -102,6 +99,27 @@ public struct AttentionPooling: Sendable {
         return base * kindScales[Int(kind.rawValue)]
     }
 
+    /// Every vector the pool averages, with its kind and unnormalised weight: each word token, then the
+    /// bias row when this weighting pools it. `scratch` (`dimension` floats) holds the vector during `visit`.
+    @inline(__always)
+    public func forEachWeightedVector(_ bytes: UnsafeBufferPointer<UInt8>, hashes: inout [UInt64], scratch: UnsafeMutablePointer<Float>,
+                                      _ visit: (TokenKind, Float, UnsafeMutablePointer<Float>) -> Void) {
+        tokenizer.forEachToken(bytes) { kind, range in
+            let token = UnsafeBufferPointer(rebasing: bytes[range])
+            hashes.removeAll(keepingCapacity: true)
+            tokenizer.tokenHashes(kind, token, into: &hashes)
+            let w = weight(kind, hashes)
+            hashes.withUnsafeBufferPointer { embedding.tokenVector(token, hashes: $0, into: scratch) }
+            visit(kind, w, scratch)
+        }
+        guard weighting != .inverseFrequency else { return }
+        // The bias row, as the `linear` table was trained with it.
+        hashes.removeAll(keepingCapacity: true)
+        hashes.append(Tokenizer.biasHash)
+        hashes.withUnsafeBufferPointer { embedding.tokenVector(UnsafeBufferPointer(start: nil, count: 0), hashes: $0, into: scratch) }
+        visit(.bias, kindScales[Int(TokenKind.bias.rawValue)], scratch)
+    }
+
     /// Writes the pooled vector (`dimension` floats) to `out`; `scratch` holds `scratchCount` floats.
     /// Allocates nothing once `hashes` has grown.
     public func pool(_ bytes: UnsafeBufferPointer<UInt8>, hashes: inout [UInt64], scratch: UnsafeMutablePointer<Float>,
@@ -109,32 +127,14 @@ public struct AttentionPooling: Sendable {
         let d = embedding.dimension
         for c in 0..<d { out[c] = 0 }
         var total: Float = 0
-        tokenizer.forEachToken(bytes) { kind, range in
-            let token = UnsafeBufferPointer(rebasing: bytes[range])
-            hashes.removeAll(keepingCapacity: true)
-            tokenizer.tokenHashes(kind, token, into: &hashes)
-            let w = weight(kind, hashes)
-            hashes.withUnsafeBufferPointer { embedding.tokenVector(token, hashes: $0, into: scratch) }
-            for c in 0..<d { out[c] += w * scratch[c] }
-            total += w
-        }
-        if poolsBias {
-            let w = kindScales[Int(TokenKind.bias.rawValue)]
-            biasVector(hashes: &hashes, into: scratch)
-            for c in 0..<d { out[c] += w * scratch[c] }
+        forEachWeightedVector(bytes, hashes: &hashes, scratch: scratch) { _, w, vector in
+            for c in 0..<d { out[c] += w * vector[c] }
             total += w
         }
         if total > 0 {
             let inv = 1 / total
             for c in 0..<d { out[c] *= inv }
         }
-    }
-
-    /// The bias row's vector (`dimension` floats).
-    public func biasVector(hashes: inout [UInt64], into out: UnsafeMutablePointer<Float>) {
-        hashes.removeAll(keepingCapacity: true)
-        hashes.append(Tokenizer.biasHash)
-        hashes.withUnsafeBufferPointer { embedding.tokenVector(UnsafeBufferPointer(start: nil, count: 0), hashes: $0, into: out) }
     }
 
     /// Each word token and its normalised weight (they sum to 1), in token order.

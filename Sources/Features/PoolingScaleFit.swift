@@ -26,7 +26,7 @@ public struct PoolingScaleFit: Sendable {
 
     public init(classes: Int) { self.classes = classes }
 
-    /// Adds one labelled name, pooled with `pooling` (`features` weights, unit scales) and scored by
+    /// Adds one labelled name, pooled with `pooling` (`learned` weighting, unit scales) and scored by
     /// `readout` (labels × dimension rows, no mean: `Featurizer.readout` of a label-score model).
     public mutating func add(_ domain: Domain, label: Int32, pooling: AttentionPooling, readout: PCAProjection, hashes: inout [UInt64]) {
         precondition(readout.outputDimension == classes && readout.inputDimension == pooling.dimension, "PoolingScaleFit: read-out shape")
@@ -36,21 +36,14 @@ public struct PoolingScaleFit: Sendable {
         var vector = [Float](repeating: 0, count: d)
         var name = domain.name
         name.withUTF8 { bytes in
-            pooling.tokenizer.forEachToken(bytes) { kind, range in
-                guard let k = Self.kinds.firstIndex(of: kind) else { return }
-                let token = UnsafeBufferPointer(rebasing: bytes[range])
-                hashes.removeAll(keepingCapacity: true)
-                pooling.tokenizer.tokenHashes(kind, token, into: &hashes)
-                let w = Float(hashes.count)
-                hashes.withUnsafeBufferPointer { h in vector.withUnsafeMutableBufferPointer { pooling.embedding.tokenVector(token, hashes: h, into: $0.baseAddress!) } }
-                for c in 0..<d { sums[k * d + c] += w * vector[c] }
-                weights[k] += w
+            vector.withUnsafeMutableBufferPointer { scratch in
+                pooling.forEachWeightedVector(bytes, hashes: &hashes, scratch: scratch.baseAddress!) { kind, w, v in
+                    guard let k = Self.kinds.firstIndex(of: kind) else { return }
+                    for c in 0..<d { sums[k * d + c] += w * v[c] }
+                    weights[k] += w
+                }
             }
         }
-        let bias = Self.kinds.firstIndex(of: .bias)!
-        vector.withUnsafeMutableBufferPointer { pooling.biasVector(hashes: &hashes, into: $0.baseAddress!) }
-        for c in 0..<d { sums[bias * d + c] = vector[c] }
-        weights[bias] = 1
         var scores = [Float](repeating: 0, count: classes)
         for k in 0..<kinds {
             sums.withUnsafeBufferPointer { s in
