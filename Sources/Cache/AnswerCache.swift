@@ -1,4 +1,5 @@
 import Atomics
+import Dispatch
 import Learners
 
 /// Where an answer came from.
@@ -47,7 +48,8 @@ public final class AnswerCache: Sendable {
     }
 
     /// Answers every unanswered name of `batch` that a tier knows: the LRU first, then Redis in one MGET for
-    /// the rest, whose hits are copied into the LRU.
+    /// the rest when the connection's read policy says the round trip pays; Redis's hits are copied into
+    /// the LRU.
     public func lookup(_ batch: inout AnswerBatch, redis: RedisConnection?) {
         var missing: [Int] = []
         var lruHits = 0
@@ -57,18 +59,31 @@ public final class AnswerCache: Sendable {
         lruHitCount.wrappingIncrement(by: lruHits, ordering: .relaxed)
         guard !missing.isEmpty else { return }
         var redisHits = 0
-        if let redis {
+        if let redis, redis.readPolicy.shouldRead(names: missing.count) {
             let keys = missing.map { redisKey(batch.names[$0]) }
-            _ = redis.mget(keys) { j, value in
+            let started = DispatchTime.now().uptimeNanoseconds
+            let read = redis.mget(keys) { j, value in
                 guard let value, let top = AnswerCodec.decode(value, labelCount: labelCount) else { return }
                 let i = missing[j]
                 batch.answer(i, top, tier: .redis)
                 lru.set(NameKey(batch.names[i]), top[...])
                 redisHits += 1
             }
+            if read {
+                redis.readPolicy.recordRead(keys: keys.count, hits: redisHits,
+                                            nanoseconds: DispatchTime.now().uptimeNanoseconds - started)
+            }
         }
         redisHitCount.wrappingIncrement(by: redisHits, ordering: .relaxed)
         missCount.wrappingIncrement(by: missing.count - redisHits, ordering: .relaxed)
+    }
+
+    /// Runs the model's work for `names` misses, timing it for `redis`'s read policy (the cost a read saves).
+    public func computeMisses(_ names: Int, redis: RedisConnection?, _ work: () -> Void) {
+        guard let redis, names > 0 else { return work() }
+        let started = DispatchTime.now().uptimeNanoseconds
+        work()
+        redis.readPolicy.recordModel(names: names, nanoseconds: DispatchTime.now().uptimeNanoseconds - started)
     }
 
     /// Remembers the answers of `batch` the model computed: in the LRU, and in Redis in one pipelined

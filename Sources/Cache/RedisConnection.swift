@@ -19,11 +19,14 @@ public final class RedisConnection {
     /// Replies of SETs already sent and not yet read: they are read with the next command's reply, in
     /// the same round trip, so storing answers never waits on Redis.
     private var unreadReplies = 0
+    /// Whether a batch's misses are worth a read; `AnswerCache` and the callers that time the model feed it.
+    public var readPolicy: RedisReadPolicy
 
     public init(settings: RedisSettings, health: RedisHealth) {
         self.settings = settings
         self.health = health
         backoffMilliseconds = settings.minBackoffMilliseconds
+        readPolicy = RedisReadPolicy(mode: settings.reads)
         // hiredis writes with write(2): a peer that went away must come back as EPIPE, not kill us.
         signal(SIGPIPE, SIG_IGN)
     }

@@ -44,6 +44,8 @@ public struct RedisSettings: Sendable {
     /// First wait before reconnecting after a failure; doubles up to `maxBackoffMilliseconds`.
     public var minBackoffMilliseconds: Int = 100
     public var maxBackoffMilliseconds: Int = 5_000
+    /// When LRU misses are looked up in Redis (answers the model computed are stored either way).
+    public var reads: RedisReads = .auto
 
     public init(endpoint: RedisEndpoint, timeoutMilliseconds: Int = 50, ttlSeconds: Int = 86_400) {
         self.endpoint = endpoint

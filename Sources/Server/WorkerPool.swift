@@ -132,8 +132,10 @@ private final class Worker {
             default: missing.append(k); unanswered.append(domains[k])
             }
         }
-        serving.model.classifier.classifyEach(unanswered, k: topK, workspace: workspace) { j, top in
-            names.answer(missing[j], top, tier: .model)
+        serving.cache.computeMisses(unanswered.count, redis: redis) {
+            serving.model.classifier.classifyEach(unanswered, k: topK, workspace: workspace) { j, top in
+                names.answer(missing[j], top, tier: .model)
+            }
         }
         let computed = missing.count
         deliver(jobs, BatchAnswers(names: names, lines: lines), serving)

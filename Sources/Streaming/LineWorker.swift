@@ -146,8 +146,10 @@ final class LineWorker {
             unanswered.removeLast(unanswered.count - left)
             unansweredAt.removeLast(unansweredAt.count - left)
         }
-        classifier.classifyEach(unanswered, k: max(1, options.topK), workspace: workspace) { j, top in
-            named.answer(unansweredAt[j], top, tier: .model)
+        answers.computeMisses(unanswered.count, redis: redis) {
+            classifier.classifyEach(unanswered, k: max(1, options.topK), workspace: workspace) { j, top in
+                named.answer(unansweredAt[j], top, tier: .model)
+            }
         }
         answers.store(named, redis: redis)
     }

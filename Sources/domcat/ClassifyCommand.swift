@@ -26,12 +26,6 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Recent names cached, shared by the workers (0: no cache).")
     var cacheEntries: Int = ClassifyOptions().cacheEntries
 
-    @Option(help: "Shared Redis cache tier, e.g. redis://127.0.0.1:6379 (keys domcat:<model-sha256>:<name>).")
-    var redis: String?
-
-    @Option(name: .customLong("redis-timeout-ms"), help: "Longest a Redis connect or round trip may take before the model answers.")
-    var redisTimeoutMs: Int = 50
-
     @Flag(help: "Add the tokens that weighed most in each answer, with their weights (tsv: a 4th column; jsonl: \"why\").")
     var explain = false
 
@@ -40,6 +34,8 @@ struct ClassifyCommand: ParsableCommand {
 
     @Option(name: .customLong("min-p"), help: "Only print names classified with at least this probability.")
     var minP: Float = 0
+
+    @OptionGroup var redisOptions: RedisOptions
 
     @OptionGroup var suffixOptions: SuffixOptions
 
@@ -60,10 +56,7 @@ struct ClassifyCommand: ParsableCommand {
         options.minProbability = minP
         options.explainTokens = explain ? 5 : 0
         options.modelDigest = loaded.digest
-        if let redis {
-            guard let endpoint = RedisEndpoint(url: redis) else { fail("--redis: not redis://host:port or unix:///path: \(redis)", code: 2) }
-            options.redis = RedisSettings(endpoint: endpoint, timeoutMilliseconds: max(1, redisTimeoutMs))
-        }
+        options.redis = redisOptions.settings()
         if let only {
             let wanted = Set(only.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
             let unknown = wanted.subtracting(loaded.classifier.labels)

@@ -24,17 +24,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "HTTP (POST /predict, GET /health, GET /metrics, POST /admin/reload) on host:port.")
     var http: String?
 
-    @Option(help: "Redis cache tier, e.g. redis://127.0.0.1:6379 or unix:///run/redis.sock.")
-    var redis: String?
-
     @Option(help: "Entries of the in-process LRU (0: off).")
     var lruEntries: Int = 1_000_000
-
-    @Option(name: .customLong("redis-timeout-ms"), help: "Longest a Redis connect or round trip may hold a request.")
-    var redisTimeoutMs: Int = 50
-
-    @Option(name: .customLong("redis-ttl"), help: "Seconds a cached answer lives in Redis.")
-    var redisTTL: Int = 86_400
 
     @Option(help: "Classification worker threads.")
     var workers: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -48,6 +39,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Labels in the top-k (jsonl, HTTP).")
     var k: Int = 3
 
+    @OptionGroup var redisOptions: RedisOptions
+
     @OptionGroup var suffixOptions: SuffixOptions
 
     func run() throws {
@@ -57,10 +50,7 @@ struct ServeCommand: ParsableCommand {
         config.unixPath = unix
         config.http = http
         if listen == nil, unix == nil, http == nil { config.listen = "127.0.0.1:7878" }
-        if let redis {
-            guard let endpoint = RedisEndpoint(url: redis) else { fail("--redis: not redis://host:port or unix:///path: \(redis)", code: 2) }
-            config.redis = RedisSettings(endpoint: endpoint, timeoutMilliseconds: max(1, redisTimeoutMs), ttlSeconds: max(1, redisTTL))
-        }
+        config.redis = redisOptions.settings()
         config.lruEntries = max(0, lruEntries)
         config.workers = max(1, workers)
         config.eventLoopThreads = max(1, eventLoops)

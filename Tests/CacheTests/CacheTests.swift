@@ -122,7 +122,8 @@ final class RedisCacheTests: XCTestCase {
 
     func testTiersAndNamespaces() throws {
         let redis = try RedisProcess()
-        let settings = RedisSettings(endpoint: .tcp(host: "127.0.0.1", port: redis.port), timeoutMilliseconds: 200)
+        var settings = RedisSettings(endpoint: .tcp(host: "127.0.0.1", port: redis.port), timeoutMilliseconds: 200)
+        settings.reads = .always
         let health = RedisHealth(endpoint: settings.endpoint, logger: logger)
         let connection = RedisConnection(settings: settings, health: health)
         let top = [LabelScore(label: 1, probability: 0.9)]
@@ -187,5 +188,72 @@ final class RedisCacheTests: XCTestCase {
         }
         XCTAssertTrue(back)
         XCTAssertTrue(health.isUp)
+    }
+}
+
+    /// In `auto`, once the model is measured to be cheaper than a round trip, misses skip Redis (and the
+    /// answers are still stored); a long-enough batch reads again.
+    func testAutoReadsSkipRedisWhenTheModelIsCheaper() throws {
+        let redis = try RedisProcess()
+        let settings = RedisSettings(endpoint: .tcp(host: "127.0.0.1", port: redis.port), timeoutMilliseconds: 200)
+        XCTAssertEqual(settings.reads, .auto, "the default")
+        let connection = RedisConnection(settings: settings, health: RedisHealth(endpoint: settings.endpoint, logger: logger))
+        let cache = AnswerCache(modelDigest: "cccc", labelCount: 2, lruEntries: 0, width: 3)
+        let top = [LabelScore(label: 0, probability: 0.7)]
+        func mgetCalls() -> Int {
+            let stats = connection.command(["INFO", "commandstats"]) ?? ""
+            guard let line = stats.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("cmdstat_mget:calls=") }) else { return 0 }
+            return Int(line.dropFirst("cmdstat_mget:calls=".count).prefix { $0.isNumber }) ?? 0
+        }
+        func roundOf(_ names: [String]) -> AnswerBatch {
+            var batch = AnswerBatch()
+            for n in names { batch.append(n) }
+            cache.lookup(&batch, redis: connection)
+            cache.computeMisses(names.count, redis: connection) {
+                for i in 0..<batch.count where batch.tiers[i] == nil { batch.answer(i, top, tier: .model) }
+            }
+            cache.store(batch, redis: connection)
+            return batch
+        }
+
+        _ = roundOf(["a.com", "b.com"])  // nothing measured yet: reads
+        XCTAssertEqual(mgetCalls(), 1)
+        XCTAssertNotNil(connection.readPolicy.roundTripNanoseconds)
+        XCTAssertNotNil(connection.readPolicy.modelNanosecondsPerName)
+        XCTAssertEqual(connection.readPolicy.hitShare, 0)
+        // Redis had none of the names: a read saves nothing, so the next rounds go straight to the model.
+        let again = roundOf(["a.com", "b.com"])
+        XCTAssertEqual(again.tiers, [.model, .model])
+        XCTAssertEqual(mgetCalls(), 1)
+        XCTAssertEqual(connection.command(["EXISTS", "domcat:cccc:a.com"]), "1", "answers are still stored")
+    }
+}
+
+final class RedisReadPolicyTests: XCTestCase {
+    func testAlwaysReads() {
+        var policy = RedisReadPolicy(mode: .always)
+        policy.recordRead(keys: 10, hits: 0, nanoseconds: 1_000_000, now: 0)
+        policy.recordModel(names: 10, nanoseconds: 10)
+        XCTAssertTrue(policy.shouldRead(names: 1, now: 1))
+    }
+
+    func testAutoWeighsTheRoundTripAgainstTheModelWorkItSaves() {
+        var policy = RedisReadPolicy(mode: .auto)
+        XCTAssertTrue(policy.shouldRead(names: 1, now: 0), "nothing measured yet")
+        policy.recordRead(keys: 10, hits: 9, nanoseconds: 100_000, now: 0)   // 100 µs, 90% found
+        XCTAssertTrue(policy.shouldRead(names: 1, now: 1), "the model not measured yet")
+        policy.recordModel(names: 100, nanoseconds: 100_000)                 // 1 µs a name
+        XCTAssertFalse(policy.shouldRead(names: 16, now: 1), "0.9 × 16 µs saved < 100 µs")
+        XCTAssertTrue(policy.shouldRead(names: 200, now: 1), "0.9 × 200 µs saved > 100 µs")
+        policy.recordModel(names: 1, nanoseconds: 50_000)                    // a slow model (moving average)
+        XCTAssertTrue(policy.shouldRead(names: 16, now: 1))
+    }
+
+    func testAutoProbesWhenItHasNotReadForAWhile() {
+        var policy = RedisReadPolicy(mode: .auto)
+        policy.recordRead(keys: 10, hits: 0, nanoseconds: 100_000, now: 1_000)
+        policy.recordModel(names: 10, nanoseconds: 10_000)
+        XCTAssertFalse(policy.shouldRead(names: 4096, now: 2_000), "Redis found nothing: no read pays")
+        XCTAssertTrue(policy.shouldRead(names: 1, now: 1_000 + 100_000_000), "a probe every 100 ms")
     }
 }
