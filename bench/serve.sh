@@ -110,22 +110,25 @@ for rate in 25000 50000; do
 done
 taskset -a -cp 0,1 "$REDIS_PID" >/dev/null
 
-# 3. Redis tier: Zipf(1.0) over 1M names, warmed first; LRU off so every lookup is a Redis MGET, then LRU on.
-for lru in 0 1000000; do
+# 3. Redis tier: Zipf(1.0) over 1M names, warmed first. LRU off with every miss read from Redis (each lookup
+#    an MGET); then the LRU on, with the default reads (`auto`: Redis is asked when the round trip costs less
+#    than the model work it saves) and with every LRU miss read from Redis (`always`).
+for tier in "0 always" "1000000 auto" "1000000 always"; do
+  read -r lru reads <<<"$tier"
   redis-cli -p "$REDIS_PORT" flushall >/dev/null
-  serve --lru-entries "$lru" --redis "redis://127.0.0.1:$REDIS_PORT" --event-loops 2
+  serve --lru-entries "$lru" --redis "redis://127.0.0.1:$REDIS_PORT" --redis-reads "$reads" --event-loops 2
   "$DOMCAT" bench --line "$LINE" --connections "$CONNS" --pipeline 16 --keys zipf --seconds 10 --warmup 0 >/dev/null
   before=$(curl -s "http://$HTTP/metrics" | awk '/^domcat_cache_(hits|misses)_total/ {s[$1]=$2} END {print s["domcat_cache_hits_total{tier=\"lru\"}"]+0, s["domcat_cache_hits_total{tier=\"redis\"}"]+0, s["domcat_cache_misses_total"]+0}')
   for P in 1 16; do
     read -r t p50 p99 p999 < <(closed --line "$LINE" --connections "$CONNS" --pipeline "$P" --keys zipf | field namesPerSecond p50 p99 p999)
-    echo "| serve + Redis, LRU $lru, 2 event loops, zipf warm, c=$CONNS P=$P | $t | $p50 | $p99 | $p999 |"
-    eval "SERVE_REDIS_LRU${lru}_P$P=$t"
+    echo "| serve + Redis, LRU $lru, reads $reads, 2 event loops, zipf warm, c=$CONNS P=$P | $t | $p50 | $p99 | $p999 |"
+    eval "SERVE_REDIS_LRU${lru}_${reads}_P$P=$t"
   done
   read -r t p50 p99 p999 < <(bench --line "$LINE" --connections "$CONNS" --rate 50000 --keys zipf | field namesPerSecond p50 p99 p999)
-  echo "| serve + Redis, LRU $lru, 2 event loops, zipf warm, open loop 50000/s unpipelined, c=$CONNS | $t | $p50 | $p99 | $p999 |"
+  echo "| serve + Redis, LRU $lru, reads $reads, 2 event loops, zipf warm, open loop 50000/s unpipelined, c=$CONNS | $t | $p50 | $p99 | $p999 |"
   after=$(curl -s "http://$HTTP/metrics" | awk '/^domcat_cache_(hits|misses)_total/ {s[$1]=$2} END {print s["domcat_cache_hits_total{tier=\"lru\"}"]+0, s["domcat_cache_hits_total{tier=\"redis\"}"]+0, s["domcat_cache_misses_total"]+0}')
-  python3 -c "import sys; b=list(map(float,'$before'.split())); a=list(map(float,'$after'.split())); d=[x-y for x,y in zip(a,b)]; t=sum(d); print('|  hit ratio during the LRU $lru runs: lru %.1f%%, redis %.1f%%, model %.1f%% | | | | |' % tuple(100*x/t for x in d))"
-  if [ "$lru" = 1000000 ]; then
+  python3 -c "import sys; b=list(map(float,'$before'.split())); a=list(map(float,'$after'.split())); d=[x-y for x,y in zip(a,b)]; t=sum(d); print('|  hit ratio during the LRU $lru, reads $reads runs: lru %.1f%%, redis %.1f%%, model %.1f%% | | | | |' % tuple(100*x/t for x in d))"
+  if [ "$tier" = "1000000 auto" ]; then
     # 4. HTTP on the warm server.
     for b in 1 100; do
       read -r t rq p50 p99 p999 < <(closed --http "$HTTP" --connections "$CONNS" --batch "$b" --keys zipf | field namesPerSecond requestsPerSecond p50 p99 p999)
@@ -140,6 +143,7 @@ done
 
 echo
 echo "## ratios"
-python3 -c "print('serve+Redis (LRU off) / redis-benchmark GET: P=1 %.2f, P=16 %.2f' % ($SERVE_REDIS_LRU0_P1/float('$REDIS_P1'), $SERVE_REDIS_LRU0_P16/float('$REDIS_P16')))"
-python3 -c "print('serve+Redis (LRU 1M) / redis-benchmark GET: P=1 %.2f, P=16 %.2f' % ($SERVE_REDIS_LRU1000000_P1/float('$REDIS_P1'), $SERVE_REDIS_LRU1000000_P16/float('$REDIS_P16')))"
-python3 -c "print('serve+Redis (LRU 1M) / Redis GET under the same client: P=1 %.2f, P=16 %.2f' % ($SERVE_REDIS_LRU1000000_P1/float('$OURS_P1'), $SERVE_REDIS_LRU1000000_P16/float('$OURS_P16')))"
+for tier in 0_always 1000000_auto 1000000_always; do
+  eval "p1=\$SERVE_REDIS_LRU${tier}_P1 p16=\$SERVE_REDIS_LRU${tier}_P16"
+  python3 -c "print('serve+Redis (LRU/reads $tier) / redis-benchmark GET: P=1 %.2f, P=16 %.2f; / Redis GET under the same client: P=1 %.2f, P=16 %.2f' % ($p1/float('$REDIS_P1'), $p16/float('$REDIS_P16'), $p1/float('$OURS_P1'), $p16/float('$OURS_P16')))"
+done

@@ -189,7 +189,6 @@ final class RedisCacheTests: XCTestCase {
         XCTAssertTrue(back)
         XCTAssertTrue(health.isUp)
     }
-}
 
     /// In `auto`, once the model is measured to be cheaper than a round trip, misses skip Redis (and the
     /// answers are still stored); a long-enough batch reads again.
