@@ -11,10 +11,10 @@ public enum RedisReads: String, Sendable, CaseIterable {
 /// Whether one batch's LRU misses are worth a Redis round trip. Redis holds exactly what the model would
 /// compute (its keys carry the model digest), so a read only saves model work: with a cheap model (linear,
 /// about a microsecond a name) a loopback round trip under load (tens to hundreds of microseconds) costs
-/// more than it saves, and the names behind it wait. In `.auto` a batch reads when
-/// Redis's hit share × names × model time per name > round trip time, all three measured as it runs
-/// (moving averages). Until every figure is known, and at least every `probeInterval`, it reads anyway, so
-/// the figures follow Redis warming up or slowing down. One per `RedisConnection`: not thread-safe.
+/// more than it saves, and the names behind it wait. In `.auto` a batch reads when Redis's hit share ×
+/// names × model time per name > round trip time, all three measured as it runs (moving averages). Until
+/// every figure is known, and at least every 100 ms (`probeIntervalNanoseconds`), it reads anyway, so the
+/// figures follow Redis warming up or slowing down. One per `RedisConnection`: not thread-safe.
 public struct RedisReadPolicy: Sendable {
     public let mode: RedisReads
     static let probeIntervalNanoseconds: UInt64 = 100_000_000
