@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every figure of bench/RESULTS.md in one go (`make bench`), in the order the scripts depend on each
 # other: linear-vs-fasttext trains the UT1 models the throughput, DNS-log and serve scripts read.
-# Takes about an hour on 2 cores. The gbdt peers need a venv with lightgbm and scikit-learn (PyPI); it is
+# Takes an hour or more on 2 cores. The gbdt peers need a venv with lightgbm and scikit-learn (PyPI); it is
 # made here when missing. Output: the scripts' tables, one after another, on stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -80,7 +80,7 @@ public final class AnswerCache: Sendable {
 
     /// Runs the model's work for `names` misses, timing it for `redis`'s read policy (the cost a read saves).
     public func computeMisses(_ names: Int, redis: RedisConnection?, _ work: () -> Void) {
-        guard let redis, names > 0 else { return work() }
+        guard let redis, redis.readPolicy.mode == .auto, names > 0 else { return work() }
         let started = DispatchTime.now().uptimeNanoseconds
         work()
         redis.readPolicy.recordModel(names: names, nanoseconds: DispatchTime.now().uptimeNanoseconds - started)

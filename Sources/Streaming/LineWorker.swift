@@ -131,8 +131,9 @@ final class LineWorker {
         }
     }
 
-    /// The names no cache knew: Redis first (when asked for), then the model; what the model computed is
-    /// remembered in the LRU (and Redis) for the lines and batches after.
+    /// The names no cache knew: Redis first (when given, and when its read policy says the round trip
+    /// pays), then the model; what the model computed is remembered in the LRU (and Redis) for the lines
+    /// and batches after.
     private func answerMisses(_ classifier: any DomainClassifier) {
         guard !unanswered.isEmpty else { return }
         if redis != nil {
