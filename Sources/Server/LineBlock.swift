@@ -17,6 +17,16 @@ struct LineBlock {
         ends.append(bytes.count)
     }
 
+    /// Drops the first `n` lines (answered already), keeping the rest back to back.
+    mutating func removeFirst(_ n: Int) {
+        guard n > 0 else { return }
+        guard n < count else { self = LineBlock(); return }
+        let cut = ends[n - 1]
+        bytes.removeFirst(cut)
+        ends.removeFirst(n)
+        for i in ends.indices { ends[i] -= cut }
+    }
+
     func withLine<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let start = i == 0 ? 0 : ends[i - 1]
         return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<ends[i]])) }

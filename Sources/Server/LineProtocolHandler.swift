@@ -79,11 +79,7 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
             if partial.count > maxLineLength { tooLong(Array(partial.prefix(64))) }
         }
         if lines > 0 { core.metrics.lineRequests.increment(by: Int64(lines)) }
-        if answeredFromLRU > 0 {
-            core.metrics.lruHits.increment(by: Int64(answeredFromLRU))
-            serving.cache.countLRUHits(answeredFromLRU)
-        }
-        if errors > 0 { core.metrics.errors.increment(by: Int64(errors)) }
+        countAnsweredNow(serving)
         if !immediate.isEmpty {
             context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: immediate)), promise: nil)
             immediate.removeAll(keepingCapacity: true)
@@ -108,6 +104,15 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         if inFlight || !pending.isEmpty || !answerNow(line.bindMemory(to: UInt8.self), serving) {
             pending.append(line)
         }
+    }
+
+    private func countAnsweredNow(_ serving: ServingModel) {
+        if answeredFromLRU > 0 {
+            core.metrics.lruHits.increment(by: Int64(answeredFromLRU))
+            serving.cache.countLRUHits(answeredFromLRU)
+        }
+        if errors > 0 { core.metrics.errors.increment(by: Int64(errors)) }
+        answeredFromLRU = 0; errors = 0
     }
 
     /// Renders the answer into `immediate` when it needs no model and no Redis; false otherwise.
@@ -144,6 +149,10 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
     /// Sends the waiting lines as one job unless one is already out; closes after a pending error.
     private func dispatch() {
         guard open, !inFlight, let context, let outbox else { return }
+        if readingPaused {
+            readingPaused = false
+            context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+        }
         if pending.isEmpty {
             if let closingError {
                 let buffer = context.channel.allocator.buffer(bytes: closingError)
@@ -155,10 +164,6 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         inFlight = true
         let job = pending
         pending = LineBlock()
-        if readingPaused {
-            readingPaused = false
-            context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
-        }
         let allocator = context.channel.allocator
         outbox.send(ClassifyJob(lines: job, eventLoop: context.eventLoop) { job, answers, serving in
             var bytes: [UInt8] = []
@@ -171,10 +176,28 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         })
     }
 
-    private func deliver(_ buffer: ByteBuffer) {
+    private func deliver(_ answers: ByteBuffer) {
         inFlight = false
         guard open, let context else { return }
+        var buffer = answers
+        answerLeadingLines()
+        if !immediate.isEmpty {
+            buffer.writeBytes(immediate)
+            immediate.removeAll(keepingCapacity: true)
+        }
         context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
         dispatch()
+    }
+
+    /// Answers the waiting lines up to the first one that needs the model. Without this, the lines that
+    /// came while a job was out (mostly cache hits: the client sends them as answers arrive) would all go
+    /// to a worker, and their answers would bring the next lines while that job is out: one miss would
+    /// keep a pipelining connection on the worker path for good.
+    private func answerLeadingLines() {
+        let serving = core.slot.current
+        var answered = 0
+        while answered < pending.count, pending.withLine(answered, { answerNow($0, serving) }) { answered += 1 }
+        pending.removeFirst(answered)
+        countAnsweredNow(serving)
     }
 }
