@@ -26,6 +26,11 @@ final class ServeProtocolTests: XCTestCase {
         // one write: the answers keep the order of the questions.
         let mixed = (0..<200).map { $0 % 3 == 0 ? "fresh\($0).daily.com" : names[$0 % names.count] }
         XCTAssertEqual(client.roundTrip(mixed), mixed.map { TinyModel.expectedLine($0, model: model) })
+        // One line per write: cached lines arrive while a fresh one is with a worker and are answered on
+        // the event loop when it is back, still in order.
+        let trickled = (0..<120).map { $0 % 10 == 0 ? "trickle\($0).daily.com" : names[$0 % names.count] }
+        for name in trickled { XCTAssertTrue(client.send(lines: [name])) }
+        XCTAssertEqual(client.readLines(trickled.count), trickled.map { TinyModel.expectedLine($0, model: model) })
 
         let (status, body) = try httpRequest(port: server.httpPort, method: "POST", path: "/predict", body: "{\"domain\":\"ads2.tracker.com\"}")
         XCTAssertEqual(status, 200)
@@ -48,7 +53,7 @@ final class ServeProtocolTests: XCTestCase {
         XCTAssertEqual(healthStatus, 200)
         XCTAssertTrue(health.contains("\"redis\":\"off\""), health)
         let (_, metrics) = try httpRequest(port: server.httpPort, method: "GET", path: "/metrics")
-        XCTAssertTrue(metrics.contains("domcat_requests_total{protocol=\"line\"} 302"), metrics)
+        XCTAssertTrue(metrics.contains("domcat_requests_total{protocol=\"line\"} 422"), metrics)
         XCTAssertTrue(metrics.contains("domcat_cache_hits_total{tier=\"lru\"}"), metrics)
         XCTAssertTrue(metrics.contains("domcat_batch_latency_seconds_bucket"), metrics)
         XCTAssertTrue(metrics.contains("domcat_model_info{version=\"\(model.digest)\"} 1"), metrics)
