@@ -4,21 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 D=${DOMCAT:-.build/release/domcat}
 W=${WORK:-/tmp/domcat-bench-p16}; mkdir -p "$W"; M=$W/small.dcm
-if [ ! -f $M ]; then
-python3 - $W/corpus.tsv <<'PY'
-import random, sys
-random.seed(5)
-words = {"ads": ["ads","adserver","doubleclick","pagead","banner","track","pixel","metrics"],
-         "news": ["news","daily","times","herald","post","press","journal"],
-         "shop": ["shop","store","buy","cart","deal","market","outlet"],
-         "cdn": ["cdn","static","edge","assets","img","media"]}
-with open(sys.argv[1], "w") as f:
-    for i in range(40000):
-        l = random.choice(list(words))
-        f.write(f"{random.choice(words[l])}{random.randint(0,9999)}.{random.choice(['example','site','web','net'])}{random.randint(0,500)}.com\t{l}\n")
-PY
-$D train $W/corpus.tsv --out $M --bucket-bits 18 --dim 32 --epochs 5 2>/dev/null
-fi
+bench/small-model.sh "$D" "$M"
 redis-server --port 16391 --bind 127.0.0.1 --save '' --appendonly no --logfile $W/redis.log & R=$!
 until redis-cli -p 16391 ping >/dev/null 2>&1; do sleep 0.1; done
 redis-benchmark -p 16391 -t get -c 50 -P 16 -n 3000000 -q --csv | tail -1

@@ -18,19 +18,7 @@ command -v redis-server >/dev/null || apt-get install -y -q redis-server >/dev/n
 MODEL=${1:-}
 if [ -z "$MODEL" ]; then
   MODEL=$WORK/small.dcm
-  python3 - "$WORK/corpus.tsv" <<'PY'
-import random, sys
-random.seed(5)
-words = {"ads": ["ads", "adserver", "doubleclick", "pagead", "banner", "track", "pixel", "metrics"],
-         "news": ["news", "daily", "times", "herald", "post", "press", "journal"],
-         "shop": ["shop", "store", "buy", "cart", "deal", "market", "outlet"],
-         "cdn": ["cdn", "static", "edge", "assets", "img", "media"]}
-with open(sys.argv[1], "w") as f:
-    for i in range(40000):
-        label = random.choice(list(words))
-        f.write(f"{random.choice(words[label])}{random.randint(0, 9999)}.{random.choice(['example', 'site', 'web', 'net'])}{random.randint(0, 500)}.com\t{label}\n")
-PY
-  "$DOMCAT" train "$WORK/corpus.tsv" --out "$MODEL" --bucket-bits 18 --dim 32 --epochs 5 2>/dev/null
+  bench/small-model.sh "$DOMCAT" "$MODEL"
 fi
 
 PIDS=()

@@ -60,7 +60,7 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         guard closingError == nil else { return }
         let buffer = unwrapInboundIn(data)
         let serving = core.slot.current
-        lines = 0; answeredFromLRU = 0; errors = 0
+        lines = 0
         buffer.withUnsafeReadableBytes { bytes in
             var start = 0
             for i in 0..<bytes.count where bytes[i] == 0x0A {
