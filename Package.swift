@@ -7,7 +7,10 @@ let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo", "-enforce-exclu
 // property access of a class (measured: ~5% of serve's time); debug builds and tests still check it.
 let lean: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
-// Dependencies point one way: domcat → Server/Streaming → ModelStore → Learners/Features → DomainKit.
+// Dependencies point one way, bottom to top (the README's layout section draws it):
+//   Lines, DomainKit → Features → Learners → ModelStore → Cache → Streaming | Server → domcat
+//   with Corpora (Lines, DomainKit) and Training (ModelStore, Corpora) beside them, Bench (DomainKit, NIO)
+//   for the load generator, and the C shims CZstd, CHiredis, CFastText (+ FastTextKit), CSupport underneath.
 let package = Package(
     name: "domcat",
     platforms: [.macOS(.v13)],
@@ -25,35 +28,29 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
-        .target(name: "ZstdKit", dependencies: ["CZstd"]),
-        .target(name: "DomainKit", swiftSettings: fast),
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis"),
         .target(name: "CSupport"),
-        .target(
-            name: "CFastText",
-            dependencies: [],
-            linkerSettings: [.linkedLibrary("fasttext")]
-        ),
+        .target(name: "CFastText", linkerSettings: [.linkedLibrary("fasttext")]),
         .target(name: "FastTextKit", dependencies: ["CFastText"]),
-        .target(name: "Features", dependencies: ["DomainKit"], swiftSettings: fast),
+        .target(name: "Lines", dependencies: ["CZstd"], swiftSettings: lean),
+        .target(name: "DomainKit", swiftSettings: fast),
+        .target(name: "Features", dependencies: ["DomainKit", "FastTextKit"], swiftSettings: fast),
         .target(name: "Learners", dependencies: ["DomainKit", "Features", "FastTextKit", "CSupport"], swiftSettings: fast),
         .target(name: "ModelStore", dependencies: [
-            "DomainKit", "Features", "Learners", "ZstdKit", "FastTextKit",
+            "DomainKit", "Features", "Learners", "FastTextKit", "Lines",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "Streaming", dependencies: [
-            "DomainKit", "ModelStore", "Learners", "ZstdKit", "Cache",
-            .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: lean),
-        .target(name: "Corpora", dependencies: ["DomainKit", "Streaming"]),
-        .target(name: "Training", dependencies: ["DomainKit", "Features", "Learners", "ModelStore", "Corpora", "FastTextKit"]),
-        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis"),
         .target(name: "Cache", dependencies: [
-            "CHiredis", "Learners",
+            "CHiredis", "DomainKit", "Learners",
             .product(name: "Atomics", package: "swift-atomics"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: lean),
+        .target(name: "Streaming", dependencies: [
+            "Lines", "DomainKit", "Learners", "Cache",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: lean),
         .target(name: "Server", dependencies: [
-            "Cache", "DomainKit", "Learners", "ModelStore", "Streaming",
+            "Lines", "DomainKit", "Learners", "ModelStore", "Cache", "Streaming",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -61,6 +58,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: lean),
+        .target(name: "Corpora", dependencies: ["Lines", "DomainKit"]),
+        .target(name: "Training", dependencies: ["Lines", "DomainKit", "Features", "Learners", "ModelStore", "Corpora", "FastTextKit"]),
         .target(name: "Bench", dependencies: [
             "DomainKit",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -68,27 +67,29 @@ let package = Package(
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ], swiftSettings: lean),
         .executableTarget(name: "domcat", dependencies: [
-            "DomainKit", "Features", "Learners", "ModelStore", "Streaming", "Corpora", "Training", "ZstdKit",
-            "Cache", "Server", "Bench",
+            "Lines", "DomainKit", "Features", "Learners", "ModelStore", "Cache", "Streaming", "Server",
+            "Corpora", "Training", "Bench",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "DomainKitTests", dependencies: ["DomainKit"]),
-        .testTarget(name: "FeaturesTests", dependencies: ["Features"]),
-        .testTarget(name: "LearnersTests", dependencies: ["Learners", "DomainKit", "Features"]),
-        .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "Learners", "DomainKit"]),
-        .testTarget(name: "StreamingTests", dependencies: ["Streaming", "DomainKit", "ModelStore"], exclude: ["Fixtures"]),
-        .testTarget(name: "CorporaTests", dependencies: ["Corpora", "DomainKit"]),
-        .testTarget(name: "CLITests", dependencies: ["DomainKit", "TestSupport"]),
-        .testTarget(name: "FastTextKitTests", dependencies: ["FastTextKit"]),
+
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "CacheTests", dependencies: ["Cache", "Learners", "TestSupport"]),
+        .testTarget(name: "LinesTests", dependencies: ["Lines"]),
+        .testTarget(name: "DomainKitTests", dependencies: ["DomainKit"]),
+        .testTarget(name: "FastTextKitTests", dependencies: ["FastTextKit"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "DomainKit"]),
+        .testTarget(name: "LearnersTests", dependencies: ["Learners", "Features", "DomainKit"]),
+        .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "Learners", "Features", "DomainKit"]),
+        .testTarget(name: "CacheTests", dependencies: ["Cache", "Learners", "DomainKit", "TestSupport"]),
+        .testTarget(name: "StreamingTests", dependencies: ["Streaming", "Lines", "DomainKit", "Learners", "ModelStore"], exclude: ["Fixtures"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Cache", "Bench", "DomainKit", "Learners", "ModelStore", "Streaming", "TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        .testTarget(name: "CorporaTests", dependencies: ["Corpora", "DomainKit"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ModelStore", "Learners", "Features", "DomainKit", "Corpora"]),
+        .testTarget(name: "CLITests", dependencies: ["DomainKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -2,7 +2,7 @@ import DomainKit
 import Foundation
 
 /// Which names a load generator asks for.
-public enum KeyDistribution: Sendable {
+package enum KeyDistribution: Sendable {
     /// Never the same name twice: every request misses every cache.
     case unique
     /// Zipf with exponent `s` over `count` names (rank 1 the most asked), as DNS traffic is.
@@ -10,7 +10,7 @@ public enum KeyDistribution: Sendable {
     /// The lines of a file (a replayed log), in order, each connection starting elsewhere.
     case replay([[UInt8]])
 
-    public static func replay(path: String) throws -> KeyDistribution {
+    package static func replay(path: String) throws -> KeyDistribution {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let lines = data.split(separator: 0x0A, omittingEmptySubsequences: true).map { Array($0) }
         guard !lines.isEmpty else { throw BenchError("no lines in \(path)") }
@@ -86,7 +86,7 @@ func appendDecimal(_ value: Int, to out: inout [UInt8]) {
     out.append(UInt8(ascii: "0") + UInt8(value % 10))
 }
 
-public struct BenchError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct BenchError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

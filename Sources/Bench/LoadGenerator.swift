@@ -4,40 +4,40 @@ import Histogram
 import NIOCore
 import NIOPosix
 
-public struct BenchConfig: Sendable {
-    public var target: BenchTarget = .line
+package struct BenchConfig: Sendable {
+    package var target: BenchTarget = .line
     /// TCP `host:port` or a Unix socket path (starting with `/`).
-    public var address: String
-    public var connections = 50
+    package var address: String
+    package var connections = 50
     /// Requests each connection keeps outstanding (closed loop).
-    public var pipeline = 1
+    package var pipeline = 1
     /// Open loop: total requests per second, sent on schedule whatever the replies do. nil: closed loop.
-    public var rate: Double?
-    public var seconds = 10.0
+    package var rate: Double?
+    package var seconds = 10.0
     /// Replies in the first seconds are not recorded (caches fill, connections settle).
-    public var warmupSeconds = 0.0
-    public var keys: KeyDistribution = .unique
-    public var threads = 1
-    public var seed: UInt64 = 1
-    public init(address: String) { self.address = address }
+    package var warmupSeconds = 0.0
+    package var keys: KeyDistribution = .unique
+    package var threads = 1
+    package var seed: UInt64 = 1
+    package init(address: String) { self.address = address }
 }
 
-public struct BenchReport: Codable, Sendable {
-    public var target: String
-    public var mode: String
-    public var connections: Int
-    public var pipeline: Int
-    public var targetRate: Double?
-    public var seconds: Double
-    public var requests: Int
-    public var names: Int
-    public var errors: Int
-    public var requestsPerSecond: Double
-    public var namesPerSecond: Double
+package struct BenchReport: Codable, Sendable {
+    package var target: String
+    package var mode: String
+    package var connections: Int
+    package var pipeline: Int
+    package var targetRate: Double?
+    package var seconds: Double
+    package var requests: Int
+    package var names: Int
+    package var errors: Int
+    package var requestsPerSecond: Double
+    package var namesPerSecond: Double
     /// Microseconds; in open loop measured from each request's intended send time (coordinated omission corrected).
-    public var p50: Double, p90: Double, p99: Double, p999: Double, max: Double
+    package var p50: Double, p90: Double, p99: Double, p999: Double, max: Double
 
-    public var text: String {
+    package var text: String {
         var s = "\(target) \(mode), \(connections) connections, pipeline \(pipeline)"
         if let targetRate { s += String(format: ", target %.0f req/s", targetRate) }
         s += String(format: "\n%d requests (%d names, %d errors) in %.2f s: %.0f req/s, %.0f names/s\n", requests, names, errors, seconds, requestsPerSecond, namesPerSecond)
@@ -49,8 +49,8 @@ public struct BenchReport: Codable, Sendable {
 /// A load generator: N connections driven closed loop (pipeline depth outstanding each) or open loop at a
 /// fixed rate with latency counted from when each request should have left, so a stalled server cannot hide
 /// its stall by slowing the client down (coordinated omission). Latencies go into HdrHistograms.
-public enum LoadGenerator {
-    public static func run(_ config: BenchConfig) throws -> BenchReport {
+package enum LoadGenerator {
+    package static func run(_ config: BenchConfig) throws -> BenchReport {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, config.threads))
         defer { try? group.syncShutdownGracefully() }
         let zipf: ZipfTable?

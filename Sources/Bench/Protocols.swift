@@ -1,7 +1,7 @@
 import Foundation
 
 /// What is being driven, and how its requests and replies look on the wire.
-public enum BenchTarget: Sendable {
+package enum BenchTarget: Sendable {
     /// domcat's line protocol: one name per line, one answer per line.
     case line
     /// domcat's `POST /predict`, `batch` names per request (1: `{"domain":…}`).

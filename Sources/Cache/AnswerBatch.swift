@@ -2,18 +2,18 @@ import Learners
 
 /// Names with their answers, kept flat and reused batch after batch: a cache lookup fills in what the tiers
 /// know, the model fills in the rest, and `AnswerCache.store` writes back what the model computed.
-public struct AnswerBatch {
-    public private(set) var names: [String] = []
+package struct AnswerBatch {
+    package private(set) var names: [String] = []
     /// Where each answer came from; nil while nobody has answered.
-    public private(set) var tiers: [CacheTier?] = []
+    package private(set) var tiers: [CacheTier?] = []
     private var scores: [LabelScore] = []
     private var ranges: [Range<Int>] = []
 
-    public init() {}
+    package init() {}
 
-    public var count: Int { names.count }
+    package var count: Int { names.count }
 
-    public mutating func removeAll() {
+    package mutating func removeAll() {
         names.removeAll(keepingCapacity: true)
         tiers.removeAll(keepingCapacity: true)
         scores.removeAll(keepingCapacity: true)
@@ -22,7 +22,7 @@ public struct AnswerBatch {
 
     /// Adds a name nobody has answered yet; returns its position.
     @discardableResult
-    public mutating func append(_ name: String) -> Int {
+    package mutating func append(_ name: String) -> Int {
         names.append(name)
         tiers.append(nil)
         ranges.append(0..<0)
@@ -30,13 +30,13 @@ public struct AnswerBatch {
     }
 
     /// Drops the last name, which nobody has answered.
-    public mutating func removeLast() {
+    package mutating func removeLast() {
         names.removeLast()
         tiers.removeLast()
         ranges.removeLast()
     }
 
-    public mutating func answer(_ i: Int, _ top: some Collection<LabelScore>, tier: CacheTier) {
+    package mutating func answer(_ i: Int, _ top: some Collection<LabelScore>, tier: CacheTier) {
         let start = scores.count
         scores.append(contentsOf: top)
         ranges[i] = start..<scores.count
@@ -44,7 +44,7 @@ public struct AnswerBatch {
     }
 
     /// Appends the answer straight from the LRU; false (nothing appended) on a miss.
-    public mutating func answer(_ i: Int, from lru: AnswerLRU, key: NameKey) -> Bool {
+    package mutating func answer(_ i: Int, from lru: AnswerLRU, key: NameKey) -> Bool {
         let start = scores.count
         guard lru.get(key, appendingTo: &scores) else { return false }
         ranges[i] = start..<scores.count
@@ -52,5 +52,5 @@ public struct AnswerBatch {
         return true
     }
 
-    public func top(_ i: Int) -> ArraySlice<LabelScore> { scores[ranges[i]] }
+    package func top(_ i: Int) -> ArraySlice<LabelScore> { scores[ranges[i]] }
 }

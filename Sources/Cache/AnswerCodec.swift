@@ -2,8 +2,8 @@ import Learners
 
 /// The bytes of a cached answer in Redis: per label, its index (Int32) and probability (Float32), little-endian.
 /// Keys carry the model digest, so indices always refer to the labels of the model that wrote them.
-public enum AnswerCodec {
-    public static func encode(_ top: some Collection<LabelScore>, into out: inout [UInt8]) {
+package enum AnswerCodec {
+    package static func encode(_ top: some Collection<LabelScore>, into out: inout [UInt8]) {
         for score in top {
             withUnsafeBytes(of: score.label.littleEndian) { out.append(contentsOf: $0) }
             withUnsafeBytes(of: score.probability.bitPattern.littleEndian) { out.append(contentsOf: $0) }
@@ -11,7 +11,7 @@ public enum AnswerCodec {
     }
 
     /// nil when the bytes are not an answer for a model with `labelCount` labels (then it counts as a miss).
-    public static func decode(_ bytes: UnsafeRawBufferPointer, labelCount: Int) -> [LabelScore]? {
+    package static func decode(_ bytes: UnsafeRawBufferPointer, labelCount: Int) -> [LabelScore]? {
         guard bytes.count > 0, bytes.count % 8 == 0 else { return nil }
         var top: [LabelScore] = []
         top.reserveCapacity(bytes.count / 8)

@@ -5,14 +5,14 @@ import Learners
 /// with their own locks so threads rarely wait on each other. Everything lives in flat arrays — keys, the
 /// recency list, the answers `width` labels per slot, an open-addressing index — so an entry costs about
 /// 60 bytes and nothing is allocated per entry or per lookup. Capacity 0 turns the cache off.
-public final class AnswerLRU: @unchecked Sendable {
-    public let capacity: Int
+package final class AnswerLRU: @unchecked Sendable {
+    package let capacity: Int
     /// Labels kept per answer; longer answers are cut to this.
-    public let width: Int
+    package let width: Int
     /// Unmanaged so a lookup does not retain and release its shard (a shared reference count).
     private let shards: [Unmanaged<AnswerLRUShard>]
 
-    public init(capacity: Int, width: Int, shards shardCount: Int = 16) {
+    package init(capacity: Int, width: Int, shards shardCount: Int = 16) {
         self.capacity = max(0, capacity)
         self.width = max(1, width)
         let count = max(1, min(shardCount, max(1, capacity / 64)))
@@ -27,32 +27,32 @@ public final class AnswerLRU: @unchecked Sendable {
     }
 
     /// Appends the answer to `top` and returns true when the name is cached (it becomes the most recent).
-    public func get(_ key: NameKey, appendingTo top: inout [LabelScore]) -> Bool {
+    package func get(_ key: NameKey, appendingTo top: inout [LabelScore]) -> Bool {
         guard capacity > 0 else { return false }
         return withShard(key) { $0.get(key, appendingTo: &top) }
     }
 
     /// The answer, or nil; allocates (for tests and cold paths).
-    public func get(_ key: NameKey) -> [LabelScore]? {
+    package func get(_ key: NameKey) -> [LabelScore]? {
         var top: [LabelScore] = []
         return get(key, appendingTo: &top) ? top : nil
     }
 
     /// Whether the name is cached, without making it the most recent.
-    public func contains(_ key: NameKey) -> Bool {
+    package func contains(_ key: NameKey) -> Bool {
         guard capacity > 0 else { return false }
         return withShard(key) { $0.contains(key) }
     }
 
     /// Inserts or replaces; evicts the shard's least recently used entry when full.
-    public func set(_ key: NameKey, _ top: ArraySlice<LabelScore>) {
+    package func set(_ key: NameKey, _ top: ArraySlice<LabelScore>) {
         guard capacity > 0 else { return }
         withShard(key) { $0.set(key, top) }
     }
 
-    public var count: Int { shards.reduce(0) { $0 + $1.takeUnretainedValue().entries } }
+    package var count: Int { shards.reduce(0) { $0 + $1.takeUnretainedValue().entries } }
 
-    public func removeAll() { for s in shards { s.takeUnretainedValue().removeAll() } }
+    package func removeAll() { for s in shards { s.takeUnretainedValue().removeAll() } }
 }
 
 /// One shard. Its storage is raw memory reserved for the full capacity up front (pages are touched only

@@ -2,13 +2,13 @@
 /// entry instead of a String (and its heap block), and no string hashing on the hot path. Two independent
 /// 64-bit lanes must both collide for two names to share a key: about 2^-128 per pair of random names, far
 /// below the chance of a memory bit flip.
-public struct NameKey: Hashable, Sendable {
-    public let lo: UInt64
-    public let hi: UInt64
+package struct NameKey: Hashable, Sendable {
+    package let lo: UInt64
+    package let hi: UInt64
 
-    public init(lo: UInt64, hi: UInt64) { self.lo = lo; self.hi = hi }
+    package init(lo: UInt64, hi: UInt64) { self.lo = lo; self.hi = hi }
 
-    public init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    package init(_ bytes: UnsafeBufferPointer<UInt8>) {
         var a: UInt64 = 0x243F_6A88_85A3_08D3 ^ UInt64(bytes.count)
         var b: UInt64 = 0x1319_8A2E_0370_7344 &+ UInt64(bytes.count)
         let raw = UnsafeRawBufferPointer(bytes)
@@ -28,7 +28,7 @@ public struct NameKey: Hashable, Sendable {
         hi = Self.finish(b ^ 0x5851_F42D_4C95_7F2D)
     }
 
-    public init(_ name: String) {
+    package init(_ name: String) {
         var s = name
         self = s.withUTF8 { NameKey($0) }
     }

@@ -7,8 +7,8 @@ import Glibc
 /// One hiredis connection, owned by one thread (hiredis contexts are not thread-safe).
 /// Every call is bounded by the settings' timeout; any failure drops the connection, reports to `health`,
 /// and the next attempt waits out a doubling backoff, so an outage costs callers nothing but misses.
-public final class RedisConnection {
-    public let settings: RedisSettings
+package final class RedisConnection {
+    package let settings: RedisSettings
     private let health: RedisHealth
     private var context: UnsafeMutablePointer<redisContext>?
     private var retryAt: UInt64 = 0
@@ -20,9 +20,9 @@ public final class RedisConnection {
     /// the same round trip, so storing answers never waits on Redis.
     private var unreadReplies = 0
     /// Whether a batch's misses are worth a read; `AnswerCache` and the callers that time the model feed it.
-    public var readPolicy: RedisReadPolicy
+    package var readPolicy: RedisReadPolicy
 
-    public init(settings: RedisSettings, health: RedisHealth) {
+    package init(settings: RedisSettings, health: RedisHealth) {
         self.settings = settings
         self.health = health
         backoffMilliseconds = settings.minBackoffMilliseconds
@@ -33,10 +33,10 @@ public final class RedisConnection {
 
     deinit { if let context { redisFree(context) } }
 
-    public var isConnected: Bool { context != nil }
+    package var isConnected: Bool { context != nil }
 
     /// Values for `keys` in one MGET round trip; nil when Redis is unavailable (every key then misses).
-    public func mget(_ keys: [[UInt8]], each: (Int, UnsafeRawBufferPointer?) -> Void) -> Bool {
+    package func mget(_ keys: [[UInt8]], each: (Int, UnsafeRawBufferPointer?) -> Void) -> Bool {
         guard !keys.isEmpty, let context = connected() else { return false }
         beginArguments()
         addArgument(Array("MGET".utf8))
@@ -62,7 +62,7 @@ public final class RedisConnection {
     /// `SET key value EX ttl` for every pair, pipelined and written now; their replies are read with the
     /// next command's.
     @discardableResult
-    public func set(_ pairs: [(key: [UInt8], value: [UInt8])]) -> Bool {
+    package func set(_ pairs: [(key: [UInt8], value: [UInt8])]) -> Bool {
         guard !pairs.isEmpty, let context = connected() else { return false }
         let ttl = Array(String(settings.ttlSeconds).utf8)
         for pair in pairs {
@@ -80,7 +80,7 @@ public final class RedisConnection {
     }
 
     /// Sends one command with its arguments and returns the reply's string or integer as text (for tests and tools).
-    public func command(_ arguments: [String]) -> String? {
+    package func command(_ arguments: [String]) -> String? {
         guard let context = connected() else { return nil }
         beginArguments()
         for a in arguments { addArgument(Array(a.utf8)) }

@@ -1,11 +1,11 @@
 import Foundation
 
 /// Where Redis listens: `redis://host:port` (port 6379 when omitted) or `unix:///path/to/socket`.
-public enum RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
+package enum RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
     case tcp(host: String, port: Int)
     case unix(path: String)
 
-    public init?(url: String) {
+    package init?(url: String) {
         if url.hasPrefix("unix://") {
             let path = String(url.dropFirst("unix://".count))
             guard !path.isEmpty else { return nil }
@@ -26,7 +26,7 @@ public enum RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
         self = .tcp(host: String(host), port: port)
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .tcp(host, port): "redis://\(host):\(port)"
         case let .unix(path): "unix://\(path)"
@@ -35,19 +35,19 @@ public enum RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// How the cache talks to Redis.
-public struct RedisSettings: Sendable {
-    public var endpoint: RedisEndpoint
+package struct RedisSettings: Sendable {
+    package var endpoint: RedisEndpoint
     /// Longest a connect or one round trip may take before Redis is treated as down for this request.
-    public var timeoutMilliseconds: Int = 50
+    package var timeoutMilliseconds: Int = 50
     /// Lifetime of a cached answer (`SET … EX`).
-    public var ttlSeconds: Int = 86_400
+    package var ttlSeconds: Int = 86_400
     /// First wait before reconnecting after a failure; doubles up to `maxBackoffMilliseconds`.
-    public var minBackoffMilliseconds: Int = 100
-    public var maxBackoffMilliseconds: Int = 5_000
+    package var minBackoffMilliseconds: Int = 100
+    package var maxBackoffMilliseconds: Int = 5_000
     /// When LRU misses are looked up in Redis (answers the model computed are stored either way).
-    public var reads: RedisReads = .auto
+    package var reads: RedisReads = .auto
 
-    public init(endpoint: RedisEndpoint, timeoutMilliseconds: Int = 50, ttlSeconds: Int = 86_400) {
+    package init(endpoint: RedisEndpoint, timeoutMilliseconds: Int = 50, ttlSeconds: Int = 86_400) {
         self.endpoint = endpoint
         self.timeoutMilliseconds = timeoutMilliseconds
         self.ttlSeconds = ttlSeconds

@@ -3,22 +3,22 @@ import Logging
 
 /// What every Redis connection of a process reports to: up or down, and how many failures.
 /// A warning is logged once per transition (not per failed request), so an outage does not flood the log.
-public final class RedisHealth: Sendable {
-    public let endpoint: RedisEndpoint
+package final class RedisHealth: Sendable {
+    package let endpoint: RedisEndpoint
     private let up = ManagedAtomic<Bool>(true)
     private let everConnected = ManagedAtomic<Bool>(false)
     private let errorCount = ManagedAtomic<Int>(0)
     private let logger: Logger
 
-    public init(endpoint: RedisEndpoint, logger: Logger) {
+    package init(endpoint: RedisEndpoint, logger: Logger) {
         self.endpoint = endpoint
         self.logger = logger
     }
 
     /// True when the last attempt of any connection succeeded.
-    public var isUp: Bool { up.load(ordering: .relaxed) && everConnected.load(ordering: .relaxed) }
+    package var isUp: Bool { up.load(ordering: .relaxed) && everConnected.load(ordering: .relaxed) }
     /// Connects and commands that failed or timed out, since start.
-    public var errors: Int { errorCount.load(ordering: .relaxed) }
+    package var errors: Int { errorCount.load(ordering: .relaxed) }
 
     func succeeded() {
         everConnected.store(true, ordering: .relaxed)

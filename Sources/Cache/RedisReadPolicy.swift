@@ -1,7 +1,7 @@
 import Dispatch
 
 /// When LRU misses are looked up in Redis.
-public enum RedisReads: String, Sendable, CaseIterable {
+package enum RedisReads: String, Sendable, CaseIterable {
     /// Only when the round trip is expected to cost less than the model work it saves.
     case auto
     /// Every batch of LRU misses.
@@ -15,19 +15,19 @@ public enum RedisReads: String, Sendable, CaseIterable {
 /// names × model time per name > round trip time, all three measured as it runs (moving averages). Until
 /// every figure is known, and at least every 100 ms (`probeIntervalNanoseconds`), it reads anyway, so the
 /// figures follow Redis warming up or slowing down. One per `RedisConnection`: not thread-safe.
-public struct RedisReadPolicy: Sendable {
-    public let mode: RedisReads
+package struct RedisReadPolicy: Sendable {
+    package let mode: RedisReads
     static let probeIntervalNanoseconds: UInt64 = 100_000_000
     /// Weight of the newest sample in each moving average.
     static let weight = 0.2
-    public private(set) var roundTripNanoseconds: Double?
-    public private(set) var hitShare: Double?
-    public private(set) var modelNanosecondsPerName: Double?
+    package private(set) var roundTripNanoseconds: Double?
+    package private(set) var hitShare: Double?
+    package private(set) var modelNanosecondsPerName: Double?
     private var lastRead: UInt64 = 0
 
-    public init(mode: RedisReads) { self.mode = mode }
+    package init(mode: RedisReads) { self.mode = mode }
 
-    public func shouldRead(names: Int, now: UInt64 = DispatchTime.now().uptimeNanoseconds) -> Bool {
+    package func shouldRead(names: Int, now: UInt64 = DispatchTime.now().uptimeNanoseconds) -> Bool {
         guard mode == .auto else { return true }
         guard let roundTrip = roundTripNanoseconds, let share = hitShare, let perName = modelNanosecondsPerName,
               now &- lastRead < Self.probeIntervalNanoseconds else { return true }
@@ -35,7 +35,7 @@ public struct RedisReadPolicy: Sendable {
     }
 
     /// A read that reached Redis: `keys` asked, `hits` found, in `nanoseconds`.
-    public mutating func recordRead(keys: Int, hits: Int, nanoseconds: UInt64, now: UInt64 = DispatchTime.now().uptimeNanoseconds) {
+    package mutating func recordRead(keys: Int, hits: Int, nanoseconds: UInt64, now: UInt64 = DispatchTime.now().uptimeNanoseconds) {
         guard keys > 0 else { return }
         Self.average(&roundTripNanoseconds, Double(nanoseconds))
         Self.average(&hitShare, Double(hits) / Double(keys))
@@ -43,7 +43,7 @@ public struct RedisReadPolicy: Sendable {
     }
 
     /// The model answered `names` names in `nanoseconds`.
-    public mutating func recordModel(names: Int, nanoseconds: UInt64) {
+    package mutating func recordModel(names: Int, nanoseconds: UInt64) {
         guard names > 0 else { return }
         Self.average(&modelNanosecondsPerName, Double(nanoseconds) / Double(names))
     }

@@ -1,11 +1,11 @@
 import Foundation
 
 /// A filter list whose blocked hosts all get one label.
-public struct LabelledSource: Sendable, Equatable {
-    public var path: String
-    public var label: String
+package struct LabelledSource: Sendable, Equatable {
+    package var path: String
+    package var label: String
 
-    public init(path: String, label: String) {
+    package init(path: String, label: String) {
         self.path = path
         self.label = label
     }
@@ -13,18 +13,18 @@ public struct LabelledSource: Sendable, Equatable {
 
 /// domcat's embedded default corpus: hosts labelled from the filter lists Debian
 /// ships with uBlock Origin, so a fresh install can train without downloads.
-public enum DefaultCorpus {
+package enum DefaultCorpus {
     /// Label of the sites cosmetic rules are written for.
-    public static let siteLabel = "site"
+    package static let siteLabel = "site"
 
     /// Where `webext-ublock-origin-firefox` installs uBlock Origin.
-    public static let debianRoot =
+    package static let debianRoot =
         "/usr/share/mozilla/extensions/{ec8030f7-c20a-464f-9b0e-13a3a9e97384}/uBlock0@raymondhill.net"
 
     /// The lists inside Debian's `webext-ublock-origin-firefox` package: EasyList →
     /// `ads`, EasyPrivacy → `tracking`, uBO's badware list → `badware`; cosmetic
     /// sites come from all three.
-    public static func debianSources(root: String = debianRoot) -> (lists: [LabelledSource], cosmeticFrom: [String]) {
+    package static func debianSources(root: String = debianRoot) -> (lists: [LabelledSource], cosmeticFrom: [String]) {
         let assets = root + "/assets"
         let lists = [
             LabelledSource(path: assets + "/thirdparties/easylist/easylist.txt", label: "ads"),
@@ -37,7 +37,7 @@ public enum DefaultCorpus {
     /// Reads the lists and merges their hosts. A host that ends up under two
     /// labels says nothing reliable about either, so it is dropped entirely.
     /// Returns (domain, label) pairs sorted by domain and how many hosts were dropped.
-    public static func build(lists: [LabelledSource], cosmeticFrom: [String]) throws
+    package static func build(lists: [LabelledSource], cosmeticFrom: [String]) throws
         -> (pairs: [(String, String)], conflictsDropped: Int)
     {
         var parsed = [String: FilterListHosts]()
@@ -59,7 +59,7 @@ public enum DefaultCorpus {
     }
 
     /// The corpus as TSV: `domain<TAB>label` lines.
-    public static func tsv(_ pairs: [(String, String)]) -> String {
+    package static func tsv(_ pairs: [(String, String)]) -> String {
         var out = ""
         out.reserveCapacity(pairs.count * 24)
         for (domain, label) in pairs {

@@ -1,17 +1,17 @@
 /// What one filter list says about hosts.
-public struct FilterListHosts: Sendable, Equatable {
+package struct FilterListHosts: Sendable, Equatable {
     /// Hosts blocked as a whole (`||host^`, hosts-file and bare-host lines), minus
     /// those an exception (`@@||host^`, `$badfilter`) unblocks on every site and
     /// no `$important` rule keeps blocked. Sorted, unique.
-    public var blocked: [String]
+    package var blocked: [String]
     /// Sites cosmetic rules are written for. Sorted, unique.
-    public var cosmeticSites: [String]
+    package var cosmeticSites: [String]
     /// Rule lines that named no host: URL patterns, generic cosmetic rules, rules
     /// under `!#if false`, exceptions that unblock on some sites only, … Comments,
     /// headers and blank lines are not counted.
-    public var skippedLines: Int
+    package var skippedLines: Int
 
-    public init(blocked: [String], cosmeticSites: [String], skippedLines: Int) {
+    package init(blocked: [String], cosmeticSites: [String], skippedLines: Int) {
         self.blocked = blocked
         self.cosmeticSites = cosmeticSites
         self.skippedLines = skippedLines
@@ -19,7 +19,7 @@ public struct FilterListHosts: Sendable, Equatable {
 }
 
 /// Reader of Adblock Plus / uBlock Origin filter lists, for the hosts they name.
-public enum FilterList {
+package enum FilterList {
     /// Reads ABP/uBO syntax:
     /// - `!` comments and `!#` directives; content under `!#if false` is skipped;
     ///   `[Adblock Plus 2.0]` headers; `# ` comments of hosts files.
@@ -35,7 +35,7 @@ public enum FilterList {
     ///   cosmetic site; negated, wildcard (`google.*`) and generic entries are not.
     /// Hosts are normalised (lower-case, no trailing dot or leading `www.`); IP
     /// literals and names with characters outside `[a-z0-9-_.]` are dropped.
-    public static func parse(_ text: String) -> FilterListHosts {
+    package static func parse(_ text: String) -> FilterListHosts {
         var text = text
         return text.withUTF8 { parse(bytes: $0) }
     }

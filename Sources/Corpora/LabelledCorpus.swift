@@ -1,26 +1,26 @@
 import DomainKit
-import Streaming
+import Lines
 
 /// `domain<TAB>label` examples read from TSV files (plain or zstd). Bad lines are reported with file:line
 /// and skipped, never silently: they are counted and described in `problems`.
-public struct LabelledCorpus: Sendable {
-    public var domains: [Domain] = []
-    public var labels: [String] = []
-    public var skipped = 0
+package struct LabelledCorpus: Sendable {
+    package var domains: [Domain] = []
+    package var labels: [String] = []
+    package var skipped = 0
     /// The first problems met, as "file:line: reason" (all are counted in `skipped`).
-    public var problems: [String] = []
-    public static let maxProblemsKept = 20
+    package var problems: [String] = []
+    package static let maxProblemsKept = 20
 
-    public init() {}
-    public var count: Int { domains.count }
+    package init() {}
+    package var count: Int { domains.count }
 
-    public static func read(paths: [String]) throws -> LabelledCorpus {
+    package static func read(paths: [String]) throws -> LabelledCorpus {
         var corpus = LabelledCorpus()
         for path in paths { try corpus.append(path: path) }
         return corpus
     }
 
-    public mutating func append(path: String) throws {
+    package mutating func append(path: String) throws {
         let reader = try LineReader.open(path: path)
         try reader.forEachLine { line, overlong in
             let number = reader.currentLine
@@ -51,7 +51,7 @@ public struct LabelledCorpus: Sendable {
     }
 
     /// Label names in order of first appearance, and each example's index into them.
-    public func labelIndex(startingWith known: [String] = []) -> (names: [String], indices: [Int32]) {
+    package func labelIndex(startingWith known: [String] = []) -> (names: [String], indices: [Int32]) {
         var names = known
         var index: [String: Int32] = [:]
         for (i, n) in names.enumerated() { index[n] = Int32(i) }
@@ -67,7 +67,7 @@ public struct LabelledCorpus: Sendable {
     }
 
     /// A stable digest of the examples, recorded in the model header.
-    public func digest() -> String {
+    package func digest() -> String {
         var h = FNV1a64.offsetBasis
         for (d, l) in zip(domains, labels) {
             for b in d.name.utf8 { h = FNV1a64.step(h, b) }

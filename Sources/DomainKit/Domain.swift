@@ -2,22 +2,22 @@ import Foundation
 
 /// A normalised domain name: lower-case ASCII (IDNs in punycode), no trailing dot,
 /// RFC 1035 lengths checked. The Unicode and punycode spellings of a name give one key.
-public struct Domain: Hashable, Sendable, CustomStringConvertible {
-    public let name: String
-    public var description: String { name }
+package struct Domain: Hashable, Sendable, CustomStringConvertible {
+    package let name: String
+    package var description: String { name }
 
     /// Trusted constructor for names already normalised (corpus files written by domcat).
-    public init(normalised name: String) { self.name = name }
+    package init(normalised name: String) { self.name = name }
 }
 
 /// What a line's name field turned out to be. IP literals and non-names are reported, never classified.
-public enum ParsedName: Sendable, Equatable {
+package enum ParsedName: Sendable, Equatable {
     case domain(Domain)
     case ipAddress(String)
     case invalid(NameError)
 }
 
-public enum NameError: String, Error, Sendable, CustomStringConvertible {
+package enum NameError: String, Error, Sendable, CustomStringConvertible {
     case empty = "empty"
     case emptyLabel = "empty label"
     case labelTooLong = "label over 63 bytes"
@@ -25,16 +25,16 @@ public enum NameError: String, Error, Sendable, CustomStringConvertible {
     case badCharacter = "character not allowed in a name"
     case badUTF8 = "invalid UTF-8"
     case badIDN = "invalid internationalised name"
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }
 
-public enum DomainParser {
-    public static let maxNameLength = 253
-    public static let maxLabelLength = 63
+package enum DomainParser {
+    package static let maxNameLength = 253
+    package static let maxLabelLength = 63
 
     /// Parses one name-like field: surrounding space, case, trailing dot, URLs (`https://host:port/path` → host),
     /// bracketed or bare IP literals and Unicode names are all handled here so every caller agrees.
-    public static func parse(_ raw: UnsafeBufferPointer<UInt8>) -> ParsedName {
+    package static func parse(_ raw: UnsafeBufferPointer<UInt8>) -> ParsedName {
         var lo = 0, hi = raw.count
         while lo < hi, isSpace(raw[lo]) { lo += 1 }
         while hi > lo, isSpace(raw[hi - 1]) { hi -= 1 }
@@ -58,7 +58,7 @@ public enum DomainParser {
         return converted.withUTF8 { validateASCII($0) }
     }
 
-    public static func parse(_ text: String) -> ParsedName {
+    package static func parse(_ text: String) -> ParsedName {
         var s = text
         return s.withUTF8 { parse($0) }
     }

@@ -1,15 +1,15 @@
 /// A domain name cut by the Public Suffix List, as slices of the name that was split.
 ///
 /// For `a.b.example.co.uk`: subdomain `a.b`, registrable `example.co.uk`, suffix `co.uk`.
-public struct DomainParts: Sendable, Equatable {
+package struct DomainParts: Sendable, Equatable {
     /// Labels left of the registrable name, nil if none.
-    public var subdomain: Substring?
+    package var subdomain: Substring?
     /// eTLD+1, nil when the name is itself a public suffix.
-    public var registrable: Substring?
+    package var registrable: Substring?
     /// The public suffix.
-    public var suffix: Substring
+    package var suffix: Substring
 
-    public init(subdomain: Substring?, registrable: Substring?, suffix: Substring) {
+    package init(subdomain: Substring?, registrable: Substring?, suffix: Substring) {
         self.subdomain = subdomain
         self.registrable = registrable
         self.suffix = suffix

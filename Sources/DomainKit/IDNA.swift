@@ -13,14 +13,14 @@ import Foundation
 /// - An "xn--" label must decode, contain a non-ASCII scalar, pass the same policy, be
 ///   lower-case and NFC already, and re-encode to exactly itself.
 /// Empty labels and label/name lengths are left to the caller (RFC 1035 checks).
-public enum IDNA {
+package enum IDNA {
     private static let acePrefix: [UInt8] = Array("xn--".utf8)
     private static let dot = UInt8(ascii: ".")
 
     /// Whole name → lower-case ASCII: maps the label separators U+3002 U+FF0E U+FF61 to ".",
     /// lower-cases, NFC-normalises, and punycodes each non-ASCII label as "xn--…".
     /// nil if a label cannot be converted (see the label policy above).
-    public static func toASCII(_ name: String) -> String? {
+    package static func toASCII(_ name: String) -> String? {
         var name = name
         switch name.withUTF8(scanASCII) {
         case .clean: return name
@@ -55,7 +55,7 @@ public enum IDNA {
     }
 
     /// Decodes every valid "xn--" label; labels that do not decode stay as they are.
-    public static func toUnicode(_ asciiName: String) -> String {
+    package static func toUnicode(_ asciiName: String) -> String {
         var output = String.UnicodeScalarView()
         var first = true
         for label in asciiName.utf8.split(separator: dot, omittingEmptySubsequences: false) {

@@ -1,10 +1,10 @@
 import Foundation
 
-public enum PublicSuffixListError: Error, CustomStringConvertible {
+package enum PublicSuffixListError: Error, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     case empty(path: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .unreadable(path, reason): return "cannot read public suffix list \(path): \(reason)"
         case let .empty(path): return "public suffix list \(path) holds no rules"
@@ -19,17 +19,17 @@ public enum PublicSuffixListError: Error, CustomStringConvertible {
 /// PRIVATE sections are used; Unicode rules are stored in their ASCII ("xn--") form since
 /// the names looked up are already ASCII. A name no rule covers falls back to the implicit
 /// `*` rule: its last label is the suffix. Immutable after `init`, so it is shared freely.
-public final class PublicSuffixList: @unchecked Sendable {
-    public static let debianPath = "/usr/share/publicsuffix/public_suffix_list.dat"
+package final class PublicSuffixList: @unchecked Sendable {
+    package static let debianPath = "/usr/share/publicsuffix/public_suffix_list.dat"
 
     /// Loaded once from `debianPath`; nil if that file is missing or unreadable.
-    public static let shared: PublicSuffixList? = try? PublicSuffixList()
+    package static let shared: PublicSuffixList? = try? PublicSuffixList()
 
     private let table: SuffixRuleTable
     /// Rules kept after conversion to ASCII.
     let ruleCount: Int
 
-    public init(path: String = PublicSuffixList.debianPath) throws {
+    package init(path: String = PublicSuffixList.debianPath) throws {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -43,7 +43,7 @@ public final class PublicSuffixList: @unchecked Sendable {
     }
 
     /// Rules in the PSL file format; lines that are no valid rule are skipped.
-    public init(text: String) {
+    package init(text: String) {
         let builder = Self.parse(text)
         table = SuffixRuleTable(builder)
         ruleCount = builder.ruleCount
@@ -51,7 +51,7 @@ public final class PublicSuffixList: @unchecked Sendable {
 
     /// Number of trailing labels that form the public suffix of a lower-case ASCII name
     /// (no trailing dot). At least 1. Allocates nothing: one hash step per byte, one probe per label.
-    public func suffixLabelCount(_ name: UnsafeBufferPointer<UInt8>) -> Int {
+    package func suffixLabelCount(_ name: UnsafeBufferPointer<UInt8>) -> Int {
         var hash = SuffixRuleTable.seed
         var labels = 0
         var longestMatch = 1
@@ -75,7 +75,7 @@ public final class PublicSuffixList: @unchecked Sendable {
     }
 
     /// Cuts a lower-case ASCII name (no trailing dot) into subdomain, registrable name and suffix.
-    public func split(_ name: Substring) -> DomainParts {
+    package func split(_ name: Substring) -> DomainParts {
         let cut = name.utf8.withContiguousStorageIfAvailable { cutOffsets($0) }
             ?? Array(name.utf8).withUnsafeBufferPointer { cutOffsets($0) }
         let utf8 = name.utf8
@@ -92,7 +92,7 @@ public final class PublicSuffixList: @unchecked Sendable {
     }
 
     /// The registrable name (eTLD+1) of a lower-case ASCII name, nil when it is a public suffix.
-    public func registrableDomain(_ name: String) -> String? {
+    package func registrableDomain(_ name: String) -> String? {
         split(name[...]).registrable.map(String.init)
     }
 

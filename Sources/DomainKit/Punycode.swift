@@ -3,7 +3,7 @@
 /// Basic (ASCII) code points are copied as they are (case kept), the rest are coded as
 /// variable-length base-36 deltas written with lower-case digits. Arithmetic is done in
 /// `UInt32` with overflow checks, as section 6.4 asks, so hostile input fails instead of trapping.
-public enum Punycode {
+package enum Punycode {
     private static let base: UInt32 = 36
     private static let tMin: UInt32 = 1
     private static let tMax: UInt32 = 26
@@ -14,7 +14,7 @@ public enum Punycode {
     private static let delimiter = UInt8(ascii: "-")
 
     /// Encodes a label's Unicode scalars (without the "xn--" prefix). nil on overflow.
-    public static func encode(_ scalars: [Unicode.Scalar]) -> String? {
+    package static func encode(_ scalars: [Unicode.Scalar]) -> String? {
         var output: [UInt8] = []
         output.reserveCapacity(scalars.count * 2 + 1)
         for scalar in scalars where scalar.value < initialN {
@@ -62,7 +62,7 @@ public enum Punycode {
     }
 
     /// Decodes the part after "xn--"; nil when invalid.
-    public static func decode(_ ascii: Substring) -> [Unicode.Scalar]? {
+    package static func decode(_ ascii: Substring) -> [Unicode.Scalar]? {
         let input = Array(ascii.utf8)
         var basicEnd = 0
         for (index, byte) in input.enumerated() where byte == delimiter { basicEnd = index }

@@ -2,15 +2,15 @@ import Foundation
 
 /// Numbers about a name's form rather than its words: generated (DGA-like) names, CDN hosts and
 /// tracking subdomains differ in shape even when their tokens are unseen.
-public enum ShapeFeatures {
-    public static let names = [
+package enum ShapeFeatures {
+    package static let names = [
         "length", "labels", "digit_ratio", "entropy", "longest_label", "hyphens",
         "vowel_ratio", "max_consonant_run", "subdomain_length", "suffix_labels", "underscores", "hex_ratio",
     ]
-    public static var count: Int { names.count }
+    package static var count: Int { names.count }
 
     /// Writes `count` values for a lower-case ASCII name.
-    public static func compute(_ bytes: UnsafeBufferPointer<UInt8>, suffixLabels: Int, into out: UnsafeMutableBufferPointer<Float>) {
+    package static func compute(_ bytes: UnsafeBufferPointer<UInt8>, suffixLabels: Int, into out: UnsafeMutableBufferPointer<Float>) {
         var digits = 0, hyphens = 0, vowels = 0, letters = 0, underscores = 0, hex = 0
         var labels = 1, labelLength = 0, longest = 0, consonantRun = 0, maxConsonantRun = 0
         var histogram = [Int](repeating: 0, count: 64)

@@ -1,8 +1,8 @@
 /// A small seeded generator: training runs repeat exactly for the same seed.
-public struct SplitMix: RandomNumberGenerator, Sendable {
+package struct SplitMix: RandomNumberGenerator, Sendable {
     private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
+    package init(seed: UInt64) { state = seed }
+    package mutating func next() -> UInt64 {
         state &+= 0x9e37_79b9_7f4a_7c15
         var z = state
         z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
@@ -10,10 +10,10 @@ public struct SplitMix: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
     /// Uniform in [0, 1).
-    public mutating func nextUnit() -> Float { Float(next() >> 40) * (1.0 / 16_777_216.0) }
+    package mutating func nextUnit() -> Float { Float(next() >> 40) * (1.0 / 16_777_216.0) }
 
     /// Uniform in [-1, 1).
-    public mutating func nextSignedUnit() -> Float {
+    package mutating func nextSignedUnit() -> Float {
         Float(Int64(bitPattern: next()) >> 40) / Float(1 << 23)
     }
 }

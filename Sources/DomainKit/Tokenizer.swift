@@ -1,31 +1,31 @@
 /// What a token is; part of its hash so `com` the suffix and `com` a label are different features.
-public enum TokenKind: UInt8, Sendable, CaseIterable {
+package enum TokenKind: UInt8, Sendable, CaseIterable {
     case name = 1, registrable, suffix, label, subToken, ngram, bias
 }
 
-public struct TokenizerConfig: Codable, Sendable, Equatable {
+package struct TokenizerConfig: Codable, Sendable, Equatable {
     /// Character n-gram lengths over each word token, with `<`/`>` boundary marks (fastText style).
     /// 3…6 measured better than fastText's 2…5 on v2fly's validation split, with fewer features.
-    public var minn = 3
-    public var maxn = 6
-    public init(minn: Int = 3, maxn: Int = 6) { self.minn = minn; self.maxn = maxn }
+    package var minn = 3
+    package var maxn = 6
+    package init(minn: Int = 3, maxn: Int = 6) { self.minn = minn; self.maxn = maxn }
 }
 
 /// Splits a domain into the tokens every model kind learns from:
 /// the whole name, the registrable name, the public suffix, each label left of the suffix,
 /// the sub-tokens of a label at letter↔digit and hyphen/underscore boundaries, and character n-grams of labels.
-public struct Tokenizer: Sendable {
-    public let suffixes: PublicSuffixList
-    public let config: TokenizerConfig
+package struct Tokenizer: Sendable {
+    package let suffixes: PublicSuffixList
+    package let config: TokenizerConfig
 
-    public init(suffixes: PublicSuffixList, config: TokenizerConfig = TokenizerConfig()) {
+    package init(suffixes: PublicSuffixList, config: TokenizerConfig = TokenizerConfig()) {
         self.suffixes = suffixes
         self.config = config
     }
 
     /// The word tokens (no n-grams), in the order `forEachToken` visits them: for `--explain`
     /// and for exporting the same tokens to other tools.
-    public func words(_ domain: Domain) -> [(kind: TokenKind, text: String)] {
+    package func words(_ domain: Domain) -> [(kind: TokenKind, text: String)] {
         var out: [(TokenKind, String)] = []
         var name = domain.name
         name.withUTF8 { bytes in
@@ -37,29 +37,29 @@ public struct Tokenizer: Sendable {
     }
 
     /// The word tokens as one space-separated line: what fastText (CLI or library) is given to read.
-    public func wordLine(_ domain: Domain) -> String {
+    package func wordLine(_ domain: Domain) -> String {
         words(domain).map(\.text).joined(separator: " ")
     }
 
     /// Appends one 64-bit hash per token and n-gram; allocation-free once `out` has grown.
     @inline(__always)
-    public func featureHashes(_ domain: Domain, into out: inout [UInt64]) {
+    package func featureHashes(_ domain: Domain, into out: inout [UInt64]) {
         var name = domain.name
         name.withUTF8 { featureHashes($0, into: &out) }
     }
 
-    public func featureHashes(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt64]) {
+    package func featureHashes(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt64]) {
         // A constant feature in every bag: a per-label bias, as fastText's end-of-line token gives it.
         out.append(Self.biasHash)
         forEachToken(bytes) { kind, range in tokenHashes(kind, UnsafeBufferPointer(rebasing: bytes[range]), into: &out) }
     }
 
-    public static let biasHash = mixHash(seed(.bias))
+    package static let biasHash = mixHash(seed(.bias))
 
     /// One word token's own hash, then its character n-grams of "<token>" (none for the suffix,
     /// which is a closed set), hashed incrementally: one pass per start position.
     @inline(__always)
-    public func tokenHashes(_ kind: TokenKind, _ token: UnsafeBufferPointer<UInt8>, into out: inout [UInt64]) {
+    package func tokenHashes(_ kind: TokenKind, _ token: UnsafeBufferPointer<UInt8>, into out: inout [UInt64]) {
         out.append(mixHash(FNV1a64.hash(token, seed: Self.seed(kind))))
         let minn = config.minn, maxn = config.maxn
         guard minn > 0, kind == .label else { return }
@@ -84,7 +84,7 @@ public struct Tokenizer: Sendable {
 
     /// Visits every word token of a lower-case ASCII name as a byte range.
     @inline(__always)
-    public func forEachToken(_ bytes: UnsafeBufferPointer<UInt8>, _ visit: (TokenKind, Range<Int>) -> Void) {
+    package func forEachToken(_ bytes: UnsafeBufferPointer<UInt8>, _ visit: (TokenKind, Range<Int>) -> Void) {
         let n = bytes.count
         guard n > 0 else { return }
         let suffixLabels = max(1, suffixes.suffixLabelCount(bytes))

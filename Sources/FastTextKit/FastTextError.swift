@@ -1,14 +1,14 @@
 import CFastText
 
 /// A failure reported by libfasttext or by the model-file check in front of it.
-public struct FastTextError: Error, CustomStringConvertible {
-    public let message: String
+package struct FastTextError: Error, CustomStringConvertible {
+    package let message: String
 
-    public init(message: String) {
+    package init(message: String) {
         self.message = message
     }
 
-    public var description: String { "fastText: \(message)" }
+    package var description: String { "fastText: \(message)" }
 }
 
 /// Calls a cfasttext function that reports failure through `char** err`,

@@ -5,7 +5,7 @@ extension FastTextModel {
     /// best first, exactly as `fasttext predict-prob` computes them: the line
     /// is split on whitespace and ends with fastText's end-of-sentence token.
     /// Empty for a model that is not supervised.
-    public func predict(_ line: String, k: Int, threshold: Float = 0) -> [(label: String, probability: Float)] {
+    package func predict(_ line: String, k: Int, threshold: Float = 0) -> [(label: String, probability: Float)] {
         let k = min(k, labels.count)
         guard k > 0 else { return [] }
         var line = line
@@ -22,7 +22,7 @@ extension FastTextModel {
     /// The allocation-free form of `predict(_:k:threshold:)` for hot paths:
     /// writes up to `min(k, labelIndices.count, probabilities.count)` results
     /// (indices into `labels`) and returns how many.
-    public func predict(
+    package func predict(
         utf8 line: UnsafeBufferPointer<UInt8>, k: Int, threshold: Float = 0,
         labelIndices: UnsafeMutableBufferPointer<Int32>, probabilities: UnsafeMutableBufferPointer<Float>
     ) -> Int {
@@ -39,7 +39,7 @@ extension FastTextModel {
     /// The vector of `word`: the average of its own and its char n-gram
     /// vectors, so words never seen in training still get one (as
     /// `fasttext print-word-vectors`).
-    public func wordVector(_ word: String) -> [Float] {
+    package func wordVector(_ word: String) -> [Float] {
         var word = word
         return vector { output in
             word.withUTF8 { utf8 in wordVector(utf8: utf8, into: output) }
@@ -47,7 +47,7 @@ extension FastTextModel {
     }
 
     /// The allocation-free form of `wordVector(_:)`: `output` holds at least `dimension` floats.
-    public func wordVector(utf8 word: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<Float>) {
+    package func wordVector(utf8 word: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<Float>) {
         precondition(output.count >= dimension, "output holds fewer than dimension floats")
         let status = word.withMemoryRebound(to: CChar.self) { text in
             cfasttext_word_vector(handle, text.baseAddress, text.count, output.baseAddress, nil)
@@ -58,7 +58,7 @@ extension FastTextModel {
     /// The vector of one line, as `fasttext print-sentence-vectors`: for a
     /// supervised model the mean of its word and n-gram rows, otherwise the
     /// mean of its normalised word vectors.
-    public func sentenceVector(_ line: String) -> [Float] {
+    package func sentenceVector(_ line: String) -> [Float] {
         var line = line
         return vector { output in
             line.withUTF8 { utf8 in

@@ -8,17 +8,17 @@ import CFastText
 /// thread-unsafe parts, nearest-neighbour and analogy queries, are not
 /// exposed). Loading checks the whole file structure first, so a corrupt or
 /// foreign file throws instead of crashing or hanging libfasttext.
-public final class FastTextModel: @unchecked Sendable {
+package final class FastTextModel: @unchecked Sendable {
     let handle: OpaquePointer
     /// Length of every word and sentence vector.
-    public let dimension: Int
+    package let dimension: Int
     /// Label names by index, with the label prefix removed.
-    public let labels: [String]
+    package let labels: [String]
     /// How the model was trained; only `.supervised` models predict labels.
-    public let kind: FastTextTrainArgs.Model
+    package let kind: FastTextTrainArgs.Model
 
     /// Trains from `args.input`, then writes `args.output` if given.
-    public static func train(_ args: FastTextTrainArgs) throws -> FastTextModel {
+    package static func train(_ args: FastTextTrainArgs) throws -> FastTextModel {
         let handle = try args.withCArgs { cArgs in
             try throwingFastTextError({ cfasttext_train(cArgs, $0) }, succeeded: { $0 != nil })!
         }
@@ -31,14 +31,14 @@ public final class FastTextModel: @unchecked Sendable {
 
     /// Loads a model file. `labelPrefix` is stripped from label names
     /// (fastText does not store the prefix it was trained with).
-    public convenience init(contentsOf path: String, labelPrefix: String = "__label__") throws {
+    package convenience init(contentsOf path: String, labelPrefix: String = "__label__") throws {
         let handle = try throwingFastTextError({ cfasttext_load_file(path, $0) }, succeeded: { $0 != nil })!
         self.init(handle: handle, labelPrefix: labelPrefix)
     }
 
     /// Loads a model from the bytes of a model file, e.g. a section of a
     /// domcat model file, without going through the file system.
-    public convenience init(bytes: [UInt8], labelPrefix: String = "__label__") throws {
+    package convenience init(bytes: [UInt8], labelPrefix: String = "__label__") throws {
         let handle = try bytes.withUnsafeBufferPointer { buffer in
             try throwingFastTextError(
                 { cfasttext_load_bytes(buffer.baseAddress, buffer.count, $0) }, succeeded: { $0 != nil })!
@@ -63,12 +63,12 @@ public final class FastTextModel: @unchecked Sendable {
     }
 
     /// Writes the model in fastText's `.bin` format (readable by the `fasttext` tool).
-    public func save(to path: String) throws {
+    package func save(to path: String) throws {
         _ = try throwingFastTextError({ cfasttext_save_file(handle, path, $0) }, succeeded: { $0 == 0 })
     }
 
     /// The bytes `save(to:)` would write.
-    public func serialized() throws -> [UInt8] {
+    package func serialized() throws -> [UInt8] {
         var bytes: [UInt8] = []
         try withUnsafeMutablePointer(to: &bytes) { output in
             _ = try throwingFastTextError({ err in

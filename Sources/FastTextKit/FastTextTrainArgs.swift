@@ -6,42 +6,42 @@ import Foundation
 /// `init(model:input:output:)` starts from the defaults the CLI uses for that
 /// model (read from libfasttext itself), except `verbose` (0: silent) and
 /// `thread` (this machine's core count instead of 12).
-public struct FastTextTrainArgs: Sendable {
-    public enum Model: Sendable, Equatable {
+package struct FastTextTrainArgs: Sendable {
+    package enum Model: Sendable, Equatable {
         case supervised, skipgram, cbow
     }
 
-    public enum Loss: Sendable, Equatable {
+    package enum Loss: Sendable, Equatable {
         case softmax, ns, hs, ova
     }
 
-    public var model: Model
+    package var model: Model
     /// Training text: one example per line, labels as `label`-prefixed words.
-    public var input: String
+    package var input: String
     /// Where `train` writes the `.bin` (the full file name, unlike the CLI's
     /// prefix); nil keeps the model in memory only.
-    public var output: String?
-    public var dim: Int
-    public var epoch: Int
-    public var lr: Double
-    public var minn: Int
-    public var maxn: Int
-    public var wordNgrams: Int
-    public var minCount: Int
+    package var output: String?
+    package var dim: Int
+    package var epoch: Int
+    package var lr: Double
+    package var minn: Int
+    package var maxn: Int
+    package var wordNgrams: Int
+    package var minCount: Int
     /// Hash buckets for word and char n-grams; forced to 0, like the CLI does,
     /// when `wordNgrams <= 1` and `maxn == 0`.
-    public var bucket: Int
-    public var loss: Loss
-    public var thread: Int
+    package var bucket: Int
+    package var loss: Loss
+    package var thread: Int
     /// Context window (skipgram/cbow).
-    public var ws: Int
+    package var ws: Int
     /// Negatives sampled per positive with the `ns` loss.
-    public var neg: Int
-    public var seed: Int
-    public var verbose: Int = 0
-    public var label: String = "__label__"
+    package var neg: Int
+    package var seed: Int
+    package var verbose: Int = 0
+    package var label: String = "__label__"
 
-    public init(model: Model, input: String, output: String? = nil) {
+    package init(model: Model, input: String, output: String? = nil) {
         var defaults = cfasttext_train_args()
         cfasttext_train_args_init(&defaults, model.cValue)
         self.model = model

@@ -2,27 +2,27 @@ import DomainKit
 
 /// How often each word token occurred in the training corpus, keyed by its hash modulo 2^bits
 /// (a count table, not a vocabulary: fixed size, so later batches never change its shape).
-public struct TokenFrequencies: Sendable, Equatable {
-    public let bits: Int
-    public private(set) var counts: [UInt32]
+package struct TokenFrequencies: Sendable, Equatable {
+    package let bits: Int
+    package private(set) var counts: [UInt32]
 
-    public init(bits: Int = 20) {
+    package init(bits: Int = 20) {
         precondition(bits > 0 && bits <= 28, "TokenFrequencies: bits")
         self.bits = bits
         counts = [UInt32](repeating: 0, count: 1 << bits)
     }
 
     @inline(__always)
-    public func count(_ hash: UInt64) -> UInt32 { counts[Int(hash & UInt64(counts.count - 1))] }
+    package func count(_ hash: UInt64) -> UInt32 { counts[Int(hash & UInt64(counts.count - 1))] }
 
     @inline(__always)
-    public mutating func add(_ hash: UInt64) {
+    package mutating func add(_ hash: UInt64) {
         let i = Int(hash & UInt64(counts.count - 1))
         if counts[i] < .max { counts[i] += 1 }
     }
 
     /// Counts every word token of `domain`.
-    public mutating func add(_ domain: Domain, tokenizer: Tokenizer, scratch hashes: inout [UInt64]) {
+    package mutating func add(_ domain: Domain, tokenizer: Tokenizer, scratch hashes: inout [UInt64]) {
         var name = domain.name
         name.withUTF8 { bytes in
             tokenizer.forEachToken(bytes) { kind, range in
@@ -33,11 +33,11 @@ public struct TokenFrequencies: Sendable, Equatable {
         }
     }
 
-    public func bytes() -> [UInt8] {
+    package func bytes() -> [UInt8] {
         counts.withUnsafeBytes { Array($0) }
     }
 
-    public init?(bytes: [UInt8], bits: Int) {
+    package init?(bytes: [UInt8], bits: Int) {
         guard bits > 0, bits <= 28, bytes.count == (1 << bits) * 4 else { return nil }
         self.bits = bits
         counts = [UInt32](repeating: 0, count: 1 << bits)
@@ -46,7 +46,7 @@ public struct TokenFrequencies: Sendable, Equatable {
 }
 
 /// How attention pooling weighs a name's word tokens.
-public enum PoolingWeights: String, Codable, Sendable, CaseIterable {
+package enum PoolingWeights: String, Codable, Sendable, CaseIterable {
     /// w = 1/(1+freq) over training counts, normalised: rare tokens (a brand, an unusual label)
     /// dominate; `com`, `www`, `cdn` fade. Right for tables that were not trained through a pooling
     /// of their own (random or skipgram vectors).
@@ -65,19 +65,19 @@ public enum PoolingWeights: String, Codable, Sendable, CaseIterable {
 
 /// Word-token vectors → one domain vector with per-token weights (see `PoolingWeights`).
 /// The inverse-frequency weights also explain a prediction.
-public struct AttentionPooling: Sendable {
-    public let tokenizer: Tokenizer
-    public let embedding: any TokenEmbedding
-    public let frequencies: TokenFrequencies
-    public let weighting: PoolingWeights
+package struct AttentionPooling: Sendable {
+    package let tokenizer: Tokenizer
+    package let embedding: any TokenEmbedding
+    package let frequencies: TokenFrequencies
+    package let weighting: PoolingWeights
     /// Multipliers of the weights by token kind, indexed by `TokenKind.rawValue` (the bias row's too);
     /// all 1 unless `learned` pooling fitted them.
-    public let kindScales: [Float]
-    public var dimension: Int { embedding.dimension }
+    package let kindScales: [Float]
+    package var dimension: Int { embedding.dimension }
     /// Floats of scratch `pool` needs beyond its output.
-    public var scratchCount: Int { embedding.dimension }
+    package var scratchCount: Int { embedding.dimension }
 
-    public init(tokenizer: Tokenizer, embedding: any TokenEmbedding, frequencies: TokenFrequencies, weighting: PoolingWeights = .inverseFrequency,
+    package init(tokenizer: Tokenizer, embedding: any TokenEmbedding, frequencies: TokenFrequencies, weighting: PoolingWeights = .inverseFrequency,
                 kindScales: [Float]? = nil) {
         self.tokenizer = tokenizer
         self.embedding = embedding
@@ -87,11 +87,11 @@ public struct AttentionPooling: Sendable {
         precondition(self.kindScales.count == Self.unitScales.count, "AttentionPooling: one scale per token kind")
     }
 
-    public static let unitScales = [Float](repeating: 1, count: Int(TokenKind.allCases.map(\.rawValue).max()!) + 1)
+    package static let unitScales = [Float](repeating: 1, count: Int(TokenKind.allCases.map(\.rawValue).max()!) + 1)
 
     /// The unnormalised weight of one word token (`hashes`: its own, then its n-grams').
     @inline(__always)
-    public func weight(_ kind: TokenKind, _ hashes: [UInt64]) -> Float {
+    package func weight(_ kind: TokenKind, _ hashes: [UInt64]) -> Float {
         let base: Float = switch weighting {
         case .inverseFrequency: 1 / (1 + Float(frequencies.count(hashes[0])))
         case .features, .learned: Float(hashes.count)
@@ -102,7 +102,7 @@ public struct AttentionPooling: Sendable {
     /// Every vector the pool averages, with its kind and unnormalised weight: each word token, then the
     /// bias row when this weighting pools it. `scratch` (`dimension` floats) holds the vector during `visit`.
     @inline(__always)
-    public func forEachWeightedVector(_ bytes: UnsafeBufferPointer<UInt8>, hashes: inout [UInt64], scratch: UnsafeMutablePointer<Float>,
+    package func forEachWeightedVector(_ bytes: UnsafeBufferPointer<UInt8>, hashes: inout [UInt64], scratch: UnsafeMutablePointer<Float>,
                                       _ visit: (TokenKind, Float, UnsafeMutablePointer<Float>) -> Void) {
         tokenizer.forEachToken(bytes) { kind, range in
             let token = UnsafeBufferPointer(rebasing: bytes[range])
@@ -122,7 +122,7 @@ public struct AttentionPooling: Sendable {
 
     /// Writes the pooled vector (`dimension` floats) to `out`; `scratch` holds `scratchCount` floats.
     /// Allocates nothing once `hashes` has grown.
-    public func pool(_ bytes: UnsafeBufferPointer<UInt8>, hashes: inout [UInt64], scratch: UnsafeMutablePointer<Float>,
+    package func pool(_ bytes: UnsafeBufferPointer<UInt8>, hashes: inout [UInt64], scratch: UnsafeMutablePointer<Float>,
                      into out: UnsafeMutablePointer<Float>) {
         let d = embedding.dimension
         for c in 0..<d { out[c] = 0 }
@@ -138,7 +138,7 @@ public struct AttentionPooling: Sendable {
     }
 
     /// Each word token and its normalised weight (they sum to 1), in token order.
-    public func weights(_ domain: Domain) -> [(token: String, weight: Float)] {
+    package func weights(_ domain: Domain) -> [(token: String, weight: Float)] {
         var hashes: [UInt64] = []
         var scored: [(String, Float)] = []
         for (kind, text) in tokenizer.words(domain) {

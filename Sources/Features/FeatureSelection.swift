@@ -1,5 +1,5 @@
 /// Chooses the shape features that say most about the label, before they join the PCA output.
-public enum FeatureSelection {
+package enum FeatureSelection {
     /// One-way ANOVA F statistic per column: between-class variance over within-class variance,
     /// each divided by its degrees of freedom. Larger means the class means differ more than
     /// the noise around them. A column constant within every class but differing between
@@ -9,7 +9,7 @@ public enum FeatureSelection {
     ///   - rows: `labels.count × columns` values, row-major.
     ///   - labels: class of each row, in `0..<classes`; rows with other labels are ignored.
     /// - Returns: `columns` scores (Double; two passes over the data, so no cancellation).
-    public static func anovaF(_ rows: [Float], columns: Int, labels: [Int32], classes: Int) -> [Double] {
+    package static func anovaF(_ rows: [Float], columns: Int, labels: [Int32], classes: Int) -> [Double] {
         precondition(columns >= 0 && classes >= 0 && rows.count == labels.count * columns, "anovaF: rows must hold labels.count × columns values")
         var classCount = [Double](repeating: 0, count: classes)
         var classSum = [Double](repeating: 0, count: classes * columns)
@@ -57,7 +57,7 @@ public enum FeatureSelection {
     }
 
     /// Indices of the `count` highest scores, best first (ties: lower index first).
-    public static func mostInformative(_ scores: [Double], count: Int) -> [Int] {
+    package static func mostInformative(_ scores: [Double], count: Int) -> [Int] {
         let order = scores.indices.sorted { lhs, rhs in
             let a = scores[lhs].isNaN ? -Double.infinity : scores[lhs]
             let b = scores[rhs].isNaN ? -Double.infinity : scores[rhs]

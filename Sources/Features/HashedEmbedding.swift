@@ -9,20 +9,20 @@ import DomainKit
 ///
 /// With `hashesPerToken` k > 1 ("Bloom" embeddings) each hash is re-mixed k times and the k signed
 /// rows summed, so two features colliding in one bucket rarely collide in all k.
-public final class HashedEmbedding: TokenEmbedding, @unchecked Sendable {
-    public let dimension: Int
-    public let bucketBits: Int
-    public let hashesPerToken: Int
+package final class HashedEmbedding: TokenEmbedding, @unchecked Sendable {
+    package let dimension: Int
+    package let bucketBits: Int
+    package let hashesPerToken: Int
     /// Random tables flip each row's sign by a hash bit, so collisions cancel in expectation.
-    public let signed: Bool
+    package let signed: Bool
     /// Seed of a random table; nil for a learned one.
-    public let seed: UInt64?
+    package let seed: UInt64?
     let table: UnsafeMutableBufferPointer<Float>
 
-    public var buckets: Int { 1 << bucketBits }
+    package var buckets: Int { 1 << bucketBits }
 
     /// Seeded random values in [−1, 1), scaled by 1/√dimension.
-    public init(randomBucketBits bits: Int, dimension: Int, hashesPerToken: Int = 1, seed: UInt64) {
+    package init(randomBucketBits bits: Int, dimension: Int, hashesPerToken: Int = 1, seed: UInt64) {
         precondition(bits > 0 && bits <= 28 && dimension > 0 && hashesPerToken >= 1, "HashedEmbedding: sizes")
         bucketBits = bits
         self.dimension = dimension
@@ -38,7 +38,7 @@ public final class HashedEmbedding: TokenEmbedding, @unchecked Sendable {
     }
 
     /// A learned table (e.g. `LinearModel.input`), copied: `rows` floats per bucket, unsigned, one hash.
-    public init(learned values: UnsafeBufferPointer<Float>, bucketBits bits: Int, dimension: Int) {
+    package init(learned values: UnsafeBufferPointer<Float>, bucketBits bits: Int, dimension: Int) {
         precondition(values.count == (1 << bits) * dimension, "HashedEmbedding: table size")
         bucketBits = bits
         self.dimension = dimension
@@ -52,11 +52,11 @@ public final class HashedEmbedding: TokenEmbedding, @unchecked Sendable {
     deinit { table.deallocate() }
 
     /// The table's values, `buckets × dimension` row-major (to continue training a learned table).
-    public var values: UnsafeBufferPointer<Float> { UnsafeBufferPointer(table) }
+    package var values: UnsafeBufferPointer<Float> { UnsafeBufferPointer(table) }
 
     /// Mean of the rows of the token's hash and its n-grams.
     @inline(__always)
-    public func tokenVector(_ token: UnsafeBufferPointer<UInt8>, hashes: UnsafeBufferPointer<UInt64>, into out: UnsafeMutablePointer<Float>) {
+    package func tokenVector(_ token: UnsafeBufferPointer<UInt8>, hashes: UnsafeBufferPointer<UInt64>, into out: UnsafeMutablePointer<Float>) {
         let d = dimension
         let mask = UInt64(buckets - 1)
         let base = table.baseAddress!
@@ -78,7 +78,7 @@ public final class HashedEmbedding: TokenEmbedding, @unchecked Sendable {
     }
 
     /// Non-zero rows as (u32 index, floats): untouched buckets of a learned table cost nothing on disk.
-    public func sparseBytes() -> [UInt8] {
+    package func sparseBytes() -> [UInt8] {
         var out: [UInt8] = [0, 0, 0, 0]
         var count: UInt32 = 0
         let d = dimension
@@ -94,7 +94,7 @@ public final class HashedEmbedding: TokenEmbedding, @unchecked Sendable {
     }
 
     /// The inverse of `sparseBytes`; nil when the bytes do not fit the sizes.
-    public static func fromSparse(_ bytes: [UInt8], bucketBits bits: Int, dimension d: Int) -> HashedEmbedding? {
+    package static func fromSparse(_ bytes: [UInt8], bucketBits bits: Int, dimension d: Int) -> HashedEmbedding? {
         guard bits > 0, bits <= 28, d > 0, bytes.count >= 4 else { return nil }
         var dense = [Float](repeating: 0, count: (1 << bits) * d)
         let ok: Bool = bytes.withUnsafeBytes { raw in

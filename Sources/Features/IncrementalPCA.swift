@@ -3,14 +3,14 @@
 ///
 /// Rows are folded in with Welford's update; whole batches, and other accumulators (one per
 /// thread or per corpus shard), with Chan et al.'s pairwise merge, which is exact and stable.
-public struct IncrementalPCA: Sendable, Codable {
-    public let dimension: Int
-    public private(set) var count: Int = 0
+package struct IncrementalPCA: Sendable, Codable {
+    package let dimension: Int
+    package private(set) var count: Int = 0
     private var mean: [Double]
     /// d×d row-major; only the upper triangle (j ≥ i) is maintained until `projection`.
     private var comoment: [Double]
 
-    public init(dimension: Int) {
+    package init(dimension: Int) {
         precondition(dimension > 0, "IncrementalPCA: dimension must be positive")
         self.dimension = dimension
         mean = [Double](repeating: 0, count: dimension)
@@ -18,7 +18,7 @@ public struct IncrementalPCA: Sendable, Codable {
     }
 
     /// Folds in one row (Welford).
-    public mutating func add(_ row: UnsafeBufferPointer<Float>) {
+    package mutating func add(_ row: UnsafeBufferPointer<Float>) {
         precondition(row.count == dimension, "IncrementalPCA: row width differs from dimension")
         let d = dimension
         count += 1
@@ -43,7 +43,7 @@ public struct IncrementalPCA: Sendable, Codable {
 
     /// Folds in `count` rows stored row-major in `rows`: the batch's own mean and co-moment
     /// are computed first (centred, so no cancellation), then merged.
-    public mutating func add(rows: [Float], count rowCount: Int) {
+    package mutating func add(rows: [Float], count rowCount: Int) {
         precondition(rowCount >= 0 && rows.count == rowCount * dimension, "IncrementalPCA: rows must hold count × dimension values")
         if rowCount == 0 { return }
         var batch = IncrementalPCA(dimension: dimension)
@@ -52,7 +52,7 @@ public struct IncrementalPCA: Sendable, Codable {
     }
 
     /// Combines another accumulator over the same dimension (Chan's parallel formula).
-    public mutating func merge(_ other: IncrementalPCA) {
+    package mutating func merge(_ other: IncrementalPCA) {
         precondition(other.dimension == dimension, "IncrementalPCA: cannot merge different dimensions")
         if other.count == 0 { return }
         if count == 0 { self = other; return }
@@ -68,7 +68,7 @@ public struct IncrementalPCA: Sendable, Codable {
     }
 
     /// The top `k` principal components (k is clamped to `dimension`) of the sample covariance.
-    public func projection(components k: Int) -> PCAProjection {
+    package func projection(components k: Int) -> PCAProjection {
         let d = dimension
         let kept = max(0, min(k, d))
         var covariance = [Double](repeating: 0, count: d * d)
@@ -94,7 +94,7 @@ public struct IncrementalPCA: Sendable, Codable {
     private enum CodingKeys: String, CodingKey { case dimension, count, mean, comoment }
 
     /// Decodes and checks the shapes, so a damaged model file is an error rather than a crash.
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         dimension = try container.decode(Int.self, forKey: .dimension)
         count = try container.decode(Int.self, forKey: .count)
@@ -131,16 +131,16 @@ public struct IncrementalPCA: Sendable, Codable {
 }
 
 /// A fitted projection: `out = components · (row − mean)`, stored in the model file.
-public struct PCAProjection: Sendable, Codable, Equatable {
-    public let inputDimension: Int
-    public let outputDimension: Int
-    public let mean: [Float]
+package struct PCAProjection: Sendable, Codable, Equatable {
+    package let inputDimension: Int
+    package let outputDimension: Int
+    package let mean: [Float]
     /// outputDimension × inputDimension, row-major; each row a unit principal direction.
-    public let components: [Float]
+    package let components: [Float]
     /// Variance along each component (the covariance eigenvalues), descending.
-    public let explainedVariance: [Float]
+    package let explainedVariance: [Float]
 
-    public init(inputDimension: Int, outputDimension: Int, mean: [Float], components: [Float], explainedVariance: [Float]) {
+    package init(inputDimension: Int, outputDimension: Int, mean: [Float], components: [Float], explainedVariance: [Float]) {
         precondition(mean.count == inputDimension && components.count == outputDimension * inputDimension
             && explainedVariance.count == outputDimension, "PCAProjection: inconsistent shapes")
         self.inputDimension = inputDimension
@@ -153,7 +153,7 @@ public struct PCAProjection: Sendable, Codable, Equatable {
     private enum CodingKeys: String, CodingKey { case inputDimension, outputDimension, mean, components, explainedVariance }
 
     /// Decodes and checks the shapes, so a damaged model file is an error rather than a crash.
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         inputDimension = try container.decode(Int.self, forKey: .inputDimension)
         outputDimension = try container.decode(Int.self, forKey: .outputDimension)
@@ -167,7 +167,7 @@ public struct PCAProjection: Sendable, Codable, Equatable {
     }
 
     /// Projects one row; allocates nothing.
-    public func project(_ row: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>) {
+    package func project(_ row: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>) {
         precondition(row.count == inputDimension && out.count >= outputDimension, "PCAProjection: buffer sizes")
         let d = inputDimension
         components.withUnsafeBufferPointer { w in

@@ -12,23 +12,23 @@ import Glibc
 /// The read-out is linear, so a name's scores under any multipliers s follow from per-kind parts:
 /// scores = Σ_k s_k·R·V_k / Σ_k s_k·W_k, where V_k is the kind's weighted vector sum and W_k its weight
 /// sum. Each sample keeps R·V_k and W_k; a candidate costs kinds × labels per sample, no pooling.
-public struct PoolingScaleFit: Sendable {
+package struct PoolingScaleFit: Sendable {
     /// The kinds that get a multiplier; n-grams ride with their label.
-    public static let kinds: [TokenKind] = [.name, .registrable, .suffix, .label, .subToken, .bias]
+    package static let kinds: [TokenKind] = [.name, .registrable, .suffix, .label, .subToken, .bias]
     /// log2 steps tried per kind and sweep, around the current value.
     static let steps: [Float] = [-2, -1, -0.5, 0.5, 1, 2]
 
-    public let classes: Int
+    package let classes: Int
     private var parts: [Float] = []
     private var weightSums: [Float] = []
     private var labels: [Int32] = []
-    public var count: Int { labels.count }
+    package var count: Int { labels.count }
 
-    public init(classes: Int) { self.classes = classes }
+    package init(classes: Int) { self.classes = classes }
 
     /// Adds one labelled name, pooled with `pooling` (`learned` weighting, unit scales) and scored by
     /// `readout` (labels × dimension rows, no mean: `Featurizer.readout` of a label-score model).
-    public mutating func add(_ domain: Domain, label: Int32, pooling: AttentionPooling, readout: PCAProjection, hashes: inout [UInt64]) {
+    package mutating func add(_ domain: Domain, label: Int32, pooling: AttentionPooling, readout: PCAProjection, hashes: inout [UInt64]) {
         precondition(readout.outputDimension == classes && readout.inputDimension == pooling.dimension, "PoolingScaleFit: read-out shape")
         let d = pooling.dimension, kinds = Self.kinds.count
         var sums = [Float](repeating: 0, count: kinds * d)
@@ -57,16 +57,16 @@ public struct PoolingScaleFit: Sendable {
 
     /// How a set of multipliers scores: the share of samples whose label scores highest, then the mean
     /// log-likelihood of the labels.
-    public struct Score: Comparable, Sendable {
-        public var accuracy: Double
-        public var logLikelihood: Double
-        public static func < (a: Score, b: Score) -> Bool {
+    package struct Score: Comparable, Sendable {
+        package var accuracy: Double
+        package var logLikelihood: Double
+        package static func < (a: Score, b: Score) -> Bool {
             (a.accuracy, a.logLikelihood) < (b.accuracy, b.logLikelihood)
         }
     }
 
     /// The score of multipliers `scales` (one per `kinds` entry).
-    public func score(_ scales: [Float]) -> Score {
+    package func score(_ scales: [Float]) -> Score {
         let kinds = Self.kinds.count
         var total = 0.0
         var right = 0
@@ -82,10 +82,8 @@ public struct PoolingScaleFit: Sendable {
             }
             var top = -Float.infinity
             for c in 0..<classes { scores[c] /= denominator; top = max(top, scores[c]) }
-            var sum: Float = 0
-            for c in 0..<classes { sum += expf(scores[c] - top) }
             let label = Int(labels[i])
-            total += Double(scores[label] - top - logf(sum))
+            total += scores.withUnsafeBufferPointer { Softmax.logProbability($0, label: label) }
             if scores[label] == top { right += 1 }
         }
         let n = Double(max(count, 1))
@@ -95,7 +93,7 @@ public struct PoolingScaleFit: Sendable {
     /// Coordinate search over log2 multipliers from all 1 (the `features` pooling); a step is kept only
     /// when it raises the score, so the result is never worse than `features` on these samples.
     /// Returns `AttentionPooling.kindScales` (indexed by `TokenKind.rawValue`) and the scores.
-    public func fit(sweeps: Int = 2) -> (kindScales: [Float], before: Score, after: Score) {
+    package func fit(sweeps: Int = 2) -> (kindScales: [Float], before: Score, after: Score) {
         var logScales = [Float](repeating: 0, count: Self.kinds.count)
         let scales = { (l: [Float]) in l.map { exp2f($0) } }
         let before = score(scales(logScales))

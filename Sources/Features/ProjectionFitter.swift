@@ -1,5 +1,5 @@
 /// Which linear map turns pooled vectors into the few dimensions the trees see.
-public enum ProjectionKind: String, Codable, Sendable, CaseIterable {
+package enum ProjectionKind: String, Codable, Sendable, CaseIterable {
     /// Directions of largest variance (incremental PCA).
     case pca
     /// Fisher LDA: directions that maximise between-class over within-class scatter, so
@@ -9,8 +9,8 @@ public enum ProjectionKind: String, Codable, Sendable, CaseIterable {
 
 /// Streams pooled rows and their labels once, then fits a PCA or an LDA projection.
 /// Keeps only d + d² + classes·d numbers, never the rows.
-public struct ProjectionFitter {
-    public let dimension: Int
+package struct ProjectionFitter {
+    package let dimension: Int
     var pca: IncrementalPCA
     /// Σ x xᵀ (Double, full d×d) and per-class sums and counts, for LDA's scatter matrices.
     var secondMoment: [Double]
@@ -18,7 +18,7 @@ public struct ProjectionFitter {
     var classCounts: [Double]
     let classes: Int
 
-    public init(dimension: Int, classes: Int) {
+    package init(dimension: Int, classes: Int) {
         self.dimension = dimension
         self.classes = classes
         pca = IncrementalPCA(dimension: dimension)
@@ -28,7 +28,7 @@ public struct ProjectionFitter {
     }
 
     /// Folds in `count` rows (row-major) with their labels.
-    public mutating func add(rows: [Float], count: Int, labels: [Int32]) {
+    package mutating func add(rows: [Float], count: Int, labels: [Int32]) {
         pca.add(rows: rows, count: count)
         let d = dimension
         rows.withUnsafeBufferPointer { x in
@@ -49,7 +49,7 @@ public struct ProjectionFitter {
         }
     }
 
-    public func fit(_ kind: ProjectionKind, components: Int) -> PCAProjection {
+    package func fit(_ kind: ProjectionKind, components: Int) -> PCAProjection {
         switch kind {
         case .pca: return pca.projection(components: components)
         case .lda: return lda(components: components)

@@ -6,7 +6,7 @@ extension PCAProjection {
     /// probability column the fitted projection never had. Folding that column into the mixture of
     /// earlier labels its names got *before* the label existed keeps them where the trees learned
     /// them, and the output width (what the trees read) never changes.
-    public func appendingInputs(asMixturesOf mixtures: [[Float]]) -> PCAProjection {
+    package func appendingInputs(asMixturesOf mixtures: [[Float]]) -> PCAProjection {
         guard !mixtures.isEmpty else { return self }
         precondition(mixtures.allSatisfy { $0.count == inputDimension }, "PCAProjection: a mixture over \(inputDimension) inputs")
         let d = inputDimension, wide = d + mixtures.count

@@ -3,13 +3,13 @@
 /// Householder reduction to tridiagonal form followed by the implicit QL algorithm with
 /// shifts (the EISPACK `tred2`/`tql2` pair). O(n³) in Double; the matrices PCA feeds it
 /// (embedding width × embedding width, a few hundred at most) make that a few milliseconds.
-public enum SymmetricEigen {
+package enum SymmetricEigen {
     /// - Parameters:
     ///   - a: the n×n matrix, row-major. It is symmetrised as (A + Aᵀ)/2 first, so a
     ///     slightly asymmetric covariance (rounding) is harmless.
     /// - Returns: eigenvalues in descending order; `vectors[i]` is the unit eigenvector of
     ///   `values[i]`, signed so that its largest-magnitude entry is positive (deterministic output).
-    public static func decompose(_ a: [Double], n: Int) -> (values: [Double], vectors: [[Double]]) {
+    package static func decompose(_ a: [Double], n: Int) -> (values: [Double], vectors: [[Double]]) {
         precondition(n >= 0 && a.count == n * n, "SymmetricEigen: matrix must hold n×n entries")
         if n == 0 { return ([], []) }
         var v = [Double](repeating: 0, count: n * n)

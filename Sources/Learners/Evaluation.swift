@@ -1,10 +1,10 @@
 import Dispatch
 import DomainKit
 
-public enum Evaluation {
+package enum Evaluation {
     /// Classifies every example on `threads` threads and scores the answers. Truth labels the model
     /// has never seen count as errors (they join the label list of the report).
-    public static func evaluate(_ classifier: any DomainClassifier, domains: [Domain], truth: [String], threads: Int = 2) -> EvaluationReport {
+    package static func evaluate(_ classifier: any DomainClassifier, domains: [Domain], truth: [String], threads: Int = 2) -> EvaluationReport {
         var names = classifier.labels
         var index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
         let truthIndex = truth.map { label -> Int in

@@ -4,27 +4,27 @@ import FastTextKit
 /// Any fastText supervised model as a domcat classifier. A model domcat trained reads domcat's word
 /// tokens; a foreign `.bin` reads the normalised name as one whitespace token, exactly what
 /// `fasttext predict` sees for that line, unless it was trained on domcat's tokens (`--tokenize`).
-public final class FastTextClassifier: DomainClassifier, @unchecked Sendable {
-    public enum Input: String, Codable, Sendable {
+package final class FastTextClassifier: DomainClassifier, @unchecked Sendable {
+    package enum Input: String, Codable, Sendable {
         /// The name itself, as `fasttext predict` reads a line.
         case name
         /// domcat's word tokens joined by spaces (`domcat tokens`).
         case tokens
     }
 
-    public let model: FastTextModel
-    public let input: Input
-    public let tokenizer: Tokenizer
-    public var labels: [String] { model.labels }
+    package let model: FastTextModel
+    package let input: Input
+    package let tokenizer: Tokenizer
+    package var labels: [String] { model.labels }
 
-    public init(model: FastTextModel, input: Input, tokenizer: Tokenizer) {
+    package init(model: FastTextModel, input: Input, tokenizer: Tokenizer) {
         self.model = model
         self.input = input
         self.tokenizer = tokenizer
     }
 
     /// The text line fastText sees for a domain.
-    public func line(for domain: Domain, into text: inout [UInt8]) {
+    package func line(for domain: Domain, into text: inout [UInt8]) {
         text.removeAll(keepingCapacity: true)
         switch input {
         case .name:
@@ -40,7 +40,7 @@ public final class FastTextClassifier: DomainClassifier, @unchecked Sendable {
         }
     }
 
-    public func classify(_ domain: Domain, k: Int, workspace: ClassifierWorkspace, into top: inout [LabelScore]) {
+    package func classify(_ domain: Domain, k: Int, workspace: ClassifierWorkspace, into top: inout [LabelScore]) {
         line(for: domain, into: &workspace.text)
         let k = max(1, min(k, labels.count))
         if workspace.labelIndices.count < k {
@@ -61,7 +61,7 @@ public final class FastTextClassifier: DomainClassifier, @unchecked Sendable {
     }
 
     /// Leave-one-out: how much the label's probability drops without each token, normalised to sum to 1.
-    public func explain(_ domain: Domain, label: Int32) -> [TokenWeight] {
+    package func explain(_ domain: Domain, label: Int32) -> [TokenWeight] {
         var text: [UInt8] = []
         line(for: domain, into: &text)
         let tokens = text.split(separator: 0x20).map { String(decoding: $0, as: UTF8.self) }

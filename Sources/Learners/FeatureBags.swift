@@ -3,16 +3,16 @@ import DomainKit
 
 /// Every training example's hashed features, computed once before the epochs:
 /// one contiguous id array with offsets, not an array per example.
-public struct FeatureBags: Sendable {
-    public var ids: [UInt32] = []
-    public var offsets: [Int] = [0]
-    public var labels: [Int32] = []
-    public var count: Int { labels.count }
+package struct FeatureBags: Sendable {
+    package var ids: [UInt32] = []
+    package var offsets: [Int] = [0]
+    package var labels: [Int32] = []
+    package var count: Int { labels.count }
 
-    public init() {}
+    package init() {}
 
     /// Hashes every domain with `tokenizer` on `threads` threads; ids are bucket indices (`hash & mask`).
-    public init(domains: [Domain], labels: [Int32], tokenizer: Tokenizer, bucketMask: UInt64, threads: Int) {
+    package init(domains: [Domain], labels: [Int32], tokenizer: Tokenizer, bucketMask: UInt64, threads: Int) {
         let parts = max(1, min(threads, domains.count / 1000 + 1))
         var shards = [FeatureBags](repeating: FeatureBags(), count: parts)
         shards.withUnsafeMutableBufferPointer { shardPointer in

@@ -2,12 +2,12 @@ import CSupport
 
 /// A fixed-size, zero-initialised float matrix that several training threads may update at once
 /// (Hogwild: lock-free races on single floats are the accepted price of using both cores).
-public final class FloatTable: @unchecked Sendable {
-    public let rows: Int
-    public let columns: Int
-    public let storage: UnsafeMutableBufferPointer<Float>
+package final class FloatTable: @unchecked Sendable {
+    package let rows: Int
+    package let columns: Int
+    package let storage: UnsafeMutableBufferPointer<Float>
 
-    public init(rows: Int, columns: Int) {
+    package init(rows: Int, columns: Int) {
         self.rows = rows
         self.columns = columns
         let bytes = max(1, rows * columns) * MemoryLayout<Float>.stride
@@ -15,7 +15,7 @@ public final class FloatTable: @unchecked Sendable {
         storage = UnsafeMutableBufferPointer(start: raw.bindMemory(to: Float.self, capacity: rows * columns), count: rows * columns)
     }
 
-    public convenience init(copying other: FloatTable, rows: Int) {
+    package convenience init(copying other: FloatTable, rows: Int) {
         self.init(rows: rows, columns: other.columns)
         let n = min(rows, other.rows) * columns
         for i in 0..<n { storage[i] = other.storage[i] }
@@ -24,18 +24,18 @@ public final class FloatTable: @unchecked Sendable {
     deinit { dc_free_table(storage.baseAddress, storage.count * MemoryLayout<Float>.stride) }
 
     @inline(__always)
-    public func row(_ r: Int) -> UnsafeMutablePointer<Float> { storage.baseAddress! + r * columns }
+    package func row(_ r: Int) -> UnsafeMutablePointer<Float> { storage.baseAddress! + r * columns }
 
     /// Rows that are not all zero, as (index, values): untouched hash buckets cost nothing on disk.
     /// Layout: u32 count, then count × (u32 row, columns × f32), little-endian.
-    public func sparseBytes() -> [UInt8] {
+    package func sparseBytes() -> [UInt8] {
         var out: [UInt8] = []
         writeSparse { out.append(contentsOf: $0) }
         return out
     }
 
     /// The sparse form handed out in pieces, so a large table is never copied whole.
-    public func writeSparse(_ emit: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+    package func writeSparse(_ emit: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         @inline(__always) func isNonZero(_ r: Int) -> Bool {
             let p = row(r)
             for c in 0..<columns where p[c] != 0 { return true }
@@ -57,7 +57,7 @@ public final class FloatTable: @unchecked Sendable {
         try chunk.withUnsafeBytes { try emit($0) }
     }
 
-    public static func fromSparse(_ bytes: [UInt8], rows: Int, columns: Int) throws -> FloatTable {
+    package static func fromSparse(_ bytes: [UInt8], rows: Int, columns: Int) throws -> FloatTable {
         let table = FloatTable(rows: rows, columns: columns)
         try bytes.withUnsafeBytes { raw in
             guard raw.count >= 4 else { throw ModelDataError("sparse table shorter than its count") }
@@ -74,11 +74,11 @@ public final class FloatTable: @unchecked Sendable {
         return table
     }
 
-    public func denseBytes() -> [UInt8] {
+    package func denseBytes() -> [UInt8] {
         Array(UnsafeRawBufferPointer(storage))
     }
 
-    public static func fromDense(_ bytes: [UInt8], rows: Int, columns: Int) throws -> FloatTable {
+    package static func fromDense(_ bytes: [UInt8], rows: Int, columns: Int) throws -> FloatTable {
         guard bytes.count == rows * columns * 4 else { throw ModelDataError("dense table has \(bytes.count) bytes, expected \(rows * columns * 4)") }
         let table = FloatTable(rows: rows, columns: columns)
         bytes.withUnsafeBytes { memcpyFloats(table.storage.baseAddress!, $0.baseAddress!, rows * columns) }
@@ -92,7 +92,7 @@ func memcpyFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafeRawPointer, _
 }
 
 /// A model section whose bytes do not make sense; the model store turns it into a clear load error.
-public struct ModelDataError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct ModelDataError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

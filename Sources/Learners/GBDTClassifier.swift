@@ -2,13 +2,13 @@ import DomainKit
 import Features
 
 /// The `gbdt` kind: the featurizer's few numbers per name → gradient-boosted trees → softmax.
-public final class GBDTClassifier: DomainClassifier, @unchecked Sendable {
-    public let labels: [String]
-    public let featurizer: Featurizer
-    public let model: GBDTModel
-    public let params: GBDTPipelineParams
+package final class GBDTClassifier: DomainClassifier, @unchecked Sendable {
+    package let labels: [String]
+    package let featurizer: Featurizer
+    package let model: GBDTModel
+    package let params: GBDTPipelineParams
 
-    public init(labels: [String], featurizer: Featurizer, model: GBDTModel, params: GBDTPipelineParams) {
+    package init(labels: [String], featurizer: Featurizer, model: GBDTModel, params: GBDTPipelineParams) {
         precondition(model.numFeatures == featurizer.width, "GBDTClassifier: trees see \(model.numFeatures) features, featurizer gives \(featurizer.width)")
         precondition(model.numClasses == labels.count, "GBDTClassifier: \(model.numClasses) classes for \(labels.count) labels")
         self.labels = labels
@@ -18,7 +18,7 @@ public final class GBDTClassifier: DomainClassifier, @unchecked Sendable {
     }
 
     /// Workspace layout in `vector`: featurizer scratch, then the feature row.
-    public func classify(_ domain: Domain, k: Int, workspace: ClassifierWorkspace, into top: inout [LabelScore]) {
+    package func classify(_ domain: Domain, k: Int, workspace: ClassifierWorkspace, into top: inout [LabelScore]) {
         let scratchCount = featurizer.scratchCount, width = featurizer.width
         if workspace.vector.count < scratchCount + width { workspace.vector = [Float](repeating: 0, count: scratchCount + width) }
         if workspace.scores.count != labels.count { workspace.scores = [Float](repeating: 0, count: labels.count) }
@@ -38,7 +38,7 @@ public final class GBDTClassifier: DomainClassifier, @unchecked Sendable {
     /// Inverse-frequency pooling: its weights, the same for every label. `features` (or `learned`) pooling through a
     /// label read-out: each token's pull toward `label` (its rows, dotted with the label's output row),
     /// as `linear` explains — equal pooling weights would say nothing.
-    public func explain(_ domain: Domain, label: Int32) -> [TokenWeight] {
+    package func explain(_ domain: Domain, label: Int32) -> [TokenWeight] {
         let pooling = featurizer.pooling
         guard pooling.weighting != .inverseFrequency, let readout = featurizer.readout, Int(label) < readout.outputDimension else {
             return pooling.weights(domain).map { TokenWeight(token: $0.token, weight: $0.weight) }.sorted { $0.weight > $1.weight }
@@ -61,7 +61,7 @@ public final class GBDTClassifier: DomainClassifier, @unchecked Sendable {
     }
 
     /// One feature row per domain (row-major), on `threads` threads.
-    public static func featureRows(_ featurizer: Featurizer, domains: [Domain], threads: Int) -> [Float] {
+    package static func featureRows(_ featurizer: Featurizer, domains: [Domain], threads: Int) -> [Float] {
         let width = featurizer.width
         var rows = [Float](repeating: 0, count: domains.count * width)
         let parts = max(1, min(threads, domains.count / 512 + 1))

@@ -1,31 +1,32 @@
 import CSupport
 import DomainKit
+import Features
 
 /// Hyper-parameters of the `linear` kind; stored in the model header.
-public struct LinearParams: Codable, Sendable, Equatable {
-    public var dimension = 32
+package struct LinearParams: Codable, Sendable, Equatable {
+    package var dimension = 32
     /// log2 of the hash bucket count: the feature space is fixed, so batches never change it.
-    public var bucketBits = 21
-    public var epochs = 25
-    public var learningRate: Float = 1.0
-    public var threads = 2
-    public var seed: UInt64 = 1
-    public var tokenizer = TokenizerConfig()
-    public init() {}
-    public var buckets: Int { 1 << bucketBits }
+    package var bucketBits = 21
+    package var epochs = 25
+    package var learningRate: Float = 1.0
+    package var threads = 2
+    package var seed: UInt64 = 1
+    package var tokenizer = TokenizerConfig()
+    package init() {}
+    package var buckets: Int { 1 << bucketBits }
 }
 
 /// fastText-style supervised model: the mean of hashed token/n-gram embeddings → softmax over labels.
-public final class LinearModel: DomainClassifier, @unchecked Sendable {
-    public let labels: [String]
-    public let params: LinearParams
-    public let tokenizer: Tokenizer
+package final class LinearModel: DomainClassifier, @unchecked Sendable {
+    package let labels: [String]
+    package let params: LinearParams
+    package let tokenizer: Tokenizer
     /// buckets × dimension: a supervised hashed embedding table (the 25D pipeline reuses it).
-    public let input: FloatTable
+    package let input: FloatTable
     /// labels × dimension.
-    public let output: FloatTable
+    package let output: FloatTable
 
-    public init(labels: [String], params: LinearParams, tokenizer: Tokenizer, input: FloatTable, output: FloatTable) {
+    package init(labels: [String], params: LinearParams, tokenizer: Tokenizer, input: FloatTable, output: FloatTable) {
         self.labels = labels
         self.params = params
         self.tokenizer = tokenizer
@@ -34,7 +35,7 @@ public final class LinearModel: DomainClassifier, @unchecked Sendable {
     }
 
     /// A fresh model: input rows start at zero (untouched buckets stay free on disk), output rows small and random.
-    public convenience init(labels: [String], params: LinearParams, suffixes: PublicSuffixList) {
+    package convenience init(labels: [String], params: LinearParams, suffixes: PublicSuffixList) {
         let input = FloatTable(rows: params.buckets, columns: params.dimension)
         let output = FloatTable(rows: labels.count, columns: params.dimension)
         var rng = SplitMix(seed: params.seed)
@@ -43,7 +44,7 @@ public final class LinearModel: DomainClassifier, @unchecked Sendable {
     }
 
     /// The same model with extra labels appended; their output rows start small and random.
-    public func extended(with newLabels: [String]) -> LinearModel {
+    package func extended(with newLabels: [String]) -> LinearModel {
         let all = labels + newLabels
         let grown = FloatTable(copying: output, rows: all.count)
         var rng = SplitMix(seed: params.seed &+ UInt64(all.count))
@@ -57,7 +58,7 @@ public final class LinearModel: DomainClassifier, @unchecked Sendable {
         for r in rows { for c in 0..<table.columns { table.row(r)[c] = rng.nextSignedUnit() * scale } }
     }
 
-    public func classify(_ domain: Domain, k: Int, workspace: ClassifierWorkspace, into top: inout [LabelScore]) {
+    package func classify(_ domain: Domain, k: Int, workspace: ClassifierWorkspace, into top: inout [LabelScore]) {
         workspace.hashes.removeAll(keepingCapacity: true)
         tokenizer.featureHashes(domain, into: &workspace.hashes)
         scores(workspace.hashes, workspace: workspace)
@@ -69,7 +70,7 @@ public final class LinearModel: DomainClassifier, @unchecked Sendable {
 
     /// Tokenizes name i+1 and starts its table reads before summing name i's rows, so the cache misses of
     /// one name overlap the tokenizing of the next (the table is far larger than the CPU caches).
-    public func classifyEach(_ domains: [Domain], k: Int, workspace: ClassifierWorkspace, answer: (Int, [LabelScore]) -> Void) {
+    package func classifyEach(_ domains: [Domain], k: Int, workspace: ClassifierWorkspace, answer: (Int, [LabelScore]) -> Void) {
         guard !domains.isEmpty else { return }
         var top: [LabelScore] = []
         workspace.nextHashes.removeAll(keepingCapacity: true)
@@ -128,7 +129,7 @@ public final class LinearModel: DomainClassifier, @unchecked Sendable {
     }
 
     /// Each word token's share of the label's score (its own row plus its n-grams' rows), as softmax weights.
-    public func explain(_ domain: Domain, label: Int32) -> [TokenWeight] {
+    package func explain(_ domain: Domain, label: Int32) -> [TokenWeight] {
         let dim = params.dimension
         let mask = UInt64(params.buckets - 1)
         let w = output.row(Int(label))

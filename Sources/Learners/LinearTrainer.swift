@@ -1,14 +1,15 @@
 import CSupport
 import Dispatch
 import DomainKit
+import Features
 
 /// SGD for `LinearModel`, fastText's supervised update: linearly decaying learning rate,
 /// several epochs, one shard of the shuffled examples per thread, Hogwild updates on shared tables.
-public enum LinearTrainer {
+package enum LinearTrainer {
     /// Called now and then from the first thread with (examples done, examples total, recent mean loss).
-    public typealias Progress = @Sendable (Int, Int, Double) -> Void
+    package typealias Progress = @Sendable (Int, Int, Double) -> Void
 
-    public static func train(_ model: LinearModel, on bags: FeatureBags, progress: Progress? = nil) {
+    package static func train(_ model: LinearModel, on bags: FeatureBags, progress: Progress? = nil) {
         let params = model.params
         let threads = max(1, min(params.threads, bags.count))
         guard bags.count > 0 else { return }

@@ -1,39 +1,39 @@
 /// Accuracy, macro-F1, per-label precision/recall/F1 and the most confused pairs, from (truth, prediction) pairs.
-public struct EvaluationReport: Codable, Sendable {
-    public struct LabelStats: Codable, Sendable {
-        public var label: String
-        public var support: Int
-        public var precision: Double
-        public var recall: Double
-        public var f1: Double
+package struct EvaluationReport: Codable, Sendable {
+    package struct LabelStats: Codable, Sendable {
+        package var label: String
+        package var support: Int
+        package var precision: Double
+        package var recall: Double
+        package var f1: Double
     }
-    public struct Confusion: Codable, Sendable {
-        public var truth: String
-        public var predicted: String
-        public var count: Int
+    package struct Confusion: Codable, Sendable {
+        package var truth: String
+        package var predicted: String
+        package var count: Int
     }
-    public var examples: Int
-    public var accuracy: Double
-    public var macroF1: Double
-    public var perLabel: [LabelStats]
-    public var confusedPairs: [Confusion]
+    package var examples: Int
+    package var accuracy: Double
+    package var macroF1: Double
+    package var perLabel: [LabelStats]
+    package var confusedPairs: [Confusion]
 }
 
-public struct ConfusionCounter: Sendable {
-    public let labels: [String]
+package struct ConfusionCounter: Sendable {
+    package let labels: [String]
     private var matrix: [Int]
 
-    public init(labels: [String]) {
+    package init(labels: [String]) {
         self.labels = labels
         matrix = [Int](repeating: 0, count: labels.count * labels.count)
     }
 
-    public mutating func add(truth: Int, predicted: Int) {
+    package mutating func add(truth: Int, predicted: Int) {
         matrix[truth * labels.count + predicted] += 1
     }
 
     /// Macro-F1 averages over labels present in the truth (labels never seen in this test set have no recall).
-    public func report(topConfusions: Int = 10) -> EvaluationReport {
+    package func report(topConfusions: Int = 10) -> EvaluationReport {
         let n = labels.count
         var total = 0, correct = 0
         var stats: [EvaluationReport.LabelStats] = []

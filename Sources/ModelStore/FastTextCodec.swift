@@ -5,12 +5,12 @@ import Foundation
 import Learners
 
 /// The `fasttext` kind: a fastText supervised `.bin`, kept whole in one section.
-public enum FastTextCodec {
-    public static let kind = "fasttext"
+package enum FastTextCodec {
+    package static let kind = "fasttext"
 
     struct Parameters: Codable { var input: FastTextClassifier.Input }
 
-    public static func encode(_ classifier: FastTextClassifier, header: ModelHeader) throws -> ModelFile {
+    package static func encode(_ classifier: FastTextClassifier, header: ModelHeader) throws -> ModelFile {
         var header = header
         header.kind = kind
         header.labels = classifier.labels
@@ -18,7 +18,7 @@ public enum FastTextCodec {
         return ModelFile(header: header, sections: ["fasttext": try classifier.model.serialized()])
     }
 
-    public static func decode(_ file: ModelFile, suffixes: PublicSuffixList) throws -> FastTextClassifier {
+    package static func decode(_ file: ModelFile, suffixes: PublicSuffixList) throws -> FastTextClassifier {
         let parameters = try JSONValue.decode(Parameters.self, from: file.header.parameters)
         guard let bytes = file.sections["fasttext"] else { throw ModelDataError("section fasttext missing") }
         let model: FastTextModel
@@ -27,7 +27,7 @@ public enum FastTextCodec {
     }
 
     /// Any fastText supervised `.bin` served as it is; its SHA-256 is its version.
-    public static func load(bin path: String, input: FastTextClassifier.Input, suffixes: PublicSuffixList) throws -> Model {
+    package static func load(bin path: String, input: FastTextClassifier.Input, suffixes: PublicSuffixList) throws -> Model {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ModelFileError.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot read" : "no such file")
         }

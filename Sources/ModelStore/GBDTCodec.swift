@@ -8,10 +8,10 @@ import Learners
 /// `embedding` (learned table, sparse) or `fasttext` (the skipgram `.bin`) — nothing for a random
 /// table, which is regenerated from its seed —, `frequencies` (u32 counts), `projection` (JSON),
 /// `gbdt` (the trees' own checked format). Sizes, shape selection and tree parameters are in the header.
-public enum GBDTCodec {
-    public static let kind = "gbdt"
+package enum GBDTCodec {
+    package static let kind = "gbdt"
 
-    public static func encode(_ classifier: GBDTClassifier, header: ModelHeader) throws -> ModelFile {
+    package static func encode(_ classifier: GBDTClassifier, header: ModelHeader) throws -> ModelFile {
         var header = header
         header.kind = kind
         header.labels = classifier.labels
@@ -30,7 +30,7 @@ public enum GBDTCodec {
         return ModelFile(header: header, sections: sections)
     }
 
-    public static func decode(_ file: ModelFile, suffixes: PublicSuffixList) throws -> GBDTClassifier {
+    package static func decode(_ file: ModelFile, suffixes: PublicSuffixList) throws -> GBDTClassifier {
         let p = try JSONValue.decode(GBDTPipelineParams.self, from: file.header.parameters)
         func section(_ name: String) throws -> [UInt8] {
             guard let bytes = file.sections[name] else { throw ModelDataError("section \(name) missing") }

@@ -3,21 +3,21 @@ import Foundation
 import Learners
 
 /// A loaded model of any kind: what classify, eval and serve work with.
-public struct Model: Sendable {
-    public let header: ModelHeader
-    public let classifier: any DomainClassifier
+package struct Model: Sendable {
+    package let header: ModelHeader
+    package let classifier: any DomainClassifier
     /// SHA-256 of the model file: its version, and the namespace of its cache keys.
-    public let digest: String
+    package let digest: String
 
-    public init(header: ModelHeader, classifier: any DomainClassifier, digest: String) {
+    package init(header: ModelHeader, classifier: any DomainClassifier, digest: String) {
         self.header = header
         self.classifier = classifier
         self.digest = digest
     }
 
-    public var shortVersion: String { String(digest.prefix(12)) }
+    package var shortVersion: String { String(digest.prefix(12)) }
 
-    public static func load(path: String, suffixes: PublicSuffixList) throws -> Model {
+    package static func load(path: String, suffixes: PublicSuffixList) throws -> Model {
         let file = try ModelFile.read(path: path)
         do {
             let classifier: any DomainClassifier
@@ -37,10 +37,10 @@ public struct Model: Sendable {
 }
 
 /// Sections and parameters of the `linear` kind.
-public enum LinearCodec {
-    public static let kind = "linear"
+package enum LinearCodec {
+    package static let kind = "linear"
 
-    public static func encode(_ model: LinearModel, header: ModelHeader) throws -> ModelFile {
+    package static func encode(_ model: LinearModel, header: ModelHeader) throws -> ModelFile {
         var header = header
         header.kind = kind
         header.labels = model.labels
@@ -50,7 +50,7 @@ public enum LinearCodec {
         return file
     }
 
-    public static func decode(_ file: ModelFile, suffixes: PublicSuffixList) throws -> LinearModel {
+    package static func decode(_ file: ModelFile, suffixes: PublicSuffixList) throws -> LinearModel {
         let params = try JSONValue.decode(LinearParams.self, from: file.header.parameters)
         // Bounded before anything is allocated: a damaged header must not ask for terabytes.
         guard params.bucketBits > 0, params.bucketBits <= 28, params.dimension > 0, params.dimension <= 1024,

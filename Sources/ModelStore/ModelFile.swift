@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import ZstdKit
+import Lines
 
 /// The `.dcm` container: magic + format version, a JSON header, named zstd-compressed sections,
 /// and a SHA-256 of everything before it. Knows nothing about model kinds.
@@ -8,25 +8,25 @@ import ZstdKit
 ///     "DOMCATM\0"  u32 version  u32 headerLength  header(JSON)
 ///     u32 sectionCount  { u16 nameLength name  u64 rawLength  u64 storedLength  zstd(bytes) }*
 ///     sha256(all of the above)
-public struct ModelFile: Sendable {
-    public static let magic = Array("DOMCATM\0".utf8)
-    public static let formatVersion: UInt32 = 1
+package struct ModelFile: Sendable {
+    package static let magic = Array("DOMCATM\0".utf8)
+    package static let formatVersion: UInt32 = 1
 
-    public var header: ModelHeader
-    public var sections: [String: [UInt8]]
+    package var header: ModelHeader
+    package var sections: [String: [UInt8]]
     /// Sections too large to copy (a model's embedding table): written piece by piece when the file is
     /// encoded, compressed as they come. Read back, they are ordinary `sections`.
-    public var streamedSections: [String: SectionWriter] = [:]
-    public typealias SectionWriter = (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    package var streamedSections: [String: SectionWriter] = [:]
+    package typealias SectionWriter = (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
     /// Hex SHA-256 of the file as read (empty before it is written): the model's version.
-    public private(set) var digest = ""
+    package private(set) var digest = ""
 
-    public init(header: ModelHeader, sections: [String: [UInt8]]) {
+    package init(header: ModelHeader, sections: [String: [UInt8]]) {
         self.header = header
         self.sections = sections
     }
 
-    public func encoded() throws -> [UInt8] {
+    package func encoded() throws -> [UInt8] {
         var out: [UInt8] = []
         try encode { out += $0 }
         return out
@@ -80,7 +80,7 @@ public struct ModelFile: Sendable {
     /// Written to a temporary file then renamed, so a full disk never leaves half a model behind.
     /// Returns the file's digest (its version).
     @discardableResult
-    public func write(to path: String) throws -> String {
+    package func write(to path: String) throws -> String {
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw ModelFileError.unwritable(path: path, reason: String(cString: strerror(errno))) }
@@ -112,7 +112,7 @@ public struct ModelFile: Sendable {
         return digest
     }
 
-    public static func read(path: String) throws -> ModelFile {
+    package static func read(path: String) throws -> ModelFile {
         try decode(readWhole(path), path: path)
     }
 
@@ -140,8 +140,8 @@ public struct ModelFile: Sendable {
         return bytes
     }
 
-    public static func decode(_ bytes: [UInt8], path: String = "<memory>") throws -> ModelFile {
-        var reader = ByteReader(bytes: bytes, path: path)
+    package static func decode(_ bytes: [UInt8], path: String = "<memory>") throws -> ModelFile {
+        var reader = ByteReader(bytes: bytes, truncated: ModelFileError.corrupt(path: path, reason: "truncated"))
         guard bytes.count >= magic.count, Array(bytes[0..<magic.count]) == magic else {
             throw ModelFileError.notAModel(path: path)
         }
@@ -187,7 +187,7 @@ public struct ModelFile: Sendable {
     }
 }
 
-public enum ModelFileError: Error, CustomStringConvertible, Equatable {
+package enum ModelFileError: Error, CustomStringConvertible, Equatable {
     case unreadable(path: String, reason: String)
     case unwritable(path: String, reason: String)
     case notAModel(path: String)
@@ -196,7 +196,7 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
     case missingSection(path: String, name: String)
     case unknownKind(path: String, kind: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .unreadable(path, reason): "cannot read model \(path): \(reason)"
         case let .unwritable(path, reason): "cannot write model \(path): \(reason)"
@@ -211,39 +211,4 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
 
 func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
     bytes.map { String(format: "%02x", $0) }.joined()
-}
-
-struct ByteReader {
-    let bytes: [UInt8]
-    let path: String
-    var offset = 0
-    var end: Int
-
-    init(bytes: [UInt8], path: String) {
-        self.bytes = bytes
-        self.path = path
-        end = bytes.count
-    }
-
-    mutating func take(_ n: Int) throws -> ArraySlice<UInt8> {
-        guard n >= 0, offset + n <= end else { throw ModelFileError.corrupt(path: path, reason: "truncated") }
-        defer { offset += n }
-        return bytes[offset..<offset + n]
-    }
-
-    mutating func u16() throws -> UInt16 { UInt16(try uint(2)) }
-    mutating func u32() throws -> UInt32 { UInt32(try uint(4)) }
-    mutating func u64() throws -> UInt64 { try uint(8) }
-
-    private mutating func uint(_ n: Int) throws -> UInt64 {
-        var v: UInt64 = 0
-        for (i, b) in try take(n).enumerated() { v |= UInt64(b) << (8 * UInt64(i)) }
-        return v
-    }
-}
-
-extension Array where Element == UInt8 {
-    mutating func appendLE<T: FixedWidthInteger>(_ value: T) {
-        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
-    }
 }

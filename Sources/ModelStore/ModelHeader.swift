@@ -1,20 +1,20 @@
 import Foundation
 
 /// What a model says about itself; readable with any JSON tool after the magic.
-public struct ModelHeader: Codable, Sendable, Equatable {
-    public var kind: String
-    public var labels: [String]
+package struct ModelHeader: Codable, Sendable, Equatable {
+    package var kind: String
+    package var labels: [String]
     /// Kind-specific hyper-parameters, as the kind encoded them.
-    public var parameters: [String: JSONValue]
-    public var corpusDigest: String
-    public var trainingExamples: Int
-    public var metrics: [String: Double]
+    package var parameters: [String: JSONValue]
+    package var corpusDigest: String
+    package var trainingExamples: Int
+    package var metrics: [String: Double]
     /// The digest of the model this one continued from.
-    public var parent: String?
-    public var created: String
-    public var domcatVersion: String
+    package var parent: String?
+    package var created: String
+    package var domcatVersion: String
 
-    public init(kind: String, labels: [String], parameters: [String: JSONValue], corpusDigest: String,
+    package init(kind: String, labels: [String], parameters: [String: JSONValue], corpusDigest: String,
                 trainingExamples: Int, metrics: [String: Double] = [:], parent: String? = nil,
                 created: Date = Date(), domcatVersion: String = domcatVersionString) {
         self.kind = kind
@@ -29,13 +29,13 @@ public struct ModelHeader: Codable, Sendable, Equatable {
     }
 }
 
-public let domcatVersionString = "0.1.0"
+package let domcatVersionString = "0.1.0"
 
 /// A JSON value, so each kind can keep its own parameters in the header without the store knowing them.
-public enum JSONValue: Codable, Sendable, Equatable {
+package enum JSONValue: Codable, Sendable, Equatable {
     case number(Double), string(String), bool(Bool), array([JSONValue]), object([String: JSONValue]), null
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null }
         else if let b = try? c.decode(Bool.self) { self = .bool(b) }
@@ -45,7 +45,7 @@ public enum JSONValue: Codable, Sendable, Equatable {
         else { self = .object(try c.decode([String: JSONValue].self)) }
     }
 
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {
         case let .number(n): try c.encode(n)
@@ -58,11 +58,11 @@ public enum JSONValue: Codable, Sendable, Equatable {
     }
 
     /// Round-trips any Codable value through this representation.
-    public static func from<T: Encodable>(_ value: T) throws -> [String: JSONValue] {
+    package static func from<T: Encodable>(_ value: T) throws -> [String: JSONValue] {
         try JSONDecoder().decode([String: JSONValue].self, from: JSONEncoder().encode(value))
     }
 
-    public static func decode<T: Decodable>(_ type: T.Type, from object: [String: JSONValue]) throws -> T {
+    package static func decode<T: Decodable>(_ type: T.Type, from object: [String: JSONValue]) throws -> T {
         try JSONDecoder().decode(type, from: JSONEncoder().encode(object))
     }
 }

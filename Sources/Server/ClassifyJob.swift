@@ -1,5 +1,6 @@
 import Cache
 import Learners
+import Lines
 import NIOCore
 import Streaming
 
@@ -7,14 +8,14 @@ import Streaming
 /// A worker answers them, calls `render` on its own thread (the answers are readable only during that
 /// call), and runs what `render` returns on the job's event loop.
 final class ClassifyJob: @unchecked Sendable {
-    let lines: LineBlock
+    let lines: LineBatch
     let eventLoop: EventLoop
     let arrived: NIODeadline
     /// This job's positions in the worker's `BatchAnswers`, set before `render`.
     var answers: Range<Int> = 0..<0
     let render: (ClassifyJob, BatchAnswers, ServingModel) -> () -> Void
 
-    init(lines: LineBlock, eventLoop: EventLoop, render: @escaping (ClassifyJob, BatchAnswers, ServingModel) -> () -> Void) {
+    init(lines: LineBatch, eventLoop: EventLoop, render: @escaping (ClassifyJob, BatchAnswers, ServingModel) -> () -> Void) {
         self.lines = lines
         self.eventLoop = eventLoop
         arrived = .now()

@@ -1,4 +1,5 @@
 import Foundation
+import Lines
 import NIOCore
 import NIOHTTP1
 
@@ -93,7 +94,7 @@ final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
         server.metrics.httpRequests.increment(by: Int64(request.domains.count))
         let eventLoop = context.eventLoop
         let bound = NIOLoopBound(context, eventLoop: eventLoop)
-        server.outbox(for: eventLoop).send(ClassifyJob(lines: LineBlock(request.domains), eventLoop: eventLoop) { job, answers, serving in
+        server.outbox(for: eventLoop).send(ClassifyJob(lines: LineBatch(request.domains), eventLoop: eventLoop) { job, answers, serving in
             let json = PredictResponse.render(job, answers, serving: serving, batch: request.batch)
             return { self.respond(bound.value, .ok, json: json, keepAlive: keepAlive) }
         })

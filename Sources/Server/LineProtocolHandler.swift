@@ -1,6 +1,7 @@
 import Cache
 import DomainKit
 import Learners
+import Lines
 import NIOCore
 import Streaming
 
@@ -21,7 +22,7 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
     private var context: ChannelHandlerContext?
     private var outbox: LoopOutbox?
     private var partial: [UInt8] = []
-    private var pending = LineBlock()
+    private var pending = LineBatch()
     private var inFlight = false
     private var open = true
     private var readingPaused = false
@@ -102,14 +103,14 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         lines += 1
         let line = UnsafeRawBufferPointer(rebasing: raw[..<count])
         if inFlight || !pending.isEmpty || !answerNow(line.bindMemory(to: UInt8.self), serving) {
-            pending.append(line)
+            pending.append(line.bindMemory(to: UInt8.self))
         }
     }
 
     private func countAnsweredNow(_ serving: ServingModel) {
         if answeredFromLRU > 0 {
             core.metrics.lruHits.increment(by: Int64(answeredFromLRU))
-            serving.cache.countLRUHits(answeredFromLRU)
+            serving.cache.count(lruHits: answeredFromLRU, redisHits: 0, misses: 0)
         }
         if errors > 0 { core.metrics.errors.increment(by: Int64(errors)) }
         answeredFromLRU = 0; errors = 0
@@ -163,7 +164,7 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         }
         inFlight = true
         let job = pending
-        pending = LineBlock()
+        pending = LineBatch()
         let allocator = context.channel.allocator
         outbox.send(ClassifyJob(lines: job, eventLoop: context.eventLoop) { job, answers, serving in
             var bytes: [UInt8] = []

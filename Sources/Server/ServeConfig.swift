@@ -4,35 +4,35 @@ import Logging
 import Streaming
 
 /// Everything `domcat serve` is told.
-public struct ServeConfig: Sendable {
-    public var modelPath: String
-    public var suffixes: PublicSuffixList
+package struct ServeConfig: Sendable {
+    package var modelPath: String
+    package var suffixes: PublicSuffixList
     /// `host:port` for the line protocol over TCP; port 0 picks a free one.
-    public var listen: String?
-    public var unixPath: String?
+    package var listen: String?
+    package var unixPath: String?
     /// `host:port` for HTTP.
-    public var http: String?
-    public var redis: RedisSettings?
-    public var lruEntries = 1_000_000
-    public var workers = 2
-    public var eventLoopThreads = 1
-    public var lineFormat: OutputFormat = .tsv
-    public var topK = 3
-    public var maxLineLength = 64 << 10
-    public var logger = Logger(label: "domcat.serve")
+    package var http: String?
+    package var redis: RedisSettings?
+    package var lruEntries = 1_000_000
+    package var workers = 2
+    package var eventLoopThreads = 1
+    package var lineFormat: OutputFormat = .tsv
+    package var topK = 3
+    package var maxLineLength = 64 << 10
+    package var logger = Logger(label: "domcat.serve")
 
-    public init(modelPath: String, suffixes: PublicSuffixList) {
+    package init(modelPath: String, suffixes: PublicSuffixList) {
         self.modelPath = modelPath
         self.suffixes = suffixes
     }
 }
 
-public enum ServeError: Error, CustomStringConvertible {
+package enum ServeError: Error, CustomStringConvertible {
     case badAddress(String)
     case cannotListen(address: String, reason: String)
     case nothingToServe
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .badAddress(a): "not a host:port address: \(a)"
         case let .cannotListen(address, reason): "cannot listen on \(address): \(reason)"

@@ -7,16 +7,16 @@ import NIOHTTP1
 import NIOPosix
 
 /// `domcat serve`: binds every listener it was given, or none (a taken port is an error, not a half-started server).
-public final class Server: @unchecked Sendable {
+package final class Server: @unchecked Sendable {
     let core: ServerCore
     private let group: MultiThreadedEventLoopGroup
     private var channels: [Channel] = []
     /// Where the listeners ended up (port 0 resolved), for tests and logs.
-    public private(set) var lineAddress: SocketAddress?
-    public private(set) var httpAddress: SocketAddress?
+    package private(set) var lineAddress: SocketAddress?
+    package private(set) var httpAddress: SocketAddress?
 
     /// Loads the model and starts listening; throws `ServeError` or the model's load error.
-    public init(config: ServeConfig) throws {
+    package init(config: ServeConfig) throws {
         guard config.listen != nil || config.unixPath != nil || config.http != nil else { throw ServeError.nothingToServe }
         let model = try Model.load(path: config.modelPath, suffixes: config.suffixes)
         core = ServerCore(config: config, model: model)
@@ -44,25 +44,25 @@ public final class Server: @unchecked Sendable {
         config.logger.info("serving model \(model.shortVersion) (\(model.header.kind), \(model.classifier.labels.count) labels) on \(channels.compactMap { $0.localAddress?.description }.joined(separator: ", "))\(redis)")
     }
 
-    public var modelDigest: String { core.slot.current.model.digest }
-    public var redisHealth: RedisHealth? { core.redisHealth }
-    public var cache: AnswerCache { core.slot.current.cache }
+    package var modelDigest: String { core.slot.current.model.digest }
+    package var redisHealth: RedisHealth? { core.redisHealth }
+    package var cache: AnswerCache { core.slot.current.cache }
 
     /// Reloads the model file (SIGHUP, `POST /admin/reload`); the old model keeps serving on failure.
     @discardableResult
-    public func reload() -> Result<String, Error> { core.reload() }
+    package func reload() -> Result<String, Error> { core.reload() }
 
     /// Prometheus text, as `/metrics` serves it.
-    public func metricsText() -> String { String(decoding: core.metrics.render(redis: core.redisHealth), as: UTF8.self) }
+    package func metricsText() -> String { String(decoding: core.metrics.render(redis: core.redisHealth), as: UTF8.self) }
 
     /// Blocks until the listeners close (after `shutdown` from another thread).
-    public func wait() {
+    package func wait() {
         for channel in channels { try? channel.closeFuture.wait() }
     }
 
     /// Stops accepting, lets the workers finish the jobs already queued (their replies still reach live event
     /// loops), then closes every connection.
-    public func shutdown() {
+    package func shutdown() {
         for channel in channels { try? channel.close().wait() }
         channels = []
         if let path = core.config.unixPath { unlink(path) }

@@ -6,9 +6,9 @@ import Streaming
 
 /// One loaded model with what serving it needs: its answer cache (keys under its digest) and its formatter.
 /// Replaced whole on reload; a batch in flight finishes with the model it started with.
-public final class ServingModel: Sendable {
-    public let model: Model
-    public let cache: AnswerCache
+package final class ServingModel: Sendable {
+    package let model: Model
+    package let cache: AnswerCache
     let lineFormatter: AnswerFormatter
     /// Labels as JSON string literals, escaped once.
     let labelJSON: [String]

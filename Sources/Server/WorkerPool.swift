@@ -77,32 +77,25 @@ final class WorkerPool: @unchecked Sendable {
     }
 }
 
-/// One worker thread's state: scratch memory reused across batches.
+/// One worker thread's state: its cache-aside step and scratch memory, reused across batches.
 private final class Worker {
     let slot: ModelSlot
-    let redis: RedisConnection?
+    let step: CacheAside
     let topK: Int
     let metrics: ServerMetrics
-    let workspace = ClassifierWorkspace()
-    var names = AnswerBatch()
-    var domains: [Domain] = []
-    /// The names no cache knew: positions in `names`, and their domains for the model.
-    var missing: [Int] = []
-    var unanswered: [Domain] = []
     var lines: [LineAnswer] = []
     var continuations: [(loop: EventLoop, run: () -> Void)] = []
 
     init(slot: ModelSlot, redis: RedisConnection?, topK: Int, metrics: ServerMetrics) {
         self.slot = slot
-        self.redis = redis
+        step = CacheAside(redis: redis)
         self.topK = topK
         self.metrics = metrics
     }
 
     func run(_ jobs: [ClassifyJob]) {
         let serving = slot.current
-        names.removeAll()
-        domains.removeAll(keepingCapacity: true)
+        step.reset()
         lines.removeAll(keepingCapacity: true)
         var errors = 0
         for job in jobs {
@@ -110,8 +103,7 @@ private final class Worker {
             for i in 0..<job.lines.count {
                 switch job.lines.withLine(i, DomainParser.parse) {
                 case let .domain(domain):
-                    lines.append(.name(names.append(domain.name)))
-                    domains.append(domain)
+                    lines.append(.name(step.add(domain, cache: serving.cache)))
                 case let .ipAddress(ip):
                     lines.append(.ipAddress(ip))
                 case let .invalid(reason):
@@ -121,32 +113,14 @@ private final class Worker {
             }
             job.answers = first..<lines.count
         }
-        serving.cache.lookup(&names, redis: redis)
-        var lru = 0, cached = 0
-        missing.removeAll(keepingCapacity: true)
-        unanswered.removeAll(keepingCapacity: true)
-        for k in 0..<names.count {
-            switch names.tiers[k] {
-            case .lru?: lru += 1; cached += 1
-            case .redis?: cached += 1
-            default: missing.append(k); unanswered.append(domains[k])
-            }
-        }
-        serving.cache.computeMisses(unanswered.count, redis: redis) {
-            serving.model.classifier.classifyEach(unanswered, k: topK, workspace: workspace) { j, top in
-                names.answer(missing[j], top, tier: .model)
-            }
-        }
-        let computed = missing.count
-        deliver(jobs, BatchAnswers(names: names, lines: lines), serving)
+        step.answerRest(cache: serving.cache, classifier: serving.model.classifier, k: topK)
+        deliver(jobs, BatchAnswers(names: step.answers, lines: lines), serving)
         if errors > 0 { metrics.errors.increment(by: Int64(errors)) }
-        if lru > 0 { metrics.lruHits.increment(by: Int64(lru)) }
-        if cached > lru { metrics.redisHits.increment(by: Int64(cached - lru)) }
-        if computed > 0 { metrics.misses.increment(by: Int64(computed)) }
-        // After answering: a slow SET never delays a reply.
-        serving.cache.store(names, redis: redis)
+        if step.lruHits + step.repeats > 0 { metrics.lruHits.increment(by: Int64(step.lruHits + step.repeats)) }
+        if step.redisHits > 0 { metrics.redisHits.increment(by: Int64(step.redisHits)) }
+        if step.computed > 0 { metrics.misses.increment(by: Int64(step.computed)) }
+        step.store(cache: serving.cache)
     }
-
     /// Renders every job here, then hands each event loop all of its jobs' replies in one task.
     private func deliver(_ jobs: [ClassifyJob], _ answers: BatchAnswers, _ serving: ServingModel) {
         continuations.removeAll(keepingCapacity: true)

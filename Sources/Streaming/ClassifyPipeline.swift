@@ -1,35 +1,36 @@
 import Cache
 import Foundation
 import Learners
+import Lines
 import Logging
 
 /// reader (calling thread) → N workers on batches → writer restoring input order.
 /// Queues are bounded, so memory stays flat on endless input and a slow reader of our output slows us down.
-public final class ClassifyPipeline {
+package final class ClassifyPipeline {
     /// nil: extract and normalise names only (`domcat extract`).
     let classifier: (any DomainClassifier)?
     private var labelCount: Int { classifier?.labels.count ?? 0 }
     let options: ClassifyOptions
-    public private(set) var stats: ClassifyStats
+    package private(set) var stats: ClassifyStats
     /// Called on SIGUSR1-style requests; reads a snapshot of the counters so far.
     private let statsLock = NSLock()
     private var liveStats: [ClassifyStats] = []
 
-    public init(classifier: (any DomainClassifier)?, options: ClassifyOptions) {
+    package init(classifier: (any DomainClassifier)?, options: ClassifyOptions) {
         self.classifier = classifier
         self.options = options
         stats = ClassifyStats(labelCount: classifier?.labels.count ?? 0)
     }
 
     /// Counters so far, safe to call from another thread while `run` goes on.
-    public func snapshot() -> ClassifyStats {
+    package func snapshot() -> ClassifyStats {
         statsLock.lock(); defer { statsLock.unlock() }
         var total = ClassifyStats(labelCount: labelCount)
         for s in liveStats { total.add(s) }
         return total
     }
 
-    public func run(_ readers: [LineReader], sink: OutputSink) throws {
+    package func run(_ readers: [LineReader], sink: OutputSink) throws {
         var first = LineBatch()
         var readerIndex = 0
         // The first lines decide the log format (unless given) before any worker starts.

@@ -1,6 +1,7 @@
 import Cache
 import DomainKit
 import Learners
+import Lines
 
 /// Classifies the lines of a batch into output bytes. One per thread: it owns its scratch memory and its
 /// log-format state; the answer cache (recent names: DNS traffic repeats itself) is shared by all workers.
@@ -12,24 +13,18 @@ final class LineWorker {
     /// The parser for batch 0, which starts at the input's first line (and so at its header).
     let firstBatchFormat: () -> any LogFormat
     var stats: ClassifyStats
-    private let workspace = ClassifierWorkspace()
-    /// Between the passes over a batch: what each line is, and the batch's distinct names with their answers.
+    /// Between the passes over a batch: what each line is.
     private var parsed: [ParsedLine] = []
-    private var named = AnswerBatch()
-    /// Names of this batch no cache knew, by key: a repeat shares the first one's answer.
-    private var misses: [NameKey: Int] = [:]
-    private var unanswered: [Domain] = []
-    private var unansweredAt: [Int] = []
     private let onlyLabels: [Bool]?
-    /// The answers shared by every worker (an LRU, and Redis when asked for), and this thread's Redis connection.
+    /// The answers shared by every worker (an LRU, and Redis when asked for), and this thread's step through them.
     private let answers: AnswerCache
-    private let redis: RedisConnection?
+    private let step: CacheAside
 
     init(classifier: (any DomainClassifier)?, options: ClassifyOptions, format: any LogFormat,
          firstBatchFormat: @escaping () -> any LogFormat, includeLogFields: Bool,
          answers: AnswerCache, redisHealth: RedisHealth?) {
         self.answers = answers
-        redis = redisHealth.flatMap { health in options.redis.map { RedisConnection(settings: $0, health: health) } }
+        step = CacheAside(redis: redisHealth.flatMap { health in options.redis.map { RedisConnection(settings: $0, health: health) } })
         self.classifier = classifier
         self.options = options
         self.format = format
@@ -51,18 +46,20 @@ final class LineWorker {
         }
     }
 
-    /// Three passes over a batch: parse every line (the cache answers the names it knows), answer the rest
-    /// together (one Redis MGET, then the model, which overlaps one name's table reads with the next name's
-    /// work), then write one output line per input line, in order.
+    /// Three passes over a batch: parse every line (the LRU answers the names it knows), answer the rest
+    /// together (`CacheAside`), then write one output line per input line, in order.
     private func processLines(_ batch: LineBatch, into out: inout [UInt8]) {
         guard let classifier else { return extractLines(batch, into: &out) }
         parse(batch)
-        answerMisses(classifier)
+        step.answerRest(cache: answers, classifier: classifier, k: options.topK)
+        stats.cacheHits += step.lruHits + step.repeats
+        stats.redisHits += step.redisHits
         batch.bytes.withUnsafeBufferPointer { all in
             for i in 0..<batch.count {
                 write(parsed[i], line: UnsafeBufferPointer(rebasing: all[batch.starts[i]..<batch.ends[i]]), into: &out)
             }
         }
+        step.store(cache: answers)
     }
 
     /// `extract`: no model, so nothing to wait for; each line is written as it is parsed.
@@ -80,7 +77,7 @@ final class LineWorker {
         case overlong
         case noQuery
         case malformed(String)
-        /// A name; `answer` is its position in `named` (nil when there is no model: `extract`).
+        /// A name; `answer` is its position in the batch's answers (nil when there is no model: `extract`).
         case name(LogRecord, Domain, answer: Int?)
         case ipAddress(LogRecord, String)
         case invalid(LogRecord, String)
@@ -88,10 +85,7 @@ final class LineWorker {
 
     private func parse(_ batch: LineBatch) {
         parsed.removeAll(keepingCapacity: true)
-        named.removeAll()
-        misses.removeAll(keepingCapacity: true)
-        unanswered.removeAll(keepingCapacity: true)
-        unansweredAt.removeAll(keepingCapacity: true)
+        step.reset()
         batch.bytes.withUnsafeBufferPointer { all in
             for i in 0..<batch.count {
                 if batch.overlong.contains(i) { parsed.append(.overlong); continue }
@@ -110,49 +104,10 @@ final class LineWorker {
         switch DomainParser.parse(UnsafeBufferPointer(rebasing: line[record.name])) {
         case let .domain(domain):
             guard classifier != nil else { return .name(record, domain, answer: nil) }
-            // The LRU answers what it knows now; a miss seen earlier in the batch shares that one's answer.
-            let key = NameKey(domain.name)
-            let k = named.append(domain.name)
-            if named.answer(k, from: answers.lru, key: key) {
-                stats.cacheHits += 1
-                return .name(record, domain, answer: k)
-            }
-            if let earlier = misses[key] {
-                stats.cacheHits += 1
-                named.removeLast()
-                return .name(record, domain, answer: earlier)
-            }
-            misses[key] = k
-            unanswered.append(domain)
-            unansweredAt.append(k)
-            return .name(record, domain, answer: k)
+            return .name(record, domain, answer: step.add(domain, cache: answers))
         case let .ipAddress(ip): return .ipAddress(record, ip)
         case let .invalid(reason): return .invalid(record, reason.description)
         }
-    }
-
-    /// The names no cache knew: Redis first (when given, and when its read policy says the round trip
-    /// pays), then the model; what the model computed is remembered in the LRU (and Redis) for the lines
-    /// and batches after.
-    private func answerMisses(_ classifier: any DomainClassifier) {
-        guard !unanswered.isEmpty else { return }
-        if redis != nil {
-            answers.lookup(&named, redis: redis)
-            var left = 0
-            for j in unanswered.indices {
-                let k = unansweredAt[j]
-                if named.tiers[k] == .redis { stats.redisHits += 1; continue }
-                unanswered[left] = unanswered[j]; unansweredAt[left] = k; left += 1
-            }
-            unanswered.removeLast(unanswered.count - left)
-            unansweredAt.removeLast(unansweredAt.count - left)
-        }
-        answers.computeMisses(unanswered.count, redis: redis) {
-            classifier.classifyEach(unanswered, k: max(1, options.topK), workspace: workspace) { j, top in
-                named.answer(unansweredAt[j], top, tier: .model)
-            }
-        }
-        answers.store(named, redis: redis)
     }
 
     private func write(_ line: ParsedLine, line bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
@@ -173,7 +128,7 @@ final class LineWorker {
                 formatter.append(.name(domain.name), line: bytes, record: record, to: &out)
                 return
             }
-            let top = named.top(answer)
+            let top = step.top(answer)
             let best = top[top.startIndex]
             stats.perLabel[Int(best.label)] += 1
             if let onlyLabels, !onlyLabels[Int(best.label)] { stats.filteredOut += 1; return }

@@ -1,6 +1,6 @@
 import Learners
 
-public enum OutputFormat: String, CaseIterable, Sendable {
+package enum OutputFormat: String, CaseIterable, Sendable {
     /// `[timestamp client qtype] name label p` — the log fields only when the input format has them.
     case tsv
     /// One JSON object per line with every field and the top-k.
@@ -10,7 +10,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 }
 
 /// What became of one input line.
-public enum LineOutcome {
+package enum LineOutcome {
     /// `why`: the tokens that weighed most (`--explain`), empty otherwise.
     case classified(name: String, top: ArraySlice<LabelScore>, why: [TokenWeight] = [])
     /// A name extracted and normalised, not classified (`domcat extract`).
@@ -21,13 +21,13 @@ public enum LineOutcome {
 }
 
 /// Renders outcomes as bytes into a reusable buffer; labels are pre-encoded once.
-public struct AnswerFormatter: Sendable {
-    public let format: OutputFormat
-    public let includeLogFields: Bool
+package struct AnswerFormatter: Sendable {
+    package let format: OutputFormat
+    package let includeLogFields: Bool
     private let labelBytes: EncodedLabels
     private let labelJSON: EncodedLabels
 
-    public init(format: OutputFormat, labels: [String], includeLogFields: Bool) {
+    package init(format: OutputFormat, labels: [String], includeLogFields: Bool) {
         self.format = format
         self.includeLogFields = includeLogFields
         labelBytes = EncodedLabels(labels.map { Array($0.utf8) })
@@ -35,7 +35,7 @@ public struct AnswerFormatter: Sendable {
     }
 
     /// Appends one output line (with its newline) for `line`.
-    public func append(_ outcome: LineOutcome, line: UnsafeBufferPointer<UInt8>, record: LogRecord?, to out: inout [UInt8]) {
+    package func append(_ outcome: LineOutcome, line: UnsafeBufferPointer<UInt8>, record: LogRecord?, to out: inout [UInt8]) {
         switch format {
         case .tsv: appendTSV(outcome, line: line, record: record, to: &out)
         case .jsonl: appendJSON(outcome, line: line, record: record, to: &out)
@@ -212,7 +212,7 @@ func appendJSONString(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]
 }
 
 /// A JSON string literal for `s` (quotes, escapes); the one escaper every JSON writer here uses.
-public func jsonString(_ s: String) -> String {
+package func jsonString(_ s: String) -> String {
     var r = "\""
     for scalar in s.unicodeScalars {
         switch scalar {

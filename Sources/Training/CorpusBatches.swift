@@ -1,6 +1,6 @@
 import Corpora
 import DomainKit
-import Streaming
+import Lines
 
 /// Reads labelled corpora `batchSize` examples at a time, so a corpus larger than memory trains
 /// batch after batch. Bad lines are counted and skipped as `LabelledCorpus.read` does.

@@ -2,8 +2,8 @@ import Foundation
 
 /// Feature rows as TSV (a header of column names, then the values and the label): what
 /// `domcat features` prints and what LightGBM/scikit-learn read.
-public enum FeatureTable {
-    public static func encode(_ rows: [Float], width: Int, columns: [String], labels: [String], into sink: (inout [UInt8]) -> Void) {
+package enum FeatureTable {
+    package static func encode(_ rows: [Float], width: Int, columns: [String], labels: [String], into sink: (inout [UInt8]) -> Void) {
         var out = Array((columns + ["label"]).joined(separator: "\t").utf8)
         out.append(0x0A)
         for (r, label) in labels.enumerated() {
@@ -18,7 +18,7 @@ public enum FeatureTable {
         sink(&out)
     }
 
-    public static func write(_ rows: [Float], width: Int, columns: [String], labels: [String], to path: String) throws {
+    package static func write(_ rows: [Float], width: Int, columns: [String], labels: [String], to path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
             throw TrainError("cannot write \(path)")
         }

@@ -7,42 +7,42 @@ import Learners
 import ModelStore
 
 /// Options of the `gbdt` kind (`domcat train --kind gbdt`).
-public struct GBDTJobOptions {
-    public var embeddings = GBDTPipelineParams.EmbeddingSource.linear
+package struct GBDTJobOptions {
+    package var embeddings = GBDTPipelineParams.EmbeddingSource.linear
     /// Reuse this `linear` model's input table instead of training one first.
-    public var embeddingsFrom: String?
+    package var embeddingsFrom: String?
     /// Extra names (one per line, labels ignored) for fastText embeddings.
-    public var unlabelledPaths: [String] = []
+    package var unlabelledPaths: [String] = []
     /// "auto" or "P+S"; see `FeatureSizes`.
-    public var features = "auto"
-    public var projection = ProjectionKind.lda
+    package var features = "auto"
+    package var projection = ProjectionKind.lda
     /// Random (`hashed`) table sizes and Bloom hashes per token.
-    public var hashedBits = 20
-    public var hashedDimension = 64
-    public var hashesPerToken = 1
+    package var hashedBits = 20
+    package var hashedDimension = 64
+    package var hashesPerToken = 1
     /// With `--init-model` or `--batch-size` and linear embeddings: keep the embedding model as batch 1
     /// left it (only trees are added), instead of continuing its training on every batch.
-    public var freezeEmbeddings = false
+    package var freezeEmbeddings = false
     /// With `--init-model`: rebuild embeddings, frequencies, projection and shape selection on the
     /// new batch and grow new trees (the earlier trees read other features); labels are kept.
-    public var retrainEmbeddings = false
+    package var retrainEmbeddings = false
     /// Examples in the whole corpus when training batch after batch (`--features auto` follows it);
     /// nil: the batch's own count. Counted by `--batch-size` before the first batch.
-    public var corpusSize: Int?
+    package var corpusSize: Int?
     /// Token weights of the pooling; nil: `features` for linear embeddings, inverse frequency otherwise.
-    public var pooling: PoolingWeights?
+    package var pooling: PoolingWeights?
     /// Read the corpus this many examples at a time, each batch continuing the last model.
-    public var batchSize: Int?
+    package var batchSize: Int?
     /// Overrides of the size table.
-    public var rounds: Int?
-    public var leaves: Int?
-    public var learningRate: Float = 0.1
-    public var lambdaL2: Float = 1
-    public var earlyStoppingRounds = 10
+    package var rounds: Int?
+    package var leaves: Int?
+    package var learningRate: Float = 0.1
+    package var lambdaL2: Float = 1
+    package var earlyStoppingRounds = 10
     /// Write the exact rows the trees trained on (out of fold for linear embeddings) as TSV, for
     /// fitting LightGBM/scikit-learn on the same data; `domcat features` gives the rows of new names.
-    public var exportTrainRowsPath: String?
-    public init() {}
+    package var exportTrainRowsPath: String?
+    package init() {}
 }
 
 extension TrainJob {
@@ -85,7 +85,7 @@ extension TrainJob {
     }
 
     /// One batch: build the featurizer (first batch, or `--retrain-embeddings`), then boost.
-    public func trainGBDT(_ corpus: LabelledCorpus, continuing earlier: GBDTClassifier?, valid: LabelledCorpus?, first: Bool) throws -> GBDTClassifier {
+    package func trainGBDT(_ corpus: LabelledCorpus, continuing earlier: GBDTClassifier?, valid: LabelledCorpus?, first: Bool) throws -> GBDTClassifier {
         guard corpus.count > 0 else { throw TrainError("an empty batch") }
         let (names, indices) = corpus.labelIndex(startingWith: earlier?.labels ?? [])
         if let earlier, names.count > earlier.labels.count { log("new labels join the model: \(names[earlier.labels.count...].joined(separator: ", "))") }
@@ -357,7 +357,7 @@ extension TrainJob {
     }
 }
 
-import Streaming
+import Lines
 
 extension PCAProjection {
     /// Keeps every input dimension as it is.

@@ -6,36 +6,36 @@ import ModelStore
 
 /// What `domcat train` does, independent of argument parsing: read corpora, start from scratch or from
 /// an earlier model, train, score on a validation file, write one model file.
-public struct TrainJob {
-    public var corpusPaths: [String]
-    public var outputPath: String
-    public var initModelPath: String?
-    public var validPath: String?
-    public var kind = ModelKind.linear
-    public var linear = LinearParams()
-    public var gbdt = GBDTJobOptions()
-    public var suffixes: PublicSuffixList
+package struct TrainJob {
+    package var corpusPaths: [String]
+    package var outputPath: String
+    package var initModelPath: String?
+    package var validPath: String?
+    package var kind = ModelKind.linear
+    package var linear = LinearParams()
+    package var gbdt = GBDTJobOptions()
+    package var suffixes: PublicSuffixList
     /// (phase, done, total, loss) for a progress display.
-    public var progress: (@Sendable (String, Int, Int, Double) -> Void)?
+    package var progress: (@Sendable (String, Int, Int, Double) -> Void)?
     /// Human-readable notes (bad corpus lines, label changes) for stderr.
-    public var log: (String) -> Void = { _ in }
+    package var log: (String) -> Void = { _ in }
 
-    public init(corpusPaths: [String], outputPath: String, suffixes: PublicSuffixList) {
+    package init(corpusPaths: [String], outputPath: String, suffixes: PublicSuffixList) {
         self.corpusPaths = corpusPaths
         self.outputPath = outputPath
         self.suffixes = suffixes
     }
 
-    public struct Outcome {
-        public var examples: Int
-        public var skipped: Int
-        public var labels: [String]
-        public var seconds: Double
-        public var validation: EvaluationReport?
-        public var digest: String
+    package struct Outcome {
+        package var examples: Int
+        package var skipped: Int
+        package var labels: [String]
+        package var seconds: Double
+        package var validation: EvaluationReport?
+        package var digest: String
     }
 
-    public func run() throws -> Outcome {
+    package func run() throws -> Outcome {
         let start = Date()
         if kind == .gbdt { return try runGBDT(start: start) }
         let corpus = try LabelledCorpus.read(paths: corpusPaths)
@@ -98,11 +98,11 @@ public struct TrainJob {
     }
 }
 
-public enum ModelKind: String, CaseIterable, Sendable {
+package enum ModelKind: String, CaseIterable, Sendable {
     case linear, fasttext, gbdt
 }
 
-public struct TrainError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct TrainError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

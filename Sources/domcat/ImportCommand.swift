@@ -2,6 +2,7 @@ import ArgumentParser
 import Corpora
 import Foundation
 import Learners
+import Lines
 import ModelStore
 import Streaming
 

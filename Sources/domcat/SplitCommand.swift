@@ -1,6 +1,7 @@
 import ArgumentParser
 import Corpora
 import Foundation
+import Lines
 import Streaming
 
 struct SplitCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Learners
+import Lines
 import Streaming
 
 /// Input, log-format and threading options shared by `classify` and `extract`, and the run they drive.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Corpora
 import DomainKit
 import Foundation
+import Lines
 import Streaming
 
 struct TokensCommand: ParsableCommand {

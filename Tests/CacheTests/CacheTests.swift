@@ -1,4 +1,5 @@
 import Cache
+import DomainKit
 import Learners
 import Logging
 import TestSupport
@@ -120,47 +121,50 @@ final class AnswerCodecTests: XCTestCase {
 final class RedisCacheTests: XCTestCase {
     let logger = Logger(label: "test")
 
+    /// One batch through the cache-aside step: the tier that answered each name.
+    private func round(_ names: [String], _ step: CacheAside, _ cache: AnswerCache, _ model: CountingClassifier) -> [CacheTier?] {
+        step.reset()
+        let at = names.map { name -> Int in
+            guard case let .domain(domain) = DomainParser.parse(name) else { fatalError(name) }
+            return step.add(domain, cache: cache)
+        }
+        step.answerRest(cache: cache, classifier: model, k: 3)
+        step.store(cache: cache)
+        return at.map { step.answers.tiers[$0] }
+    }
+
     func testTiersAndNamespaces() throws {
         let redis = try RedisProcess()
         var settings = RedisSettings(endpoint: .tcp(host: "127.0.0.1", port: redis.port), timeoutMilliseconds: 200)
         settings.reads = .always
         let health = RedisHealth(endpoint: settings.endpoint, logger: logger)
         let connection = RedisConnection(settings: settings, health: health)
-        let top = [LabelScore(label: 1, probability: 0.9)]
+        let step = CacheAside(redis: connection)
+        let model = CountingClassifier()
 
-        func lookup(_ cache: AnswerCache, _ names: [String]) -> AnswerBatch {
-            var batch = AnswerBatch()
-            for n in names { batch.append(n) }
-            cache.lookup(&batch, redis: connection)
-            return batch
-        }
         let first = AnswerCache(modelDigest: "aaaa", labelCount: 2, lruEntries: 100, width: 3)
-        var found = lookup(first, ["x.com", "y.com"])
-        XCTAssertTrue(found.tiers.allSatisfy { $0 == nil })
+        XCTAssertEqual(round(["x.com", "y.com", "x.com"], step, first, model), [.model, .model, .model])
+        XCTAssertEqual(model.classified, 2, "a name repeated in a batch is classified once")
+        XCTAssertEqual(step.repeats, 1)
         XCTAssertTrue(health.isUp)
-        found.answer(0, top, tier: .model)
-        first.store(found, redis: connection)
-        found = lookup(first, ["x.com", "y.com"])
-        XCTAssertEqual(found.tiers[0], .lru)
-        XCTAssertEqual(Array(found.top(0)), top)
-        XCTAssertNil(found.tiers[1])
+        XCTAssertEqual(round(["x.com", "y.com"], step, first, model), [.lru, .lru])
+        XCTAssertEqual(model.classified, 2)
         XCTAssertEqual(connection.command(["EXISTS", "domcat:aaaa:x.com"]), "1")
-        XCTAssertEqual(connection.command(["EXISTS", "domcat:aaaa:y.com"]), "0", "only what the model computed is stored")
+        XCTAssertEqual(connection.command(["EXISTS", "domcat:aaaa:z.com"]), "0", "only answers the model computed are stored")
         XCTAssertNotNil(connection.command(["TTL", "domcat:aaaa:x.com"]).flatMap(Int.init).map { $0 > 0 && $0 <= settings.ttlSeconds })
 
-        // Same model, empty LRU (another process): Redis answers, then the LRU has it.
+        // Same model, empty LRU (another process): Redis answers, then the LRU has it; the model is not asked.
         let second = AnswerCache(modelDigest: "aaaa", labelCount: 2, lruEntries: 100, width: 3)
-        found = lookup(second, ["x.com"])
-        XCTAssertEqual(found.tiers[0], .redis)
-        XCTAssertEqual(Array(found.top(0)), top)
-        found = lookup(second, ["x.com"])
-        XCTAssertEqual(found.tiers[0], .lru)
+        XCTAssertEqual(round(["x.com"], step, second, model), [.redis])
+        XCTAssertEqual(Array(step.top(0)), model.answer("x.com"))
+        XCTAssertEqual(round(["x.com"], step, second, model), [.lru])
         XCTAssertEqual(second.redisHits, 1)
         XCTAssertEqual(second.lruHits, 1)
+        XCTAssertEqual(model.classified, 2)
 
         // Another model never sees the first one's answers.
         let other = AnswerCache(modelDigest: "bbbb", labelCount: 2, lruEntries: 100, width: 3)
-        XCTAssertNil(lookup(other, ["x.com"]).tiers[0])
+        XCTAssertEqual(round(["x.com"], step, other, model), [.model])
     }
 
     func testDownRedisIsAMissWithBackoff() throws {
@@ -198,22 +202,14 @@ final class RedisCacheTests: XCTestCase {
         XCTAssertEqual(settings.reads, .auto, "the default")
         let connection = RedisConnection(settings: settings, health: RedisHealth(endpoint: settings.endpoint, logger: logger))
         let cache = AnswerCache(modelDigest: "cccc", labelCount: 2, lruEntries: 0, width: 3)
-        let top = [LabelScore(label: 0, probability: 0.7)]
         func mgetCalls() -> Int {
             let stats = connection.command(["INFO", "commandstats"]) ?? ""
             guard let line = stats.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("cmdstat_mget:calls=") }) else { return 0 }
             return Int(line.dropFirst("cmdstat_mget:calls=".count).prefix { $0.isNumber }) ?? 0
         }
-        func roundOf(_ names: [String]) -> AnswerBatch {
-            var batch = AnswerBatch()
-            for n in names { batch.append(n) }
-            cache.lookup(&batch, redis: connection)
-            cache.computeMisses(names.count, redis: connection) {
-                for i in 0..<batch.count where batch.tiers[i] == nil { batch.answer(i, top, tier: .model) }
-            }
-            cache.store(batch, redis: connection)
-            return batch
-        }
+        let step = CacheAside(redis: connection)
+        let model = CountingClassifier()
+        func roundOf(_ names: [String]) -> [CacheTier?] { round(names, step, cache, model) }
 
         _ = roundOf(["a.com", "b.com"])  // nothing measured yet: reads
         XCTAssertEqual(mgetCalls(), 1)
@@ -222,7 +218,7 @@ final class RedisCacheTests: XCTestCase {
         XCTAssertEqual(connection.readPolicy.hitShare, 0)
         // Redis had none of the names: a read saves nothing, so the next rounds go straight to the model.
         let again = roundOf(["a.com", "b.com"])
-        XCTAssertEqual(again.tiers, [.model, .model])
+        XCTAssertEqual(again, [.model, .model])
         XCTAssertEqual(mgetCalls(), 1)
         XCTAssertEqual(connection.command(["EXISTS", "domcat:cccc:a.com"]), "1", "answers are still stored")
     }
@@ -255,4 +251,31 @@ final class RedisReadPolicyTests: XCTestCase {
         XCTAssertFalse(policy.shouldRead(names: 4096, now: 2_000), "Redis found nothing: no read pays")
         XCTAssertTrue(policy.shouldRead(names: 1, now: 1_000 + 100_000_000), "a probe every 100 ms")
     }
+}
+
+/// A classifier with a fixed rule (label = name length mod 2) that counts the names it was asked about,
+/// so a test sees which answers came from a cache and which from the model.
+final class CountingClassifier: DomainClassifier, @unchecked Sendable {
+    let labels = ["even", "odd"]
+    private(set) var classified = 0
+
+    func answer(_ name: String) -> [LabelScore] {
+        let label = Int32(name.utf8.count % 2)
+        return [LabelScore(label: label, probability: 0.75), LabelScore(label: 1 - label, probability: 0.25)]
+    }
+
+    func classify(_ domain: Domain, k: Int, workspace: ClassifierWorkspace, into top: inout [LabelScore]) {
+        classified += 1
+        top = Array(answer(domain.name).prefix(k))
+    }
+
+    func classifyEach(_ domains: [Domain], k: Int, workspace: ClassifierWorkspace, answer: (Int, [LabelScore]) -> Void) {
+        var top: [LabelScore] = []
+        for (i, domain) in domains.enumerated() {
+            classify(domain, k: k, workspace: workspace, into: &top)
+            answer(i, top)
+        }
+    }
+
+    func explain(_ domain: Domain, label: Int32) -> [TokenWeight] { [] }
 }

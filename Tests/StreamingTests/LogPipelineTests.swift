@@ -1,6 +1,7 @@
 import DomainKit
 import Foundation
 import Learners
+import Lines
 import Streaming
 import XCTest
 

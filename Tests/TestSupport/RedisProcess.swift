@@ -3,13 +3,13 @@ import XCTest
 
 /// Shared by the test targets that need Redis.
 /// A real redis-server on 127.0.0.1 on a free port, in a temp dir, without persistence; killed at the end.
-public final class RedisProcess {
-    public static let binary = "/usr/bin/redis-server"
-    public let port: Int
-    public let directory: URL
+package final class RedisProcess {
+    package static let binary = "/usr/bin/redis-server"
+    package let port: Int
+    package let directory: URL
     private var process: Process?
 
-    public init() throws {
+    package init() throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else { throw XCTSkip("redis-server not installed (Debian package redis-server)") }
         port = freePort()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("domcat-redis-\(UUID().uuidString)")
@@ -17,7 +17,7 @@ public final class RedisProcess {
         try start()
     }
 
-    public func start() throws {
+    package func start() throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
@@ -32,7 +32,7 @@ public final class RedisProcess {
     }
 
     /// SIGKILL: the way a crash looks to clients.
-    public func kill() {
+    package func kill() {
         guard let p = process else { return }
         Foundation.kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
@@ -45,7 +45,7 @@ public final class RedisProcess {
     }
 }
 
-public func freePort() -> Int {
+package func freePort() -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
@@ -58,7 +58,7 @@ public func freePort() -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
-public func canConnect(port: Int) -> Bool {
+package func canConnect(port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()

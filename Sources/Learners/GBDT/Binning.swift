@@ -7,8 +7,10 @@ import Dispatch
 /// Bin `b` of feature `f` holds values `x` with `upperBounds[f][b-1] < x <= upperBounds[f][b]`;
 /// the last bound is +∞ and NaN falls into bin 0. A split "bin ≤ s" is therefore exactly the
 /// raw test `x <= upperBounds[f][s]`, which is what prediction evaluates (NaN goes left).
-struct BinMapper: Equatable {
-    var upperBounds: [[Float]]
+package struct BinMapper: Equatable {
+    package var upperBounds: [[Float]]
+
+    package init(upperBounds: [[Float]]) { self.upperBounds = upperBounds }
 
     var featureCount: Int { upperBounds.count }
 

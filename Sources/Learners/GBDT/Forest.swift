@@ -1,14 +1,16 @@
 /// All trees of a model in four contiguous arrays: nodes and leaf values of every tree back to
 /// back, with global indices, plus each tree's class and root. Prediction walks them with
 /// integer indices only, no per-tree objects.
-struct Forest: Equatable {
-    var treeClass: [Int32] = []
+package struct Forest: Equatable {
+    package var treeClass: [Int32] = []
     /// A node index (≥ 0) or `~leafIndex` for a tree that is a single leaf.
-    var treeRoot: [Int32] = []
-    var nodes: [TreeNode] = []
-    var leafValues: [Float] = []
+    package var treeRoot: [Int32] = []
+    package var nodes: [TreeNode] = []
+    package var leafValues: [Float] = []
 
-    var treeCount: Int { treeClass.count }
+    package init() {}
+
+    package var treeCount: Int { treeClass.count }
 
     /// Appends a grown tree, shifting its local node and leaf indices to global ones.
     mutating func append(_ tree: GrownTree, classIndex: Int) {

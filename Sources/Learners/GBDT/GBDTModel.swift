@@ -1,19 +1,20 @@
+import Features
 import Foundation
 
 /// A trained multiclass gradient-boosted tree ensemble: per-class base scores plus one tree per
 /// class per round. Immutable once built, so one instance serves any number of threads.
-public final class GBDTModel: @unchecked Sendable {
-    public let numClasses: Int
-    public let numFeatures: Int
+package final class GBDTModel: @unchecked Sendable {
+    package let numClasses: Int
+    package let numFeatures: Int
     /// Bin edges fixed by the first training batch; continued boosting reuses them.
-    let binMapper: BinMapper
+    package let binMapper: BinMapper
     /// Starting logits (log class priors of the first batch that saw each class).
-    let baseScores: [Float]
-    let forest: Forest
+    package let baseScores: [Float]
+    package let forest: Forest
 
-    public var treeCount: Int { forest.treeCount }
+    package var treeCount: Int { forest.treeCount }
 
-    init(numClasses: Int, binMapper: BinMapper, baseScores: [Float], forest: Forest) {
+    package init(numClasses: Int, binMapper: BinMapper, baseScores: [Float], forest: Forest) {
         self.numClasses = numClasses
         self.numFeatures = binMapper.featureCount
         self.binMapper = binMapper
@@ -26,7 +27,7 @@ public final class GBDTModel: @unchecked Sendable {
     /// exceed `initModel.numClasses`; new classes start from their prior in `data`.
     /// `progress(round, loss)` reports the validation multi-logloss after each round (the
     /// training one when there is no validation set).
-    public static func train(
+    package static func train(
         _ data: GBDTDataset, classes: Int, params: GBDTParams, validation: GBDTDataset? = nil,
         initModel: GBDTModel? = nil, progress: ((Int, Double) -> Void)? = nil
     ) -> GBDTModel {
@@ -35,7 +36,7 @@ public final class GBDTModel: @unchecked Sendable {
     }
 
     /// Writes `numClasses` logits for one row of `numFeatures` values. Allocates nothing.
-    public func predictRaw(_ row: UnsafePointer<Float>, into scores: UnsafeMutablePointer<Float>) {
+    package func predictRaw(_ row: UnsafePointer<Float>, into scores: UnsafeMutablePointer<Float>) {
         baseScores.withUnsafeBufferPointer { base in
             for c in 0..<numClasses { scores[c] = base[c] }
         }
@@ -43,7 +44,7 @@ public final class GBDTModel: @unchecked Sendable {
     }
 
     /// Writes `numClasses` softmax probabilities for one row. Allocates nothing.
-    public func predictProbabilities(_ row: UnsafePointer<Float>, into p: UnsafeMutablePointer<Float>) {
+    package func predictProbabilities(_ row: UnsafePointer<Float>, into p: UnsafeMutablePointer<Float>) {
         predictRaw(row, into: p)
         Softmax.normalise(UnsafeMutableBufferPointer(start: p, count: numClasses))
     }

@@ -1,5 +1,6 @@
 import DomainKit
 import Dispatch
+import Features
 import Foundation
 
 /// The boosting loop for the multiclass softmax objective: each round computes p = softmax(scores)
@@ -232,15 +233,11 @@ struct GBDTTrainer {
         guard !labels.isEmpty else { return 0 }
         let n = labels.count
         var total = 0.0
-        scores.withUnsafeBufferPointer { s in
-            for (r, label) in labels.enumerated() {
-                var maximum = -Float.infinity
-                for c in 0..<k { maximum = max(maximum, s[c * n + r]) }
-                var sum = 0.0
-                for c in 0..<k { sum += exp(Double(s[c * n + r] - maximum)) }
-                let p = exp(Double(s[Int(label) * n + r] - maximum)) / sum
-                total -= log(max(p, 1e-15))
-            }
+        var row = [Float](repeating: 0, count: k)
+        for (r, label) in labels.enumerated() {
+            for c in 0..<k { row[c] = scores[c * n + r] }
+            let logP = row.withUnsafeBufferPointer { Softmax.logProbability($0, label: Int(label)) }
+            total -= max(logP, log(1e-15))
         }
         return total / Double(labels.count)
     }

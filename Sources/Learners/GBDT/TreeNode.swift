@@ -3,12 +3,16 @@
 /// A child reference ≥ 0 is a node index; a negative one is `~leafIndex`. Children always have
 /// larger node indices than their parent (nodes are numbered in split order), which is what
 /// lets a loaded model prove every traversal ends.
-struct TreeNode: Equatable {
-    var feature: Int32
+package struct TreeNode: Equatable {
+    package var feature: Int32
     /// Raw feature value: `x <= threshold` (or NaN) goes left.
-    var threshold: Float
-    var left: Int32
-    var right: Int32
+    package var threshold: Float
+    package var left: Int32
+    package var right: Int32
+
+    package init(feature: Int32, threshold: Float, left: Int32, right: Int32) {
+        self.feature = feature; self.threshold = threshold; self.left = left; self.right = right
+    }
 }
 
 /// A tree as the learner grew it, still tied to the training rows.

@@ -1,14 +1,14 @@
 /// Where the fields of one log line are: byte ranges into the line buffer the
 /// parser was given, so extracting costs nothing until someone reads them.
 /// A field is nil where the format has no such field.
-public struct LogRecord: Sendable, Equatable {
+package struct LogRecord: Sendable, Equatable {
     /// The query name, raw bytes as logged (trailing dot, case and escapes kept).
-    public var name: Range<Int>
-    public var timestamp: Range<Int>?
-    public var client: Range<Int>?
-    public var qtype: Range<Int>?
+    package var name: Range<Int>
+    package var timestamp: Range<Int>?
+    package var client: Range<Int>?
+    package var qtype: Range<Int>?
 
-    public init(name: Range<Int>, timestamp: Range<Int>? = nil, client: Range<Int>? = nil, qtype: Range<Int>? = nil) {
+    package init(name: Range<Int>, timestamp: Range<Int>? = nil, client: Range<Int>? = nil, qtype: Range<Int>? = nil) {
         self.name = name
         self.timestamp = timestamp
         self.client = client
@@ -17,7 +17,7 @@ public struct LogRecord: Sendable, Equatable {
 }
 
 /// What one log line holds.
-public enum LogParse: Sendable, Equatable {
+package enum LogParse: Sendable, Equatable {
     /// A DNS query, with the ranges of its fields.
     case query(LogRecord)
     /// A line of the format that carries no query: replies, forwarded, cache
@@ -29,7 +29,7 @@ public enum LogParse: Sendable, Equatable {
 }
 
 /// The log formats domcat reads (`--input NAME`).
-public enum LogFormatKind: String, CaseIterable, Sendable {
+package enum LogFormatKind: String, CaseIterable, Sendable {
     case plain, dnsmasq, unbound, bind
     case tsharkFields = "tshark-fields"
     case tsharkJSON = "tshark-json"
@@ -41,6 +41,6 @@ public enum LogFormatKind: String, CaseIterable, Sendable {
 /// Turns one line (without or with its trailing `\n`/`\r\n`) into a `LogParse`.
 /// Stateful where the format needs it (a Zeek `#fields` header, a CSV header
 /// row), so one value reads one stream, in order.
-public protocol LogFormat: Sendable {
+package protocol LogFormat: Sendable {
     mutating func parse(_ line: UnsafeBufferPointer<UInt8>) -> LogParse
 }

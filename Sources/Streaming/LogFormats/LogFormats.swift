@@ -1,7 +1,7 @@
 /// Makes parsers and recognises formats from a stream's first lines.
-public enum LogFormats {
+package enum LogFormats {
     /// A fresh parser for `kind`. `column` (csv/tsv only) is a 1-based index or a header name.
-    public static func make(_ kind: LogFormatKind, column: String? = nil) -> any LogFormat {
+    package static func make(_ kind: LogFormatKind, column: String? = nil) -> any LogFormat {
         switch kind {
         case .plain: return PlainFormat()
         case .dnsmasq: return DnsmasqFormat()
@@ -24,7 +24,7 @@ public enum LogFormats {
     /// finds the most queries in them. Failing that, a Zeek or tshark-ek
     /// header, then a CSV/TSV header naming a domain column; `.plain` when
     /// nothing else fits.
-    public static func detect(_ firstLines: [UnsafeBufferPointer<UInt8>]) -> LogFormatKind {
+    package static func detect(_ firstLines: [UnsafeBufferPointer<UInt8>]) -> LogFormatKind {
         let lines = firstLines.prefix(20)
         var best: (kind: LogFormatKind, queries: Int) = (.plain, 0)
         for kind in candidates {

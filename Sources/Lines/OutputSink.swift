@@ -1,10 +1,10 @@
 import Foundation
 
-public enum OutputError: Error, CustomStringConvertible {
+package enum OutputError: Error, CustomStringConvertible {
     /// The reader went away (`| head`): stop quietly, not an error for the user.
     case closed
     case failed(String)
-    public var description: String {
+    package var description: String {
         switch self {
         case .closed: "output closed"
         case let .failed(reason): reason
@@ -13,18 +13,18 @@ public enum OutputError: Error, CustomStringConvertible {
 }
 
 /// Writes whole buffers to a file descriptor, retrying short writes; one syscall per batch.
-public final class OutputSink: @unchecked Sendable {
+package final class OutputSink: @unchecked Sendable {
     let fd: Int32
     let name: String
 
-    public init(fd: Int32 = 1, name: String = "stdout") {
+    package init(fd: Int32 = 1, name: String = "stdout") {
         self.fd = fd
         self.name = name
         // EPIPE must come back as an error code, not kill the process.
         signal(SIGPIPE, SIG_IGN)
     }
 
-    public func write(_ bytes: [UInt8]) throws {
+    package func write(_ bytes: [UInt8]) throws {
         var offset = 0
         try bytes.withUnsafeBytes { raw in
             while offset < raw.count {

@@ -1,17 +1,17 @@
 import CZstd
 
-public struct ZstdError: Error, CustomStringConvertible {
-    public let description: String
+package struct ZstdError: Error, CustomStringConvertible {
+    package let description: String
     init(_ code: Int) { description = "zstd: " + String(cString: ZSTD_getErrorName(code)) }
     init(message: String) { description = "zstd: " + message }
 }
 
 /// One-shot zstd for model sections; streaming decoding is `ZstdDecoder`.
-public enum Zstd {
+package enum Zstd {
     /// zstd frames start with these bytes; used to recognise compressed input without trusting its name.
-    public static let magic: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD]
+    package static let magic: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD]
 
-    public static func compress(_ input: [UInt8], level: Int32 = 3) throws -> [UInt8] {
+    package static func compress(_ input: [UInt8], level: Int32 = 3) throws -> [UInt8] {
         let bound = ZSTD_compressBound(input.count)
         var out = [UInt8](repeating: 0, count: bound)
         let written = input.withUnsafeBytes { src in
@@ -25,7 +25,7 @@ public enum Zstd {
     }
 
     /// `expectedSize` comes from the caller's own header, so a corrupt frame cannot ask for unbounded memory.
-    public static func decompress(_ input: ArraySlice<UInt8>, expectedSize: Int) throws -> [UInt8] {
+    package static func decompress(_ input: ArraySlice<UInt8>, expectedSize: Int) throws -> [UInt8] {
         var out = [UInt8](repeating: 0, count: expectedSize)
         let written = input.withUnsafeBytes { src in
             out.withUnsafeMutableBytes { dst in
@@ -39,13 +39,13 @@ public enum Zstd {
 }
 
 /// Streaming decompression: feed compressed chunks, get decompressed bytes; flat memory on endless input.
-public final class ZstdDecoder {
+package final class ZstdDecoder {
     private let stream: OpaquePointer
     private var output: [UInt8]
     /// True once the last frame ended exactly at the input's end.
-    public private(set) var atFrameBoundary = true
+    package private(set) var atFrameBoundary = true
 
-    public init() {
+    package init() {
         stream = ZSTD_createDStream()
         ZSTD_initDStream(stream)
         output = [UInt8](repeating: 0, count: ZSTD_DStreamOutSize())
@@ -54,7 +54,7 @@ public final class ZstdDecoder {
     deinit { ZSTD_freeDStream(stream) }
 
     /// Decodes `input` completely, calling `sink` with each decoded piece.
-    public func decode(_ input: UnsafeRawBufferPointer, _ sink: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+    package func decode(_ input: UnsafeRawBufferPointer, _ sink: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         var inBuffer = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
         let capacity = output.count
         repeat {
@@ -75,15 +75,15 @@ public final class ZstdDecoder {
 
 /// Streaming compression into memory: feed raw pieces, take one zstd frame at the end. Lets a large
 /// section be compressed as it is produced, without a raw copy of all of it.
-public final class ZstdEncoder {
+package final class ZstdEncoder {
     private let stream: OpaquePointer
     private var buffer: [UInt8]
     /// Compressed output as a list of pieces: one growing array would double (and copy) its way up.
-    public private(set) var pieces: [[UInt8]] = []
-    public private(set) var compressedCount = 0
-    public private(set) var rawCount = 0
+    package private(set) var pieces: [[UInt8]] = []
+    package private(set) var compressedCount = 0
+    package private(set) var rawCount = 0
 
-    public init(level: Int32 = 3) {
+    package init(level: Int32 = 3) {
         stream = ZSTD_createCStream()
         ZSTD_CCtx_setParameter(stream, ZSTD_c_compressionLevel, level)
         buffer = [UInt8](repeating: 0, count: ZSTD_CStreamOutSize())
@@ -91,13 +91,13 @@ public final class ZstdEncoder {
 
     deinit { ZSTD_freeCStream(stream) }
 
-    public func add(_ input: UnsafeRawBufferPointer) throws {
+    package func add(_ input: UnsafeRawBufferPointer) throws {
         rawCount += input.count
         try run(input, ZSTD_e_continue)
     }
 
     /// Ends the frame; the compressed bytes are `pieces`, `compressedCount` in all.
-    public func finish() throws {
+    package func finish() throws {
         try run(UnsafeRawBufferPointer(start: nil, count: 0), ZSTD_e_end)
     }
 

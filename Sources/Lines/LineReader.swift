@@ -1,19 +1,18 @@
 import Foundation
-import ZstdKit
 
-public struct InputError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct InputError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }
 
 /// Reads lines from a file descriptor in large chunks, decoding zstd when the input starts with its magic
 /// (or when told to). Lines longer than `maxLineLength` are cut, flagged, and the rest of them skipped,
 /// so one endless line cannot take all memory.
-public final class LineReader {
-    public static let maxLineLength = 16 << 20
-    public enum Compression: Sendable { case auto, none, zstd }
+package final class LineReader {
+    package static let maxLineLength = 16 << 20
+    package enum Compression: Sendable { case auto, none, zstd }
 
-    public let name: String
+    package let name: String
     private let fd: Int32
     private let ownsDescriptor: Bool
     private var compression: Compression
@@ -27,11 +26,11 @@ public final class LineReader {
     private var discardingOverlong = false
     private var finished = false
     /// Lines read so far (the last line of the latest batch).
-    public private(set) var lineNumber = 0
+    package private(set) var lineNumber = 0
     /// During `forEachLine`: the 1-based number of the line being handed to the body.
-    public private(set) var currentLine = 0
+    package private(set) var currentLine = 0
 
-    public init(fd: Int32, name: String, compression: Compression = .auto, ownsDescriptor: Bool = false) {
+    package init(fd: Int32, name: String, compression: Compression = .auto, ownsDescriptor: Bool = false) {
         self.fd = fd
         self.name = name
         self.compression = compression
@@ -41,16 +40,16 @@ public final class LineReader {
     /// Set for `--follow`: at the end of the file wait for more, and move to the new file when the log is rotated.
     private var following = false
     private var followPath = ""
-    public static let followPollInterval: useconds_t = 100_000
+    package static let followPollInterval: useconds_t = 100_000
 
-    public static func follow(path: String) throws -> LineReader {
+    package static func follow(path: String) throws -> LineReader {
         let reader = try open(path: path, compression: .none)
         reader.following = true
         reader.followPath = path
         return reader
     }
 
-    public static func open(path: String, compression: Compression = .auto) throws -> LineReader {
+    package static func open(path: String, compression: Compression = .auto) throws -> LineReader {
         if path == "-" { return LineReader(fd: 0, name: "stdin", compression: compression) }
         let fd = Foundation.open(path, O_RDONLY)
         guard fd >= 0 else { throw InputError("cannot open \(path): \(String(cString: strerror(errno)))") }
@@ -66,7 +65,7 @@ public final class LineReader {
 
     /// Appends up to `maxLines` whole lines (or about `maxBytes`) to `batch`; false once the input is exhausted.
     /// A last line without a newline still counts as a line.
-    public func nextBatch(into batch: inout LineBatch, maxLines: Int = 4096, maxBytes: Int = 1 << 20) throws -> Bool {
+    package func nextBatch(into batch: inout LineBatch, maxLines: Int = 4096, maxBytes: Int = 1 << 20) throws -> Bool {
         while batch.count < maxLines, batch.bytes.count < maxBytes {
             if let newline = findNewline() {
                 emit(pendingStart..<newline, into: &batch)
@@ -171,7 +170,7 @@ public final class LineReader {
     }
 
     /// Calls `body` for each line; stop early by returning false.
-    public func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, _ overlong: Bool) throws -> Bool) throws {
+    package func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, _ overlong: Bool) throws -> Bool) throws {
         var batch = LineBatch()
         while true {
             batch.removeAll()

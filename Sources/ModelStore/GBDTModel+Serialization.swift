@@ -1,12 +1,15 @@
+import DomainKit
+import Learners
+
 /// Why a byte string is not a model this build can load.
-public enum GBDTModelError: Error, Equatable, CustomStringConvertible {
+package enum GBDTModelError: Error, Equatable, CustomStringConvertible {
     case badMagic
     case unsupportedVersion(UInt32)
     case truncated
     case checksumMismatch
     case corrupt(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .badMagic: return "not a domcat GBDT model (bad magic)"
         case .unsupportedVersion(let v): return "GBDT model format version \(v) is not supported (this build reads 1)"
@@ -34,7 +37,7 @@ extension GBDTModel {
     static let magic: [UInt8] = Array("DGBT".utf8)
     static let formatVersion: UInt32 = 1
 
-    public func serialized() -> [UInt8] {
+    package func serialized() -> [UInt8] {
         var out = ByteWriter()
         out.bytes.append(contentsOf: Self.magic)
         out.u32(Self.formatVersion)
@@ -59,19 +62,19 @@ extension GBDTModel {
             out.i32(node.right)
         }
         for v in forest.leafValues { out.f32(v) }
-        out.u64(fnv1a(out.bytes[...]))
+        out.u64(checksum(out.bytes[...]))
         return out.bytes
     }
 
-    public convenience init(serialized bytes: [UInt8]) throws {
+    package convenience init(serialized bytes: [UInt8]) throws {
         guard bytes.count >= 4 else { throw GBDTModelError.truncated }
         guard Array(bytes[0..<4]) == Self.magic else { throw GBDTModelError.badMagic }
-        var reader = ByteReader(bytes: bytes, offset: 4)
+        var reader = ByteReader(bytes: bytes, offset: 4, truncated: GBDTModelError.truncated)
         let version = try reader.u32()
         guard version == Self.formatVersion else { throw GBDTModelError.unsupportedVersion(version) }
         guard bytes.count >= 8 + 8 else { throw GBDTModelError.truncated }
-        var checksumReader = ByteReader(bytes: bytes, offset: bytes.count - 8)
-        guard try checksumReader.u64() == fnv1a(bytes[..<(bytes.count - 8)]) else { throw GBDTModelError.checksumMismatch }
+        var checksumReader = ByteReader(bytes: bytes, offset: bytes.count - 8, truncated: GBDTModelError.truncated)
+        guard try checksumReader.u64() == checksum(bytes[..<(bytes.count - 8)]) else { throw GBDTModelError.checksumMismatch }
         reader.end = bytes.count - 8
 
         let classes = Int(try reader.u32())
@@ -122,64 +125,6 @@ extension GBDTModel {
 }
 
 /// 64-bit FNV-1a: cheap, and enough to catch truncation and flipped bytes (the model file adds SHA-256).
-func fnv1a(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-    for byte in bytes {
-        hash ^= UInt64(byte)
-        hash &*= 0x0000_0100_0000_01B3
-    }
-    return hash
-}
-
-struct ByteWriter {
-    var bytes: [UInt8] = []
-
-    mutating func u32(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
-    mutating func u64(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
-    mutating func i32(_ value: Int32) { u32(UInt32(bitPattern: value)) }
-    mutating func f32(_ value: Float) { u32(value.bitPattern) }
-}
-
-/// Bounds-checked little-endian reads; running past `end` throws `.truncated`.
-struct ByteReader {
-    let bytes: [UInt8]
-    var offset: Int
-    var end: Int
-
-    init(bytes: [UInt8], offset: Int) {
-        self.bytes = bytes
-        self.offset = offset
-        end = bytes.count
-    }
-
-    func require(_ count: Int) throws {
-        guard count >= 0, count <= end - offset else { throw GBDTModelError.truncated }
-    }
-
-    mutating func u32() throws -> UInt32 {
-        try require(4)
-        var value: UInt32 = 0
-        for i in 0..<4 { value |= UInt32(bytes[offset + i]) << (8 * i) }
-        offset += 4
-        return value
-    }
-
-    mutating func u64() throws -> UInt64 {
-        try require(8)
-        var value: UInt64 = 0
-        for i in 0..<8 { value |= UInt64(bytes[offset + i]) << (8 * i) }
-        offset += 8
-        return value
-    }
-
-    mutating func i32() throws -> Int32 { Int32(bitPattern: try u32()) }
-    mutating func f32() throws -> Float { Float(bitPattern: try u32()) }
-
-    mutating func f32s(_ count: Int) throws -> [Float] {
-        try require(count * 4)
-        var values = [Float]()
-        values.reserveCapacity(count)
-        for _ in 0..<count { values.append(try f32()) }
-        return values
-    }
+private func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+    bytes.withUnsafeBufferPointer { FNV1a64.hash($0) }
 }
