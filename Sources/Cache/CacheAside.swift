@@ -79,5 +79,8 @@ package final class CacheAside {
     /// SET never delays a reply).
     package func store(cache: AnswerCache) { cache.store(answers, redis: redis) }
 
+    /// At the end of a run: waits until Redis has taken every answer stored.
+    package func finish() { redis?.awaitReplies() }
+
     package func top(_ i: Int) -> ArraySlice<LabelScore> { answers.top(i) }
 }

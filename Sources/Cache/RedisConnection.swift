@@ -79,6 +79,14 @@ package final class RedisConnection {
         return true
     }
 
+    /// Reads the replies of the SETs sent so far (each bounded by the timeout). Redis reads a client's
+    /// pipeline 16 KiB at a time, so without this a process that stops right after storing could leave
+    /// SETs unapplied when the next process reads.
+    package func awaitReplies() {
+        guard let context else { return }
+        _ = readUnreadReplies(context)
+    }
+
     /// Sends one command with its arguments and returns the reply's string or integer as text (for tests and tools).
     package func command(_ arguments: [String]) -> String? {
         guard let context = connected() else { return nil }

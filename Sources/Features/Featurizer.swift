@@ -10,12 +10,12 @@ package struct Featurizer: Sendable {
     /// Optional learned read-out after pooling (a `linear` model's output rows: one score per label).
     /// Label scores mean the same thing in every model trained on the same labels, unlike the
     /// coordinates of an embedding table, so out-of-fold rows and the final table agree.
-    package let readout: PCAProjection?
-    package let projection: PCAProjection
+    package let readout: LinearProjection?
+    package let projection: LinearProjection
     /// Indices into `ShapeFeatures.names`, best ANOVA F first.
     package let shapeSelection: [Int]
 
-    package init(pooling: AttentionPooling, readout: PCAProjection? = nil, projection: PCAProjection, shapeSelection: [Int]) {
+    package init(pooling: AttentionPooling, readout: LinearProjection? = nil, projection: LinearProjection, shapeSelection: [Int]) {
         precondition(readout.map { $0.inputDimension == pooling.dimension } ?? true, "Featurizer: readout input differs from the pooled width")
         precondition(projection.inputDimension == (readout?.outputDimension ?? pooling.dimension), "Featurizer: projection input differs from the pooled width")
         self.readout = readout

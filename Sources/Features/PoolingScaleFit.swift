@@ -28,7 +28,7 @@ package struct PoolingScaleFit: Sendable {
 
     /// Adds one labelled name, pooled with `pooling` (`learned` weighting, unit scales) and scored by
     /// `readout` (labels × dimension rows, no mean: `Featurizer.readout` of a label-score model).
-    package mutating func add(_ domain: Domain, label: Int32, pooling: AttentionPooling, readout: PCAProjection, hashes: inout [UInt64]) {
+    package mutating func add(_ domain: Domain, label: Int32, pooling: AttentionPooling, readout: LinearProjection, hashes: inout [UInt64]) {
         precondition(readout.outputDimension == classes && readout.inputDimension == pooling.dimension, "PoolingScaleFit: read-out shape")
         let d = pooling.dimension, kinds = Self.kinds.count
         var sums = [Float](repeating: 0, count: kinds * d)

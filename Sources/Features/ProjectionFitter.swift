@@ -49,7 +49,7 @@ package struct ProjectionFitter {
         }
     }
 
-    package func fit(_ kind: ProjectionKind, components: Int) -> PCAProjection {
+    package func fit(_ kind: ProjectionKind, components: Int) -> LinearProjection {
         switch kind {
         case .pca: return pca.projection(components: components)
         case .lda: return lda(components: components)
@@ -58,7 +58,7 @@ package struct ProjectionFitter {
 
     /// Whitens by the within-class scatter Sw (regularised), then takes the top eigenvectors of the
     /// whitened between-class scatter Sb: the generalised problem Sb v = λ Sw v with symmetric solvers.
-    func lda(components k: Int) -> PCAProjection {
+    func lda(components k: Int) -> LinearProjection {
         let d = dimension
         let n = classCounts.reduce(0, +)
         guard n > 1 else { return pca.projection(components: k) }
@@ -111,7 +111,7 @@ package struct ProjectionFitter {
                 components.append(Float(s))
             }
         }
-        return PCAProjection(inputDimension: d, outputDimension: kept, mean: mean.map { Float($0) },
+        return LinearProjection(inputDimension: d, outputDimension: kept, mean: mean.map { Float($0) },
                              components: components, explainedVariance: lambdas.prefix(kept).map { Float(max($0, 0)) })
     }
 }

@@ -56,8 +56,8 @@ package enum GBDTCodec {
         guard let frequencies = TokenFrequencies(bytes: try section("frequencies"), bits: p.frequencyBits) else {
             throw ModelDataError("section frequencies does not hold 2^\(p.frequencyBits) counts")
         }
-        let projection = try JSONDecoder().decode(PCAProjection.self, from: Data(try section("projection")))
-        let readout = try file.sections["readout"].map { try JSONDecoder().decode(PCAProjection.self, from: Data($0)) }
+        let projection = try JSONDecoder().decode(LinearProjection.self, from: Data(try section("projection")))
+        let readout = try file.sections["readout"].map { try JSONDecoder().decode(LinearProjection.self, from: Data($0)) }
         guard readout.map({ $0.inputDimension == embedding.dimension }) ?? true,
               projection.inputDimension == (readout?.outputDimension ?? embedding.dimension) else {
             throw ModelDataError("projection/readout widths do not fit the \(embedding.dimension)-dim embedding")

@@ -35,34 +35,3 @@ package struct Model: Sendable {
         }
     }
 }
-
-/// Sections and parameters of the `linear` kind.
-package enum LinearCodec {
-    package static let kind = "linear"
-
-    package static func encode(_ model: LinearModel, header: ModelHeader) throws -> ModelFile {
-        var header = header
-        header.kind = kind
-        header.labels = model.labels
-        header.parameters = try JSONValue.from(model.params)
-        var file = ModelFile(header: header, sections: ["output": model.output.denseBytes()])
-        file.streamedSections["input"] = { try model.input.writeSparse($0) }
-        return file
-    }
-
-    package static func decode(_ file: ModelFile, suffixes: PublicSuffixList) throws -> LinearModel {
-        let params = try JSONValue.decode(LinearParams.self, from: file.header.parameters)
-        // Bounded before anything is allocated: a damaged header must not ask for terabytes.
-        guard params.bucketBits > 0, params.bucketBits <= 28, params.dimension > 0, params.dimension <= 1024,
-              params.buckets * params.dimension <= 1 << 31 else {
-            throw ModelDataError("implausible sizes: 2^\(params.bucketBits) buckets × \(params.dimension)")
-        }
-        guard let input = file.sections["input"] else { throw ModelDataError("section input missing") }
-        guard let output = file.sections["output"] else { throw ModelDataError("section output missing") }
-        return LinearModel(
-            labels: file.header.labels, params: params,
-            tokenizer: Tokenizer(suffixes: suffixes, config: params.tokenizer),
-            input: try FloatTable.fromSparse(input, rows: params.buckets, columns: params.dimension),
-            output: try FloatTable.fromDense(output, rows: file.header.labels.count, columns: params.dimension))
-    }
-}

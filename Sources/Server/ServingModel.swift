@@ -20,20 +20,3 @@ package final class ServingModel: Sendable {
         labelJSON = model.classifier.labels.map(JSONText.string)
     }
 }
-
-/// The model currently served; swapped atomically by reload.
-final class ModelSlot: @unchecked Sendable {
-    private var serving: ServingModel
-    private let lock = NSLock()
-    init(_ serving: ServingModel) { self.serving = serving }
-    var current: ServingModel {
-        get { lock.lock(); defer { lock.unlock() }; return serving }
-        set { lock.lock(); serving = newValue; lock.unlock() }
-    }
-}
-
-enum JSONText {
-    static func string(_ s: String) -> String { jsonString(s) }
-
-    static func probability(_ p: Float) -> String { String(format: "%.4f", p) }
-}

@@ -90,6 +90,7 @@ package final class ClassifyPipeline {
                 if try !readers[index].nextBatch(into: &batch) { index += 1 }
             }
         }
+        worker.finish()
     }
 
     private func publish(_ i: Int, _ s: ClassifyStats) {
@@ -110,6 +111,7 @@ package final class ClassifyPipeline {
                     self.publish(i, worker.stats)
                     done.put(batch.sequence, out)
                 }
+                worker.finish()
                 group.leave()
             }
             group.enter()
@@ -150,84 +152,4 @@ package final class ClassifyPipeline {
         if let error = writeError.error { throw error }
         if let readError { throw readError }
     }
-}
-
-/// The writer thread's error, read by the reader after both have finished (the group orders them).
-final class ErrorBox: @unchecked Sendable {
-    var error: Error?
-}
-
-/// A blocking FIFO with a fixed capacity.
-final class BoundedQueue<T>: @unchecked Sendable {
-    private var items: [T] = []
-    private var head = 0
-    private let capacity: Int
-    private var closed = false
-    private var cancelled = false
-    private let condition = NSCondition()
-
-    init(capacity: Int) { self.capacity = capacity }
-
-    func push(_ item: T) -> Bool {
-        condition.lock(); defer { condition.unlock() }
-        while items.count - head >= capacity, !cancelled { condition.wait() }
-        if cancelled { return false }
-        items.append(item)
-        condition.broadcast()
-        return true
-    }
-
-    func pop() -> T? {
-        condition.lock(); defer { condition.unlock() }
-        while head == items.count, !closed, !cancelled { condition.wait() }
-        if cancelled || head == items.count { return nil }
-        let item = items[head]
-        head += 1
-        if head > 64 { items.removeFirst(head); head = 0 }
-        condition.broadcast()
-        return item
-    }
-
-    func close() { condition.lock(); closed = true; condition.broadcast(); condition.unlock() }
-    func cancel() { condition.lock(); cancelled = true; condition.broadcast(); condition.unlock() }
-}
-
-/// Results keyed by sequence number, handed out strictly in order. `reserve` bounds how far ahead
-/// the reader may run, so out-of-order results cannot pile up.
-final class OrderedResults: @unchecked Sendable {
-    private var results: [Int: [UInt8]] = [:]
-    private var next = 0
-    private var reserved = 0
-    private var total: Int?
-    private var cancelled = false
-    private let capacity: Int
-    private let condition = NSCondition()
-
-    init(capacity: Int) { self.capacity = capacity }
-
-    func reserve() {
-        condition.lock(); defer { condition.unlock() }
-        while reserved - next >= capacity, !cancelled { condition.wait() }
-        reserved += 1
-    }
-
-    func put(_ sequence: Int, _ bytes: [UInt8]) {
-        condition.lock(); results[sequence] = bytes; condition.broadcast(); condition.unlock()
-    }
-
-    func takeNext() -> [UInt8]? {
-        condition.lock(); defer { condition.unlock() }
-        while results[next] == nil {
-            if cancelled { return nil }
-            if let total, next >= total { return nil }
-            condition.wait()
-        }
-        let bytes = results.removeValue(forKey: next)!
-        next += 1
-        condition.broadcast()
-        return bytes
-    }
-
-    func finish(total: Int) { condition.lock(); self.total = total; condition.broadcast(); condition.unlock() }
-    func cancel() { condition.lock(); cancelled = true; condition.broadcast(); condition.unlock() }
 }

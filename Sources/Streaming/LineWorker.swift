@@ -35,6 +35,9 @@ final class LineWorker {
         onlyLabels = options.onlyLabels.map { only in labels.map { only.contains($0) } }
     }
 
+    /// After the last batch: the answers stored in Redis are applied before the run ends.
+    func finish() { step.finish() }
+
     func process(_ batch: LineBatch, into out: inout [UInt8]) {
         if batch.sequence == 0 {
             let primed = format

@@ -76,12 +76,12 @@ final class IncrementalPCATests: XCTestCase {
         var pca = IncrementalPCA(dimension: 2)
         pca.add(rows: [1, 2, 3, 5, 4, 4, 0, 1], count: 4)
         let projection = pca.projection(components: 1)
-        let decoded = try JSONDecoder().decode(PCAProjection.self, from: JSONEncoder().encode(projection))
+        let decoded = try JSONDecoder().decode(LinearProjection.self, from: JSONEncoder().encode(projection))
         XCTAssertEqual(decoded, projection)
         let restored = try JSONDecoder().decode(IncrementalPCA.self, from: JSONEncoder().encode(pca))
         XCTAssertEqual(restored.projection(components: 2), pca.projection(components: 2))
 
         let broken = #"{"inputDimension":3,"outputDimension":1,"mean":[0,0,0],"components":[1,0],"explainedVariance":[1]}"#
-        XCTAssertThrowsError(try JSONDecoder().decode(PCAProjection.self, from: Data(broken.utf8)))
+        XCTAssertThrowsError(try JSONDecoder().decode(LinearProjection.self, from: Data(broken.utf8)))
     }
 }

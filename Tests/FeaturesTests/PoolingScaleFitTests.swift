@@ -39,7 +39,7 @@ final class PoolingScaleFitTests: XCTestCase {
         let classes = 3, d = 8
         var generator = SplitMix(seed: 9)
         let rows = (0..<classes * d).map { _ in generator.nextSignedUnit() }
-        let readout = PCAProjection(inputDimension: d, outputDimension: classes, mean: .init(repeating: 0, count: d),
+        let readout = LinearProjection(inputDimension: d, outputDimension: classes, mean: .init(repeating: 0, count: d),
                                     components: rows, explainedVariance: .init(repeating: 0, count: classes))
         let labels = names.indices.map { Int32($0 % classes) }
         var fit = PoolingScaleFit(classes: classes)

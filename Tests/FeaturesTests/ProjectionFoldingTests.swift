@@ -5,13 +5,13 @@ final class ProjectionFoldingTests: XCTestCase {
     /// An appended input is read as its mixture of the earlier inputs: projecting x ⧺ y equals
     /// projecting x + Σ y_j·mixture_j, and rows without the new inputs project as before.
     func testAppendedInputsProjectAsTheirMixtures() {
-        let base = PCAProjection(inputDimension: 3, outputDimension: 2, mean: [0.1, 0.2, 0.3],
+        let base = LinearProjection(inputDimension: 3, outputDimension: 2, mean: [0.1, 0.2, 0.3],
                                  components: [1, 2, -1, 0.5, 0, 3], explainedVariance: [2, 1])
         let mixtures: [[Float]] = [[0.5, 0.25, 0.25], [0, 0, 1]]
         let wide = base.appendingInputs(asMixturesOf: mixtures)
         XCTAssertEqual(wide.inputDimension, 5)
         XCTAssertEqual(wide.outputDimension, 2)
-        func project(_ p: PCAProjection, _ x: [Float]) -> [Float] {
+        func project(_ p: LinearProjection, _ x: [Float]) -> [Float] {
             var out = [Float](repeating: 0, count: p.outputDimension)
             x.withUnsafeBufferPointer { row in out.withUnsafeMutableBufferPointer { p.project(row, into: $0) } }
             return out

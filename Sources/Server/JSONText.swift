@@ -1,0 +1,8 @@
+import Foundation
+import Streaming
+
+enum JSONText {
+    static func string(_ s: String) -> String { jsonString(s) }
+
+    static func probability(_ p: Float) -> String { String(format: "%.4f", p) }
+}

@@ -1,0 +1,64 @@
+import Corpora
+import DomainKit
+import FastTextKit
+import Features
+import Foundation
+import Learners
+import Lines
+import ModelStore
+
+extension TrainJob {
+    /// The supervised hashed embedding table: `--embeddings-from` a linear model, or one trained now.
+    func linearEmbeddingSource(_ corpus: LabelledCorpus) throws -> LinearModel {
+        if let path = gbdt.embeddingsFrom {
+            let loaded = try Model.load(path: path, suffixes: suffixes)
+            guard let model = loaded.classifier as? LinearModel else { throw TrainError("--embeddings-from \(path): a '\(loaded.header.kind)' model, not linear") }
+            return model
+        }
+        return try trainLinear(corpus)
+    }
+
+    func trainLinear(_ corpus: LabelledCorpus) throws -> LinearModel {
+        let (names, indices) = corpus.labelIndex()
+        let model = LinearModel(labels: names, params: linear, suffixes: suffixes)
+        progress?("embeddings (linear)", 0, corpus.count, 0)
+        let bags = FeatureBags(domains: corpus.domains, labels: indices, tokenizer: model.tokenizer,
+                               bucketMask: UInt64(model.params.buckets - 1), threads: model.params.threads)
+        let report = progress
+        LinearTrainer.train(model, on: bags) { done, total, loss in report?("embeddings (linear)", done, total, loss) }
+        return model
+    }
+
+    /// Skipgram with subwords on the corpus's word tokens, plus `--unlabelled` names.
+    func fastTextEmbeddingSource(_ corpus: LabelledCorpus) throws -> FastTextModel {
+        let tokenizer = Tokenizer(suffixes: suffixes, config: linear.tokenizer)
+        let directory = NSTemporaryDirectory() + "domcat-skipgram-\(getpid())-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let input = directory + "/tokens.txt"
+        var text: [UInt8] = []
+        func append(_ domain: Domain) {
+            text.append(contentsOf: tokenizer.wordLine(domain).utf8)
+            text.append(0x0A)
+        }
+        for domain in corpus.domains { append(domain) }
+        for path in gbdt.unlabelledPaths {
+            let reader = try LineReader.open(path: path)
+            try reader.forEachLine { line, _ in
+                let end = line.firstIndex(where: { $0 == 0x09 || $0 == 0x20 }) ?? line.count
+                if case let .domain(domain) = DomainParser.parse(UnsafeBufferPointer(rebasing: line[..<end])) { append(domain) }
+                return true
+            }
+        }
+        guard FileManager.default.createFile(atPath: input, contents: Data(text)) else { throw TrainError("cannot write \(input)") }
+        progress?("embeddings (fastText skipgram)", 0, corpus.count, 0)
+        var args = FastTextTrainArgs(model: .skipgram, input: input)
+        args.dim = linear.dimension
+        args.minn = linear.tokenizer.minn
+        args.maxn = linear.tokenizer.maxn
+        args.minCount = 1
+        args.thread = linear.threads
+        args.seed = Int(truncatingIfNeeded: linear.seed)
+        do { return try FastTextModel.train(args) } catch { throw TrainError("fastText skipgram training failed: \(error)") }
+    }
+}

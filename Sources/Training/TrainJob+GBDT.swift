@@ -1,0 +1,105 @@
+import Corpora
+import DomainKit
+import FastTextKit
+import Features
+import Foundation
+import Learners
+import Lines
+import ModelStore
+
+extension TrainJob {
+    /// The `gbdt` kind. Continued boosting (`--init-model`, or every batch after the first) keeps the
+    /// earlier model's projection and shape selection fixed — the trees only make sense on the
+    /// features they were grown on — and adds trees fitted to the new batch's gradients; new labels
+    /// join with their prior as base score. A linear embedding model keeps training on every batch
+    /// (`GBDTEmbeddingContinuation.swift`) unless `--freeze-embeddings`; other embeddings stay fixed.
+    func runGBDT(start: Date) throws -> Outcome {
+        var current: GBDTClassifier?
+        var parent: String?
+        if let initModelPath {
+            let earlier = try Model.load(path: initModelPath, suffixes: suffixes)
+            guard let model = earlier.classifier as? GBDTClassifier else {
+                throw TrainError("\(initModelPath) is a '\(earlier.header.kind)' model; --init-model needs a model of the same kind")
+            }
+            current = model
+            parent = earlier.digest
+        }
+        let valid = try validPath.map { try LabelledCorpus.read(paths: [$0]) }
+        var last = LabelledCorpus()
+        if let batchSize = gbdt.batchSize {
+            var batches = 0
+            // `--features auto` sizes follow the whole corpus, not its first batch.
+            var job = self
+            if initModelPath == nil, job.gbdt.corpusSize == nil { job.gbdt.corpusSize = try CorpusBatches.count(paths: corpusPaths) }
+            try CorpusBatches.forEach(paths: corpusPaths, batchSize: batchSize) { batch in
+                batches += 1
+                log("batch \(batches): \(batch.count) examples")
+                current = try job.trainGBDT(batch, continuing: current, valid: valid, first: batches == 1 && initModelPath == nil)
+                last = batch
+            }
+        } else {
+            last = try LabelledCorpus.read(paths: corpusPaths)
+            for problem in last.problems { log("skipped \(problem)") }
+            current = try trainGBDT(last, continuing: current, valid: valid, first: initModelPath == nil)
+        }
+        guard let classifier = current, last.count > 0 else { throw TrainError("no usable examples in \(corpusPaths.joined(separator: ", "))") }
+        return try finish(classifier, corpus: last, start: start, parent: parent) { try GBDTCodec.encode(classifier, header: $0) }
+    }
+
+    /// One batch: build the featurizer (first batch, or `--retrain-embeddings`), then boost.
+    package func trainGBDT(_ corpus: LabelledCorpus, continuing earlier: GBDTClassifier?, valid: LabelledCorpus?, first: Bool) throws -> GBDTClassifier {
+        guard corpus.count > 0 else { throw TrainError("an empty batch") }
+        let (names, indices) = corpus.labelIndex(startingWith: earlier?.labels ?? [])
+        if let earlier, names.count > earlier.labels.count { log("new labels join the model: \(names[earlier.labels.count...].joined(separator: ", "))") }
+        let rebuild = earlier == nil || gbdt.retrainEmbeddings
+        var params: GBDTPipelineParams
+        let featurizer: Featurizer
+        var rows: [Float]?
+        var rowLabels = indices
+        if rebuild {
+            (featurizer, params, rows, rowLabels) = try buildFeaturizer(corpus, labels: indices, names: names)
+        } else if let earlier, !gbdt.freezeEmbeddings, let embeddings = embeddingModel(of: earlier) {
+            // As for batch 1, the trees learn from both kinds of rows: the batch as the model before it
+            // sees it (how new names look), and as the continued model sees it (how known names look).
+            progress?("featurising", 0, corpus.count, 0)
+            let unseen = GBDTClassifier.featureRows(earlier.featurizer, domains: corpus.domains, threads: linear.threads)
+            featurizer = continuedFeaturizer(earlier, embeddings: embeddings, corpus: corpus, names: names, indices: indices)
+            rows = unseen + GBDTClassifier.featureRows(featurizer, domains: corpus.domains, threads: linear.threads)
+            rowLabels = indices + indices
+            params = earlier.params
+        } else {
+            featurizer = earlier!.featurizer
+            params = earlier!.params
+        }
+        if let rounds = gbdt.rounds { params.trees.rounds = rounds }
+        params.trees.learningRate = gbdt.learningRate
+        params.trees.lambdaL2 = gbdt.lambdaL2
+        params.trees.earlyStoppingRounds = gbdt.earlyStoppingRounds
+        params.trees.threads = linear.threads
+        params.trees.seed = linear.seed
+
+        progress?("featurising", 0, corpus.count, 0)
+        let trainRows = rows ?? GBDTClassifier.featureRows(featurizer, domains: corpus.domains, threads: linear.threads)
+        if let path = gbdt.exportTrainRowsPath {
+            try FeatureTable.write(trainRows, width: featurizer.width, columns: featurizer.columnNames, labels: rowLabels.map { names[Int($0)] }, to: path)
+        }
+        let data = GBDTDataset(features: trainRows, rows: rowLabels.count, columns: featurizer.width, labels: rowLabels)
+        var validation: GBDTDataset?
+        if let valid {
+            // Validation names whose label the model does not know cannot steer the trees.
+            let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
+            let kept = zip(valid.domains, valid.labels).compactMap { d, l in index[l].map { (d, $0) } }
+            if !kept.isEmpty {
+                let validRows = GBDTClassifier.featureRows(featurizer, domains: kept.map(\.0), threads: linear.threads)
+                validation = GBDTDataset(features: validRows, rows: kept.count, columns: featurizer.width, labels: kept.map(\.1))
+            }
+        }
+        let rounds = params.trees.rounds
+        let report = progress
+        let boostStart = Date()
+        defer { log(String(format: "boosting: %.2f s", Date().timeIntervalSince(boostStart))) }
+        let model = GBDTModel.train(data, classes: names.count, params: params.trees, validation: validation,
+                                    initModel: rebuild ? nil : earlier?.model) { round, loss in report?("boosting", round + 1, rounds, loss) }
+        return GBDTClassifier(labels: names, featurizer: featurizer, model: model, params: params)
+    }
+}
