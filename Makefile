@@ -38,7 +38,7 @@ demo: model
 	$(RELEASE)/domcat eval $(OUT)/default.dcm $(OUT)/default-split/test.tsv
 
 test: deps
-	swift build --build-tests $(SWIFT_BUILD_FLAGS)
+	swift build --build-tests --explicit-target-dependency-import-check error $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build --disable-swift-testing
 
 bench: build

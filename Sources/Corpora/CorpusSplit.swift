@@ -1,4 +1,6 @@
 import DomainKit
+import Foundation
+import Lines
 
 /// The project's split rule (../shared/corpora/README.md): by registrable domain, never by name,
 /// so sibling names never straddle train and test. FNV-1a 64 of the eTLD+1's UTF-8 bytes, `% 10`:
@@ -14,5 +16,28 @@ package enum CorpusSplit {
         case 1: return .valid
         default: return .train
         }
+    }
+
+    /// Writes `corpus` into `folder` as train.tsv, valid.tsv and test.tsv (`name<TAB>label`); returns the
+    /// count of each part. Throws `OutputError` when the folder or a file cannot be written.
+    package static func write(_ corpus: LabelledCorpus, suffixes: PublicSuffixList, to folder: String) throws -> [Part: Int] {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch { throw OutputError.failed("cannot create \(folder): \(error.localizedDescription)") }
+        var buffers: [Part: [UInt8]] = [:]
+        var counts: [Part: Int] = [:]
+        for (domain, label) in zip(corpus.domains, corpus.labels) {
+            let part = part(of: domain, suffixes: suffixes)
+            buffers[part, default: []].append(contentsOf: "\(domain.name)\t\(label)\n".utf8)
+            counts[part, default: 0] += 1
+        }
+        for part in Part.allCases {
+            let path = (folder as NSString).appendingPathComponent("\(part.rawValue).tsv")
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard fd >= 0 else { throw OutputError.failed("cannot write \(path): \(String(cString: strerror(errno)))") }
+            defer { close(fd) }
+            try OutputSink(fd: fd, name: path).write(buffers[part] ?? [])
+        }
+        return counts
     }
 }

@@ -22,7 +22,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Open loop: total requests per second.") var rate: Double?
     @Option(help: "Measured seconds.") var seconds: Double = 10
     @Option(help: "Seconds of load before measuring.") var warmup: Double = 1
-    @Option(help: "Keys: unique (never repeated), zipf, or replay (with --replay).") var keys: String = "unique"
+    @Option(help: "Keys: unique (never repeated) or zipf; --replay FILE replays a file's lines instead.") var keys: KeyChoice = .unique
     @Option(help: "Names in the Zipf key space.") var zipfNames: Int = 1_000_000
     @Option(help: "Zipf exponent.") var zipfS: Double = 1.0
     @Option(help: "Replay the lines of this file as keys.") var replay: String?
@@ -31,25 +31,36 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Seed of the key sequence (a different seed asks for other names of the same distribution).") var seed: UInt64 = 1
     @Flag(help: "Print the report as JSON.") var json = false
 
+    func validate() throws {
+        guard [line, http, redis].compactMap({ $0 }).count == 1 else { throw ValidationError("give exactly one of --line, --http, --redis") }
+        try Check.range(connections, 1...10_000, "--connections")
+        try Check.range(pipeline, 1...10_000, "--pipeline")
+        try Check.range(threads, Check.threads, "--threads")
+        try Check.range(batch, 1...100_000, "--batch")
+        try Check.range(zipfNames, 1...(1 << 30), "--zipf-names")
+        try Check.range(seconds, 0.01...86_400, "--seconds")
+        try Check.range(warmup, 0...86_400, "--warmup")
+        if let rate { try Check.range(rate, 1...10_000_000, "--rate") }
+        guard zipfS > 0, zipfS.isFinite else { throw ValidationError("--zipf-s must be a positive number") }
+    }
+
     func run() throws {
         let given = [line, http, redis].compactMap { $0 }
-        guard given.count == 1 else { fail("give exactly one of --line, --http, --redis", code: 2) }
         var config = BenchConfig(address: given[0])
-        if line != nil { config.target = .line } else if http != nil { config.target = .http(batch: max(1, batch)) } else { config.target = .redis }
-        config.connections = max(1, connections)
-        config.pipeline = max(1, pipeline)
+        if line != nil { config.target = .line } else if http != nil { config.target = .http(batch: batch) } else { config.target = .redis }
+        config.connections = connections
+        config.pipeline = pipeline
         config.rate = rate
-        config.seconds = max(0.1, seconds)
-        config.warmupSeconds = max(0, warmup)
-        config.threads = max(1, threads)
+        config.seconds = seconds
+        config.warmupSeconds = warmup
+        config.threads = threads
         config.seed = seed
         if let replay {
             do { config.keys = try KeyDistribution.replay(path: replay) } catch { fail("\(error)", code: ExitCodes.input) }
         } else {
             switch keys {
-            case "unique": config.keys = .unique
-            case "zipf": config.keys = .zipf(count: max(1, zipfNames), exponent: zipfS)
-            default: fail("--keys must be unique or zipf (or give --replay FILE)", code: 2)
+            case .unique: config.keys = .unique
+            case .zipf: config.keys = .zipf(count: zipfNames, exponent: zipfS)
             }
         }
         let report: BenchReport

@@ -39,11 +39,18 @@ struct ClassifyCommand: ParsableCommand {
 
     @OptionGroup var suffixOptions: SuffixOptions
 
+    func validate() throws {
+        try Check.range(k, 1...1000, "--k")
+        try Check.range(cacheEntries, 0...(1 << 28), "--cache-entries")
+        try Check.range(minP, 0...1, "--min-p")
+        if fasttextBin != nil, model != nil { throw ValidationError("give a MODEL or --fasttext-bin, not both") }
+        if tokenize, fasttextBin == nil { throw ValidationError("--tokenize goes with --fasttext-bin") }
+    }
+
     func run() throws {
         let suffixes = try suffixOptions.load()
         let loaded: Model
         if let fasttextBin {
-            if model != nil { fail("give a MODEL or --fasttext-bin, not both", code: 2) }
             do { loaded = try FastTextCodec.load(bin: fasttextBin, input: tokenize ? .tokens : .name, suffixes: suffixes) } catch {
                 fail("\(error)", code: ExitCodes.model)
             }
@@ -51,8 +58,8 @@ struct ClassifyCommand: ParsableCommand {
             loaded = loadModel(model, suffixes: suffixes)
         }
         var options = stream.options()
-        options.topK = max(1, k)
-        options.cacheEntries = max(0, cacheEntries)
+        options.topK = k
+        options.cacheEntries = cacheEntries
         options.minProbability = minP
         options.explainTokens = explain ? 5 : 0
         options.modelDigest = loaded.digest

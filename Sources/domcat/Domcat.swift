@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Domcat: ParsableCommand {
@@ -12,4 +13,18 @@ struct Domcat: ParsableCommand {
             BenchCommand.self,
         ],
         defaultSubcommand: ClassifyCommand.self)
+
+    /// As ArgumentParser's, but every usage error (unknown option, missing or out-of-range value) exits 2,
+    /// the code the README gives, not sysexits' 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            guard code == .validationFailure else { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
 }

@@ -14,6 +14,8 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @OptionGroup var suffixOptions: SuffixOptions
 
+    func validate() throws { try Check.range(threads, Check.threads, "--threads") }
+
     func run() throws {
         let suffixes = try suffixOptions.load()
         let loaded = loadModel(model, suffixes: suffixes)
@@ -27,16 +29,6 @@ struct EvalCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
             return
         }
-        print(String(format: "examples %d  accuracy %.4f  macro-F1 %.4f  (model %@, %@)", report.examples, report.accuracy,
-                     report.macroF1, loaded.header.kind, loaded.shortVersion))
-        print("label".padding(toLength: 24, withPad: " ", startingAt: 0) + "  support  precision  recall      f1")
-        for s in report.perLabel {
-            print(s.label.padding(toLength: 24, withPad: " ", startingAt: 0)
-                + String(format: "  %7d  %9.4f  %6.4f  %6.4f", s.support, s.precision, s.recall, s.f1))
-        }
-        if !report.confusedPairs.isEmpty {
-            print("most confused (truth → predicted):")
-            for c in report.confusedPairs { print("  \(c.truth) → \(c.predicted): \(c.count)") }
-        }
+        print(report.text(modelKind: loaded.header.kind, version: loaded.shortVersion), terminator: "")
     }
 }

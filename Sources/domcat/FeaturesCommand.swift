@@ -16,6 +16,8 @@ struct FeaturesCommand: ParsableCommand {
     @Option(help: "Threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @OptionGroup var suffixOptions: SuffixOptions
 
+    func validate() throws { try Check.range(threads, Check.threads, "--threads") }
+
     func run() throws {
         let loaded = loadModel(model, suffixes: try suffixOptions.load())
         guard let gbdt = loaded.classifier as? GBDTClassifier else { fail("\(model) is a '\(loaded.header.kind)' model; features come from a gbdt model", code: ExitCodes.model) }

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Cache
 
-extension RedisReads: ExpressibleByArgument {}
-
 /// The Redis cache tier's options, shared by `classify` and `serve`.
 struct RedisOptions: ParsableArguments {
     @Option(help: "Shared Redis cache tier, e.g. redis://127.0.0.1:6379 or unix:///run/redis.sock (keys domcat:<model-sha256>:<name>).")
@@ -17,11 +15,16 @@ struct RedisOptions: ParsableArguments {
     @Option(name: .customLong("redis-reads"), help: "When names the LRU lacks are read from Redis: auto (when the round trip costs less than the model work it saves, measured as it runs) or always.")
     var redisReads: RedisReads = .auto
 
-    /// nil without `--redis`; a bad URL exits with a clear message.
+    func validate() throws {
+        if let redis, RedisEndpoint(url: redis) == nil { throw ValidationError("--redis: not redis://host:port or unix:///path: \(redis)") }
+        try Check.range(redisTimeoutMs, 1...60_000, "--redis-timeout-ms")
+        try Check.range(redisTTL, 1...(365 * 86_400), "--redis-ttl")
+    }
+
+    /// nil without `--redis`.
     func settings() -> RedisSettings? {
-        guard let redis else { return nil }
-        guard let endpoint = RedisEndpoint(url: redis) else { fail("--redis: not redis://host:port or unix:///path: \(redis)", code: 2) }
-        var settings = RedisSettings(endpoint: endpoint, timeoutMilliseconds: max(1, redisTimeoutMs), ttlSeconds: max(1, redisTTL))
+        guard let redis, let endpoint = RedisEndpoint(url: redis) else { return nil }
+        var settings = RedisSettings(endpoint: endpoint, timeoutMilliseconds: redisTimeoutMs, ttlSeconds: redisTTL)
         settings.reads = redisReads
         return settings
     }

@@ -34,7 +34,7 @@ struct ServeCommand: ParsableCommand {
     var eventLoops: Int = 1
 
     @Option(help: "Line protocol answers: tsv or jsonl (as `classify`).")
-    var format: String = "tsv"
+    var format: OutputFormat = .tsv
 
     @Option(help: "Labels in the top-k (jsonl, HTTP).")
     var k: Int = 3
@@ -42,6 +42,14 @@ struct ServeCommand: ParsableCommand {
     @OptionGroup var redisOptions: RedisOptions
 
     @OptionGroup var suffixOptions: SuffixOptions
+
+    func validate() throws {
+        try Check.range(lruEntries, 0...(1 << 28), "--lru-entries")
+        try Check.range(workers, Check.threads, "--workers")
+        try Check.range(eventLoops, Check.threads, "--event-loops")
+        try Check.range(k, 1...1000, "--k")
+        if format == .annotate { throw ValidationError("--format must be tsv or jsonl") }
+    }
 
     func run() throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
@@ -51,12 +59,11 @@ struct ServeCommand: ParsableCommand {
         config.http = http
         if listen == nil, unix == nil, http == nil { config.listen = "127.0.0.1:7878" }
         config.redis = redisOptions.settings()
-        config.lruEntries = max(0, lruEntries)
-        config.workers = max(1, workers)
-        config.eventLoopThreads = max(1, eventLoops)
-        guard let output = OutputFormat(rawValue: format), output != .annotate else { fail("--format must be tsv or jsonl", code: 2) }
-        config.lineFormat = output
-        config.topK = max(1, k)
+        config.lruEntries = lruEntries
+        config.workers = workers
+        config.eventLoopThreads = eventLoops
+        config.lineFormat = format
+        config.topK = k
 
         let server: Server
         do {

@@ -12,14 +12,14 @@ struct StreamOptions: ParsableArguments {
     @Option(name: [.customShort("f"), .customLong("follow")], help: "Follow a growing log file across rotation (like tail -F), from its start.")
     var follow: String?
 
-    @Option(help: "Input format: auto, \(LogFormatKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var input: String = "auto"
+    @Option(help: "Input format (auto: detected from the first lines).")
+    var input: InputChoice = .auto
 
     @Option(help: "For csv/tsv input: the column holding the name (1-based index or header name).")
     var column: String?
 
-    @Option(help: "Output format: tsv, jsonl, annotate.")
-    var format: String = "tsv"
+    @Option(help: "Output format.")
+    var format: OutputFormat = .tsv
 
     @Option(help: "Worker threads.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -33,18 +33,17 @@ struct StreamOptions: ParsableArguments {
     @Flag(help: "No summary on stderr at the end (SIGUSR1 still prints one).")
     var quiet = false
 
+    func validate() throws {
+        try Check.range(threads, Check.threads, "--threads")
+        if follow != nil, !inputs.isEmpty { throw ValidationError("give -f/--follow or -i/--in, not both") }
+    }
+
     func options() -> ClassifyOptions {
         var options = ClassifyOptions()
-        guard let output = OutputFormat(rawValue: format) else { fail("unknown --format \(format) (tsv, jsonl, annotate)", code: 2) }
-        options.output = output
-        if input != "auto" {
-            guard let kind = LogFormatKind(rawValue: input) else {
-                fail("unknown --input \(input) (auto, \(LogFormatKind.allCases.map(\.rawValue).joined(separator: ", ")))", code: 2)
-            }
-            options.input = kind
-        }
+        options.output = format
+        if case let .format(kind) = input { options.input = kind }
         options.column = column
-        options.threads = max(1, threads)
+        options.threads = threads
         options.passNoQuery = !skipNoQuery
         return options
     }

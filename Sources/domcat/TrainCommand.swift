@@ -21,7 +21,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Validation corpus: its accuracy and macro-F1 go into the model header.")
     var valid: String?
 
-    @Option(help: "Model kind: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: String = "linear"
+    @Option(help: "Model kind (fasttext cannot continue an earlier model).") var kind: ModelKind = .linear
     @Option(help: "Embedding dimension.") var dim: Int = LinearParams().dimension
     @Option(help: "log2 of the hash bucket count.") var bucketBits: Int = LinearParams().bucketBits
     @Option(help: "Epochs.") var epochs: Int = LinearParams().epochs
@@ -38,12 +38,14 @@ struct TrainCommand: ParsableCommand {
         guard (8...28).contains(bucketBits) else { throw ValidationError("--bucket-bits must be 8…28") }
         guard (1...1024).contains(dim) else { throw ValidationError("--dim must be 1…1024") }
         guard epochs >= 1, lr > 0, minn >= 0, maxn >= minn else { throw ValidationError("need epochs ≥ 1, lr > 0, 0 ≤ minn ≤ maxn") }
+        try Check.range(epochs, 1...10_000, "--epochs")
+        try Check.range(maxn, 0...32, "--maxn")
+        try Check.range(threads, Check.threads, "--threads")
     }
 
     func run() throws {
         var job = TrainJob(corpusPaths: corpora, outputPath: out, suffixes: try suffixOptions.load())
-        guard let modelKind = ModelKind(rawValue: kind) else { fail("unknown --kind \(kind)", code: 2) }
-        job.kind = modelKind
+        job.kind = kind
         job.initModelPath = initModel
         job.validPath = valid
         job.linear.dimension = dim
@@ -52,9 +54,9 @@ struct TrainCommand: ParsableCommand {
         job.linear.learningRate = lr
         job.linear.tokenizer.minn = minn
         job.linear.tokenizer.maxn = maxn
-        job.linear.threads = max(1, threads)
+        job.linear.threads = threads
         job.linear.seed = seed
-        job.gbdt = try gbdtOptions.jobOptions()
+        job.gbdt = gbdtOptions.jobOptions()
         let bar = ProgressBar()
         job.progress = { bar.update($0, $1, $2, $3) }
         job.log = { note($0) }

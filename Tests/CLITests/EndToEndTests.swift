@@ -65,6 +65,39 @@ final class EndToEndTests: CLITestCase {
         XCTAssertTrue(r3.stderr.contains("cannot open"), r3.stderr)
     }
 
+    /// Every usage error exits 2 with a message naming the option, before any work starts (an out-of-range
+    /// thread count used to hang).
+    func testUsageErrorsExitTwo() throws {
+        let names = Data("a.com\n".utf8)
+        let cases: [([String], String)] = [
+            (["classify", "--threads", "100000"], "--threads"),
+            (["classify", "--threads", "0"], "--threads"),
+            (["classify", "--k", "0"], "--k"),
+            (["classify", "--min-p", "2"], "--min-p"),
+            (["classify", "--format", "xml"], "--format"),
+            (["classify", "--input", "syslog"], "--input"),
+            (["classify", "--nope"], "--nope"),
+            (["classify", "--redis", "http://x"], "--redis"),
+            (["train", "--kind", "svm", "x.tsv", "--out", "x.dcm"], "--kind"),
+            (["train", "x.tsv"], "--out"),
+            (["train", "x.tsv", "--out", "x.dcm", "--embeddings", "glove"], "--embeddings"),
+            (["serve", "--workers", "0"], "--workers"),
+            (["serve", "--event-loops", "1000"], "--event-loops"),
+            (["serve", "--lru-entries", "-1"], "--lru-entries"),
+            (["serve", "--format", "annotate"], "--format"),
+            (["bench", "--line", "127.0.0.1:1", "--keys", "pareto"], "--keys"),
+            (["bench", "--line", "127.0.0.1:1", "--connections", "0"], "--connections"),
+            (["bench"], "--line"),
+        ]
+        for (arguments, option) in cases {
+            let r = try domcat(arguments, stdin: names)
+            XCTAssertEqual(r.status, 2, "\(arguments): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(option), "\(arguments): \(r.stderr)")
+            XCTAssertEqual(r.stdout, "", "\(arguments)")
+        }
+        XCTAssertEqual(try domcat(["classify", "--help"]).status, 0)
+    }
+
     func testClosingStdoutEarlyExitsQuietly() throws {
         let corpus = smallCorpus()
         let model = directory + "/m.dcm"
