@@ -13,30 +13,17 @@ extension TrainJob {
             throw TrainError("fastText cannot continue training a supervised model; use --kind linear for incremental training")
         }
         let tokenizer = Tokenizer(suffixes: suffixes, config: linear.tokenizer)
-        let directory = NSTemporaryDirectory() + "domcat-fasttext-\(getpid())-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let input = directory + "/train.txt"
         var text: [UInt8] = []
         for (domain, label) in zip(corpus.domains, corpus.labels) {
             text.append(contentsOf: "__label__\(label) ".utf8)
             text.append(contentsOf: tokenizer.wordLine(domain).utf8)
             text.append(0x0A)
         }
-        guard FileManager.default.createFile(atPath: input, contents: Data(text)) else {
-            throw TrainError("cannot write the token file in \(directory)")
-        }
         progress?("training (fastText)", 0, corpus.count, 0)
-        var args = FastTextTrainArgs(model: .supervised, input: input)
-        args.dim = linear.dimension
-        args.epoch = linear.epochs
-        args.lr = Double(linear.learningRate)
-        args.minn = linear.tokenizer.minn
-        args.maxn = linear.tokenizer.maxn
-        args.thread = linear.threads
-        args.seed = Int(truncatingIfNeeded: linear.seed)
-        let model: FastTextModel
-        do { model = try FastTextModel.train(args) } catch { throw TrainError("fastText training failed: \(error)") }
+        let model = try trainFastText(.supervised, on: text) { args in
+            args.epoch = linear.epochs
+            args.lr = Double(linear.learningRate)
+        }
         let classifier = FastTextClassifier(model: model, input: .tokens, tokenizer: tokenizer)
         return try finish(classifier, corpus: corpus, start: start, parent: nil) { try FastTextCodec.encode(classifier, header: $0) }
     }

@@ -32,10 +32,6 @@ extension TrainJob {
     /// Skipgram with subwords on the corpus's word tokens, plus `--unlabelled` names.
     func fastTextEmbeddingSource(_ corpus: LabelledCorpus) throws -> FastTextModel {
         let tokenizer = Tokenizer(suffixes: suffixes, config: linear.tokenizer)
-        let directory = NSTemporaryDirectory() + "domcat-skipgram-\(getpid())-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let input = directory + "/tokens.txt"
         var text: [UInt8] = []
         func append(_ domain: Domain) {
             text.append(contentsOf: tokenizer.wordLine(domain).utf8)
@@ -50,15 +46,7 @@ extension TrainJob {
                 return true
             }
         }
-        guard FileManager.default.createFile(atPath: input, contents: Data(text)) else { throw TrainError("cannot write \(input)") }
         progress?("embeddings (fastText skipgram)", 0, corpus.count, 0)
-        var args = FastTextTrainArgs(model: .skipgram, input: input)
-        args.dim = linear.dimension
-        args.minn = linear.tokenizer.minn
-        args.maxn = linear.tokenizer.maxn
-        args.minCount = 1
-        args.thread = linear.threads
-        args.seed = Int(truncatingIfNeeded: linear.seed)
-        do { return try FastTextModel.train(args) } catch { throw TrainError("fastText skipgram training failed: \(error)") }
+        return try trainFastText(.skipgram, on: text) { $0.minCount = 1 }
     }
 }

@@ -124,6 +124,36 @@ struct Fields {
     }
 }
 
+/// Which column of a columnar log (Zeek, `tshark -T fields`) holds each field; nil: not in the log.
+struct LogColumns {
+    var time: Int?
+    var client: Int?
+    var name: Int?
+    var qtype: Int?
+    var response: Int?
+
+    /// The fields of one line at those columns, and how many columns the line has.
+    struct Picked {
+        var time: Range<Int>?, client: Range<Int>?, name: Range<Int>?, qtype: Range<Int>?, response: Range<Int>?
+        var count = 0
+    }
+
+    func pick(_ line: UnsafeBufferPointer<UInt8>, end: Int, separator: UInt8) -> Picked {
+        var picked = Picked()
+        var fields = Fields(line, from: 0, to: end, separator: separator)
+        while let field = fields.next() {
+            let column = picked.count
+            if column == time { picked.time = field }
+            if column == client { picked.client = field }
+            if column == name { picked.name = field }
+            if column == qtype { picked.qtype = field }
+            if column == response { picked.response = field }
+            picked.count += 1
+        }
+        return picked
+    }
+}
+
 extension UInt8 {
     static let tab = UInt8(ascii: "\t")
     static let newline = UInt8(ascii: "\n")

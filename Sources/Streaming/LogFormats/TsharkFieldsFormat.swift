@@ -7,31 +7,18 @@
 /// without it add `-Y "dns.flags.response == 0"`. With `-E header=y` the header
 /// row names the columns, in any order.
 struct TsharkFieldsFormat: LogFormat {
-    private var timeColumn: Int? = 0
-    private var clientColumn: Int? = 1
-    private var nameColumn = 2
-    private var typeColumn: Int? = 3
-    private var responseColumn: Int? = 4
+    private var columns = LogColumns(time: 0, client: 1, name: 2, qtype: 3, response: 4)
 
     mutating func parse(_ line: UnsafeBufferPointer<UInt8>) -> LogParse {
         let end = line.contentEnd()
         guard end > 0 else { return .noQuery }
         if line.range(of: "dns.qry.name", from: 0, to: end) != nil { return readHeader(line, end: end) }
-        var time: Range<Int>?, client: Range<Int>?, name: Range<Int>?, qtype: Range<Int>?, response: Range<Int>?
-        var fields = Fields(line, from: 0, to: end, separator: .tab)
-        var column = 0
-        while let field = fields.next() {
-            if column == timeColumn { time = field }
-            if column == clientColumn { client = field }
-            if column == nameColumn { name = field }
-            if column == typeColumn { qtype = field }
-            if column == responseColumn { response = field }
-            column += 1
-        }
-        guard let name else { return .malformed("tshark-fields: line cut short") }
-        if timeColumn != nil, !(time.map { line.looksLikeEpoch($0) } ?? false) { return .malformed("tshark-fields: no epoch time") }
+        let row = columns.pick(line, end: end, separator: .tab)
+        let time = row.time, client = row.client, qtype = row.qtype
+        guard let name = row.name else { return .malformed("tshark-fields: line cut short") }
+        if columns.time != nil, !(time.map { line.looksLikeEpoch($0) } ?? false) { return .malformed("tshark-fields: no epoch time") }
         if let client, !client.isEmpty, !line.looksLikeAddress(client) { return .malformed("tshark-fields: no address where ip.src goes") }
-        if let response, line.equals(response, "1") || line.equals(response, "True") { return .noQuery }
+        if let response = row.response, line.equals(response, "1") || line.equals(response, "True") { return .noQuery }
         guard !name.isEmpty else { return .noQuery }
         return .query(LogRecord(name: name, timestamp: time, client: client.flatMap { $0.isEmpty ? nil : $0 }, qtype: qtype.flatMap { $0.isEmpty ? nil : $0 }))
     }
@@ -50,7 +37,7 @@ struct TsharkFieldsFormat: LogFormat {
             column += 1
         }
         guard let name else { return .malformed("tshark-fields: header without dns.qry.name") }
-        (timeColumn, clientColumn, nameColumn, typeColumn, responseColumn) = (time, client, name, qtype, response)
+        columns = LogColumns(time: time, client: client, name: name, qtype: qtype, response: response)
         return .noQuery
     }
 }

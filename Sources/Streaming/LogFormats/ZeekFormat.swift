@@ -5,32 +5,20 @@
 struct ZeekFormat: LogFormat {
     private var separator = UInt8.tab
     private var fieldCount: Int?
-    private var timeColumn: Int? = 0
-    private var clientColumn: Int? = 2
-    private var nameColumn: Int? = 9
-    private var typeColumn: Int? = 13
+    private var columns = LogColumns(time: 0, client: 2, name: 9, qtype: 13)
 
     mutating func parse(_ line: UnsafeBufferPointer<UInt8>) -> LogParse {
         let end = line.contentEnd()
         guard end > 0 else { return .noQuery }
         if line[0] == .hash { return readHeader(line, end: end) }
-        guard let nameColumn else { return .noQuery }
-        var time: Range<Int>?, client: Range<Int>?, name: Range<Int>?, qtype: Range<Int>?
-        var fields = Fields(line, from: 0, to: end, separator: separator)
-        var column = 0
-        while let field = fields.next() {
-            if column == timeColumn { time = field }
-            if column == clientColumn { client = field }
-            if column == nameColumn { name = field }
-            if column == typeColumn { qtype = field }
-            column += 1
-        }
-        if let fieldCount, column != fieldCount { return .malformed("zeek: \(column) fields where #fields has \(fieldCount)") }
-        guard let name else { return .malformed("zeek: line cut short") }
-        if fieldCount == nil, !(time.map { line.looksLikeEpoch($0) } ?? false) { return .malformed("zeek: no ts in the first column") }
+        guard columns.name != nil else { return .noQuery }
+        let row = columns.pick(line, end: end, separator: separator)
+        if let fieldCount, row.count != fieldCount { return .malformed("zeek: \(row.count) fields where #fields has \(fieldCount)") }
+        guard let name = row.name else { return .malformed("zeek: line cut short") }
+        if fieldCount == nil, !(row.time.map { line.looksLikeEpoch($0) } ?? false) { return .malformed("zeek: no ts in the first column") }
         guard let name = set(name, in: line) else { return .noQuery }
-        return .query(LogRecord(name: name, timestamp: time.flatMap { set($0, in: line) },
-                                client: client.flatMap { set($0, in: line) }, qtype: qtype.flatMap { set($0, in: line) }))
+        return .query(LogRecord(name: name, timestamp: row.time.flatMap { set($0, in: line) },
+                                client: row.client.flatMap { set($0, in: line) }, qtype: row.qtype.flatMap { set($0, in: line) }))
     }
 
     /// The field unless Zeek wrote it as unset or empty.
@@ -60,7 +48,8 @@ struct ZeekFormat: LogFormat {
                 else if line.equals(field, "qtype") { qtypeNumber = column }
                 column += 1
             }
-            (timeColumn, clientColumn, nameColumn, typeColumn, fieldCount) = (time, client, name, qtype ?? qtypeNumber, column)
+            columns = LogColumns(time: time, client: client, name: name, qtype: qtype ?? qtypeNumber)
+            fieldCount = column
             if name == nil { return .malformed("zeek: #fields has no query column") }
         }
         return .noQuery
