@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DOMCAT=${DOMCAT:-.build/release/domcat}
-SHARED=${SHARED:-../shared/corpora}
+SHARED=${SHARED:-corpora}
 WORK=${WORK:-/tmp/domcat-bench}
 N=${1:-10000000}
 MODEL=$WORK/ut1/linear.dcm

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DOMCAT=${DOMCAT:-$PWD/.build/release/domcat}
 PY=${PY:-/tmp/gbdt-kind-venv/bin/python}
-SHARED=${SHARED:-../shared/corpora}
+SHARED=${SHARED:-corpora}
 WORK=${WORK:-/tmp/domcat-bench-gbdt}
 export OMP_WAIT_POLICY=PASSIVE   # LightGBM's OpenMP threads must not spin on a shared machine
 mkdir -p "$WORK"

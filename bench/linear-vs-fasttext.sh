@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DOMCAT=${DOMCAT:-.build/release/domcat}
-SHARED=${SHARED:-../shared/corpora}
+SHARED=${SHARED:-corpora}
 WORK=${WORK:-/tmp/domcat-bench}
 FT_ARGS="-minn 2 -maxn 5 -dim 50 -epoch 25 -lr 0.5 -thread 2 -verbose 0"
 command -v /usr/bin/time >/dev/null || apt-get install -y -q time >/dev/null

@@ -26,7 +26,8 @@ class CLITestCase: XCTestCase {
         return packageRoot.appendingPathComponent(".build/debug/domcat").path
     }
 
-    static var sharedCorpora: String { packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpora").path }
+    /// The labelled corpora the project ships (`corpora/`, with their licences).
+    static var corpora: String { packageRoot.appendingPathComponent("corpora").path }
 
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
