@@ -7,14 +7,16 @@ import Darwin
 /// The softmax every kind and every fit uses: scores shifted by their maximum first, so no exponent
 /// overflows.
 package enum Softmax {
-    /// Scores → probabilities, in place.
+    /// Scores → probabilities, in place; the scores are divided by `temperature` first (a calibrated
+    /// model's fitted temperature; 1 leaves them as they are).
     @inline(__always)
-    package static func normalise(_ scores: UnsafeMutableBufferPointer<Float>) {
+    package static func normalise(_ scores: UnsafeMutableBufferPointer<Float>, temperature: Float = 1) {
         var maxScore = -Float.infinity
         for s in scores where s > maxScore { maxScore = s }
+        let inverse = 1 / temperature
         var sum: Float = 0
         for i in scores.indices {
-            let e = expf(scores[i] - maxScore)
+            let e = expf((scores[i] - maxScore) * inverse)
             scores[i] = e
             sum += e
         }

@@ -13,6 +13,13 @@ extension EvaluationReport {
             lines.append("most confused (truth → predicted):")
             for c in confusedPairs { lines.append("  \(c.truth) → \(c.predicted): \(c.count)") }
         }
+        if let calibration {
+            lines.append(String(format: "calibration: expected calibration error %.4f (15 bins)", calibration.expectedCalibrationError))
+            lines.append("  p range        names  mean p  accuracy")
+            for bin in calibration.bins where bin.count > 0 {
+                lines.append(String(format: "  %.3f–%.3f  %7d  %6.4f  %8.4f", bin.lower, bin.upper, bin.count, bin.confidence, bin.accuracy))
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

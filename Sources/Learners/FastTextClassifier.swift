@@ -1,10 +1,13 @@
 import DomainKit
 import FastTextKit
+import Foundation
 
 /// Any fastText supervised model as a domcat classifier. A model domcat trained reads domcat's word
 /// tokens; a foreign `.bin` reads the normalised name as one whitespace token, exactly what
 /// `fasttext predict` sees for that line, unless it was trained on domcat's tokens (`--tokenize`).
 package final class FastTextClassifier: DomainClassifier, @unchecked Sendable {
+    /// Applied to libfasttext's probabilities as softmax(log p / T), the same calibration as the other kinds.
+    package var temperature: Float = 1
     package enum Input: String, Codable, Sendable {
         /// The name itself, as `fasttext predict` reads a line.
         case name
@@ -43,19 +46,31 @@ package final class FastTextClassifier: DomainClassifier, @unchecked Sendable {
     package func classify(_ domain: Domain, k: Int, workspace: ClassifierWorkspace, into top: inout [LabelScore]) {
         line(for: domain, into: &workspace.text)
         let k = max(1, min(k, labels.count))
-        if workspace.labelIndices.count < k {
-            workspace.labelIndices = [Int32](repeating: 0, count: k)
-            workspace.scores = [Float](repeating: 0, count: k)
+        // A temperature renormalises over every label, so it needs them all.
+        let wanted = temperature == 1 ? k : labels.count
+        if workspace.labelIndices.count < wanted {
+            workspace.labelIndices = [Int32](repeating: 0, count: wanted)
+            workspace.scores = [Float](repeating: 0, count: wanted)
         }
         let found = workspace.text.withUnsafeBufferPointer { text in
             workspace.labelIndices.withUnsafeMutableBufferPointer { indices in
                 workspace.scores.withUnsafeMutableBufferPointer { p in
-                    model.predict(utf8: text, k: k, labelIndices: indices, probabilities: p)
+                    model.predict(utf8: text, k: wanted, labelIndices: indices, probabilities: p)
                 }
             }
         }
         top.removeAll(keepingCapacity: true)
-        for i in 0..<found { top.append(LabelScore(label: workspace.labelIndices[i], probability: workspace.scores[i])) }
+        var scale: Float = 1, inverse: Float = 1
+        if temperature != 1 {
+            inverse = 1 / temperature
+            var sum: Float = 0
+            for i in 0..<found { sum += powf(max(workspace.scores[i], .leastNormalMagnitude), inverse) }
+            scale = sum > 0 ? 1 / sum : 1
+        }
+        for i in 0..<min(found, k) {
+            let p = temperature == 1 ? workspace.scores[i] : powf(max(workspace.scores[i], .leastNormalMagnitude), inverse) * scale
+            top.append(LabelScore(label: workspace.labelIndices[i], probability: p))
+        }
         // fastText answers nothing for a line with no known token: say "most likely: first label, p 0".
         if top.isEmpty { top.append(LabelScore(label: 0, probability: 0)) }
     }

@@ -19,6 +19,9 @@ package struct LinearParams: Codable, Sendable, Equatable {
 /// fastText-style supervised model: the mean of hashed token/n-gram embeddings → softmax over labels.
 package final class LinearModel: DomainClassifier, @unchecked Sendable {
     package let labels: [String]
+    /// Divides the scores before the softmax: fitted on validation names so that p means what it says
+    /// (`TemperatureScaling`); set once, when the model is made or loaded.
+    package var temperature: Float = 1
     package let params: LinearParams
     package let tokenizer: Tokenizer
     /// buckets × dimension: a supervised hashed embedding table (the 25D pipeline reuses it).
@@ -63,7 +66,7 @@ package final class LinearModel: DomainClassifier, @unchecked Sendable {
         tokenizer.featureHashes(domain, into: &workspace.hashes)
         scores(workspace.hashes, workspace: workspace)
         workspace.scores.withUnsafeMutableBufferPointer { scores in
-            Softmax.normalise(scores)
+            Softmax.normalise(scores, temperature: temperature)
             Softmax.topK(UnsafeBufferPointer(scores), k: k, into: &top)
         }
     }
@@ -84,7 +87,7 @@ package final class LinearModel: DomainClassifier, @unchecked Sendable {
             }
             scores(workspace.hashes, workspace: workspace)
             workspace.scores.withUnsafeMutableBufferPointer { scores in
-                Softmax.normalise(scores)
+                Softmax.normalise(scores, temperature: temperature)
                 Softmax.topK(UnsafeBufferPointer(scores), k: k, into: &top)
             }
             answer(i, top)

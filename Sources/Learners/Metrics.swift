@@ -17,6 +17,15 @@ package struct EvaluationReport: Codable, Sendable {
     package var macroF1: Double
     package var perLabel: [LabelStats]
     package var confusedPairs: [Confusion]
+    /// How well the top-1 probabilities match the accuracy (15 bins); nil when not measured.
+    package var calibration: Reliability?
+    /// Every (truth, predicted) count: `labels` × `labels`, row-major by truth.
+    package var confusion: ConfusionMatrix?
+
+    package struct ConfusionMatrix: Codable, Sendable {
+        package var labels: [String]
+        package var counts: [Int]
+    }
 }
 
 package struct ConfusionCounter: Sendable {
@@ -62,6 +71,7 @@ package struct ConfusionCounter: Sendable {
             accuracy: total > 0 ? Double(correct) / Double(total) : 0,
             macroF1: stats.isEmpty ? 0 : stats.map(\.f1).reduce(0, +) / Double(stats.count),
             perLabel: stats.sorted { $0.support > $1.support },
-            confusedPairs: Array(confusions.prefix(topConfusions)))
+            confusedPairs: Array(confusions.prefix(topConfusions)),
+            confusion: .init(labels: labels, counts: matrix))
     }
 }

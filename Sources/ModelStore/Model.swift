@@ -27,6 +27,9 @@ package struct Model: Sendable {
             case GBDTCodec.kind: classifier = try GBDTCodec.decode(file, suffixes: suffixes)
             default: throw ModelFileError.unknownKind(path: path, kind: file.header.kind)
             }
+            let temperature = file.header.temperature ?? 1
+            guard temperature.isFinite, temperature > 0.01, temperature < 100 else { throw ModelDataError("temperature \(temperature) out of range") }
+            classifier.temperature = temperature
             return Model(header: file.header, classifier: classifier, digest: file.digest)
         } catch let error as ModelDataError {
             throw ModelFileError.corrupt(path: path, reason: error.description)

@@ -11,6 +11,8 @@ package struct ModelHeader: Codable, Sendable, Equatable {
     package var metrics: [String: Double]
     /// The digest of the model this one continued from.
     package var parent: String?
+    /// The softmax temperature fitted on validation names (`TemperatureScaling`); nil: 1, uncalibrated.
+    package var temperature: Float?
     package var created: String
     package var domcatVersion: String
 

@@ -30,7 +30,8 @@ final class LineWorker {
         self.format = format
         self.firstBatchFormat = firstBatchFormat
         let labels = classifier?.labels ?? []
-        formatter = AnswerFormatter(format: options.output, labels: labels, includeLogFields: includeLogFields)
+        formatter = AnswerFormatter(format: options.output, labels: labels, includeLogFields: includeLogFields,
+                                    minProbability: options.minProbability)
         stats = ClassifyStats(labelCount: labels.count)
         onlyLabels = options.onlyLabels.map { only in labels.map { only.contains($0) } }
     }
@@ -134,8 +135,8 @@ final class LineWorker {
             let top = step.top(answer)
             let best = top[top.startIndex]
             stats.perLabel[Int(best.label)] += 1
-            if let onlyLabels, !onlyLabels[Int(best.label)] { stats.filteredOut += 1; return }
-            if best.probability < options.minProbability { stats.filteredOut += 1; return }
+            // `unknown` (below --min-p) is none of the labels --only asks for.
+            if let onlyLabels, !onlyLabels[Int(best.label)] || best.probability < options.minProbability { stats.filteredOut += 1; return }
             let why = options.explainTokens > 0
                 ? Array(classifier.explain(domain, label: best.label).prefix(options.explainTokens)) : []
             formatter.append(.classified(name: domain.name, top: top, why: why), line: bytes, record: record, to: &out)

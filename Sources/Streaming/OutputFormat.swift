@@ -24,12 +24,15 @@ package enum LineOutcome {
 package struct AnswerFormatter: Sendable {
     package let format: OutputFormat
     package let includeLogFields: Bool
+    /// Answers whose top probability is below this say `unknown` instead of their label (`--min-p`).
+    package let minProbability: Float
     private let labelBytes: EncodedLabels
     private let labelJSON: EncodedLabels
 
-    package init(format: OutputFormat, labels: [String], includeLogFields: Bool) {
+    package init(format: OutputFormat, labels: [String], includeLogFields: Bool, minProbability: Float = 0) {
         self.format = format
         self.includeLogFields = includeLogFields
+        self.minProbability = minProbability
         labelBytes = EncodedLabels(labels.map { Array($0.utf8) })
         labelJSON = EncodedLabels(labels.map { Array(jsonString($0).utf8) })
     }
@@ -55,7 +58,7 @@ package struct AnswerFormatter: Sendable {
         case let .classified(name, top, why):
             out.append(contentsOf: name.utf8)
             out.append(0x09)
-            labelBytes.append(top.first!.label, to: &out)
+            appendBestLabel(top.first!, json: false, to: &out)
             out.append(0x09)
             appendProbability(top.first!.probability, to: &out)
             if !why.isEmpty {
@@ -98,7 +101,7 @@ package struct AnswerFormatter: Sendable {
             out.append(contentsOf: "\"name\":\"".utf8)
             out.append(contentsOf: name.utf8)
             out.append(contentsOf: "\",\"label\":".utf8)
-            labelJSON.append(top.first!.label, to: &out)
+            appendBestLabel(top.first!, json: true, to: &out)
             out.append(contentsOf: ",\"p\":".utf8)
             appendProbability(top.first!.probability, to: &out)
             out.append(contentsOf: ",\"top\":[".utf8)
@@ -142,7 +145,7 @@ package struct AnswerFormatter: Sendable {
         switch outcome {
         case let .classified(_, top, _):
             out.append(contentsOf: " label=".utf8)
-            labelBytes.append(top.first!.label, to: &out)
+            appendBestLabel(top.first!, json: false, to: &out)
             out.append(contentsOf: " p=".utf8)
             appendProbability(top.first!.probability, to: &out)
         case let .name(name):
@@ -154,6 +157,17 @@ package struct AnswerFormatter: Sendable {
             out.append(contentsOf: reason.utf8)
             out.append(UInt8(ascii: "\""))
         case .noQuery: break
+        }
+    }
+}
+
+extension AnswerFormatter {
+    /// The answer's label, or `unknown` when its probability is below `minProbability`.
+    private func appendBestLabel(_ best: LabelScore, json: Bool, to out: inout [UInt8]) {
+        if best.probability < minProbability {
+            out.append(contentsOf: (json ? "\"unknown\"" : "unknown").utf8)
+        } else {
+            (json ? labelJSON : labelBytes).append(best.label, to: &out)
         }
     }
 }

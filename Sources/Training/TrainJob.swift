@@ -76,25 +76,48 @@ package struct TrainJob {
         return try finish(model, corpus: corpus, start: start, parent: parent) { try LinearCodec.encode(model, header: $0) }
     }
 
-    /// Scores the new model on the validation file, writes it with its header, and reports.
+    /// Calibrates the new model's probabilities and scores it on the validation file, writes it with its
+    /// header, and reports. Without a validation file the probabilities stay as trained (temperature 1).
     func finish(_ model: any DomainClassifier, corpus: LabelledCorpus, start: Date, parent: String?,
                 encode: (ModelHeader) throws -> ModelFile) throws -> Outcome {
         var metrics: [String: Double] = [:]
         var validation: EvaluationReport?
+        model.temperature = 1
         if let validPath {
             let valid = try LabelledCorpus.read(paths: [validPath])
+            let uncalibrated = calibrate(model, on: valid)
             let r = Evaluation.evaluate(model, domains: valid.domains, truth: valid.labels, threads: linear.threads)
             metrics["valid_accuracy"] = r.accuracy
             metrics["valid_macro_f1"] = r.macroF1
+            metrics["valid_ece_uncalibrated"] = uncalibrated
+            metrics["valid_ece"] = r.calibration?.expectedCalibrationError
+            log(String(format: "calibrated on %d validation names: temperature %.3f, ECE %.4f → %.4f", valid.count,
+                       model.temperature, uncalibrated, r.calibration?.expectedCalibrationError ?? 0))
             validation = r
+        } else {
+            log("no --valid file: probabilities are not calibrated")
         }
         let seconds = Date().timeIntervalSince(start)
         metrics["train_seconds"] = seconds
-        let header = ModelHeader(kind: kind.rawValue, labels: model.labels, parameters: [:],
+        var header = ModelHeader(kind: kind.rawValue, labels: model.labels, parameters: [:],
                                  corpusDigest: corpus.digest(), trainingExamples: corpus.count, metrics: metrics, parent: parent)
+        header.temperature = model.temperature == 1 ? nil : model.temperature
         let digest = try encode(header).write(to: outputPath)
         return Outcome(examples: corpus.count, skipped: corpus.skipped, labels: model.labels, seconds: seconds,
                        validation: validation, digest: digest)
+    }
+}
+
+extension TrainJob {
+    /// Fits the temperature of `model` on `valid` (`TemperatureScaling`) and sets it; returns the ECE
+    /// before, at temperature 1.
+    func calibrate(_ model: any DomainClassifier, on valid: LabelledCorpus) -> Double {
+        let before = Evaluation.evaluate(model, domains: valid.domains, truth: valid.labels, threads: linear.threads)
+        let index = Dictionary(uniqueKeysWithValues: model.labels.enumerated().map { ($1, Int32($0)) })
+        let logits = Evaluation.logProbabilities(model, domains: valid.domains, threads: linear.threads)
+        model.temperature = TemperatureScaling.fit(logits: logits, labels: valid.labels.map { index[$0] ?? -1 },
+                                                   classes: model.labels.count)
+        return before.calibration?.expectedCalibrationError ?? 0
     }
 }
 

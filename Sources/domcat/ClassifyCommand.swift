@@ -32,7 +32,7 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Only print names given one of these labels (comma-separated).")
     var only: String?
 
-    @Option(name: .customLong("min-p"), help: "Only print names classified with at least this probability.")
+    @Option(name: .customLong("min-p"), help: "Answer `unknown` (with its p) when the top label's probability is below this; calibrated models make it a real threshold.")
     var minP: Float = 0
 
     @OptionGroup var redisOptions: RedisOptions

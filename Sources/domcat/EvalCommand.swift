@@ -11,6 +11,7 @@ struct EvalCommand: ParsableCommand {
     @Argument(help: "Model file.") var model: String
     @Argument(help: "Labelled test corpus (domain<TAB>label).") var testFile: String
     @Flag(help: "Print the report as JSON.") var json = false
+    @Option(help: "Also draw the reliability diagram and the confusion matrix into this SVG file.") var plot: String?
     @Option(help: "Threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @OptionGroup var suffixOptions: SuffixOptions
 
@@ -23,6 +24,10 @@ struct EvalCommand: ParsableCommand {
         do { corpus = try LabelledCorpus.read(paths: [testFile]) } catch { fail("\(error)", code: ExitCodes.input) }
         for problem in corpus.problems { note("skipped \(problem)") }
         let report = Evaluation.evaluate(loaded.classifier, domains: corpus.domains, truth: corpus.labels, threads: threads)
+        if let plot {
+            let svg = report.svg(title: "\(loaded.header.kind) model \(loaded.shortVersion) on \((testFile as NSString).lastPathComponent)")
+            do { try Data(svg.utf8).write(to: URL(fileURLWithPath: plot)) } catch { fail("cannot write \(plot): \(error.localizedDescription)", code: ExitCodes.output) }
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

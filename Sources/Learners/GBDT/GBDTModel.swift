@@ -44,8 +44,8 @@ package final class GBDTModel: @unchecked Sendable {
     }
 
     /// Writes `numClasses` softmax probabilities for one row. Allocates nothing.
-    package func predictProbabilities(_ row: UnsafePointer<Float>, into p: UnsafeMutablePointer<Float>) {
+    package func predictProbabilities(_ row: UnsafePointer<Float>, into p: UnsafeMutablePointer<Float>, temperature: Float = 1) {
         predictRaw(row, into: p)
-        Softmax.normalise(UnsafeMutableBufferPointer(start: p, count: numClasses))
+        Softmax.normalise(UnsafeMutableBufferPointer(start: p, count: numClasses), temperature: temperature)
     }
 }

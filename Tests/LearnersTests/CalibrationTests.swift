@@ -1,0 +1,66 @@
+import Features
+import XCTest
+@testable import Learners
+
+final class CalibrationTests: XCTestCase {
+    /// Worked by hand: bins are (0, 1/15], …, (14/15, 1]. Four names at p 0.95 (3 right) fall in the last
+    /// bin: |0.75 − 0.95| = 0.2; two at p 0.5 (1 right) in bin 7 (0.4667, 0.5333]: |0.5 − 0.5| = 0.
+    /// ECE = 4/6 · 0.2 + 2/6 · 0 = 0.13333.
+    func testExpectedCalibrationErrorByHand() {
+        let r = Reliability(confidences: [0.95, 0.95, 0.95, 0.95, 0.5, 0.5], correct: [true, true, true, false, true, false])
+        XCTAssertEqual(r.bins.count, 15)
+        XCTAssertEqual(r.expectedCalibrationError, 0.4 / 3, accuracy: 1e-6)
+        XCTAssertEqual(r.bins[14].count, 4)
+        XCTAssertEqual(r.bins[14].accuracy, 0.75, accuracy: 1e-9)
+        XCTAssertEqual(r.bins[7].count, 2)
+        XCTAssertEqual(r.bins.map(\.count).reduce(0, +), 6)
+    }
+
+    func testEdgesFallInTheirBins() {
+        let r = Reliability(confidences: [0, 1, 0.06, 0.07], correct: [false, true, true, true])
+        XCTAssertEqual(r.bins[0].count, 2, "0 and 0.06 go to the first bin, (0, 1/15]")
+        XCTAssertEqual(r.bins[1].count, 1)
+        XCTAssertEqual(r.bins[14].count, 1)
+    }
+
+    /// Labels drawn from softmax(z / 2): the fitted temperature comes back near 2, and scaling by it lowers
+    /// the ECE of the same draws.
+    func testTemperatureIsRecoveredFromSampledLabels() {
+        var state: UInt64 = 42
+        func uniform() -> Float {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Float(state >> 40) / Float(1 << 24)
+        }
+        let classes = 5, rows = 4000, trueT: Float = 2
+        var logits: [Float] = [], labels: [Int32] = []
+        for _ in 0..<rows {
+            let z = (0..<classes).map { _ in uniform() * 8 - 4 }
+            var p = z.map { $0 / trueT }
+            p.withUnsafeMutableBufferPointer { Softmax.normalise($0) }
+            var u = uniform(), label = classes - 1
+            for (c, pc) in p.enumerated() { if u < pc { label = c; break }; u -= pc }
+            logits += z
+            labels.append(Int32(label))
+        }
+        let t = TemperatureScaling.fit(logits: logits, labels: labels, classes: classes)
+        XCTAssertEqual(t, trueT, accuracy: 0.2)
+
+        func ece(_ temperature: Float) -> Double {
+            var confidences: [Float] = [], correct: [Bool] = []
+            for r in 0..<rows {
+                var p = Array(logits[r * classes..<(r + 1) * classes])
+                p.withUnsafeMutableBufferPointer { Softmax.normalise($0, temperature: temperature) }
+                let best = p.indices.max { p[$0] < p[$1] }!
+                confidences.append(p[best]); correct.append(best == Int(labels[r]))
+            }
+            return Reliability(confidences: confidences, correct: correct).expectedCalibrationError
+        }
+        XCTAssertLessThan(ece(t), ece(1))
+        XCTAssertLessThan(ece(t), 0.03)
+    }
+
+    func testUnknownLabelsAreSkippedAndDegenerateInputKeepsOne() {
+        XCTAssertEqual(TemperatureScaling.fit(logits: [], labels: [], classes: 3), 1)
+        XCTAssertEqual(TemperatureScaling.fit(logits: [1, 2], labels: [-1], classes: 2), 1)
+    }
+}
