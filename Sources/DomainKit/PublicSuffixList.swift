@@ -74,6 +74,18 @@ package final class PublicSuffixList: @unchecked Sendable {
         return longestMatch
     }
 
+    /// Whether the last label of a lower-case ASCII name is named by some rule (every real TLD is); a name
+    /// whose TLD is not gets a public suffix only from the implicit `*` rule.
+    package func isListedTopLevel(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        var hash = SuffixRuleTable.seed
+        var index = name.count - 1
+        while index >= 0, name[index] != SuffixRuleTable.dot {
+            hash = SuffixRuleTable.extend(hash, name[index])
+            index -= 1
+        }
+        return table.kinds(of: hash) != 0
+    }
+
     /// Cuts a lower-case ASCII name (no trailing dot) into subdomain, registrable name and suffix.
     package func split(_ name: Substring) -> DomainParts {
         let cut = name.utf8.withContiguousStorageIfAvailable { cutOffsets($0) }

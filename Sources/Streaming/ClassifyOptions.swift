@@ -1,4 +1,5 @@
 import Cache
+import DomainKit
 import Learners
 
 package struct ClassifyOptions: Sendable {
@@ -20,6 +21,9 @@ package struct ClassifyOptions: Sendable {
     /// A shared Redis cache tier behind each worker's own cache, keyed by `modelDigest`.
     package var redis: RedisSettings? = nil
     package var modelDigest = ""
+    /// Names no model should label (local, reverse lookups, no public suffix) get a marker instead; nil: every
+    /// name goes to the model.
+    package var nameScope: NameScope? = nil
     package init() {}
 }
 
@@ -28,6 +32,8 @@ package struct ClassifyStats: Sendable {
     package var lines = 0
     package var classified = 0
     package var ipAddresses = 0
+    /// Names answered with a `SpecialName` marker instead of a model label.
+    package var special = 0
     package var errors = 0
     package var noQuery = 0
     package var filteredOut = 0
@@ -38,14 +44,14 @@ package struct ClassifyStats: Sendable {
     package init(labelCount: Int) { perLabel = [Int](repeating: 0, count: labelCount) }
 
     package mutating func add(_ other: ClassifyStats) {
-        lines += other.lines; classified += other.classified; ipAddresses += other.ipAddresses
+        lines += other.lines; classified += other.classified; ipAddresses += other.ipAddresses; special += other.special
         errors += other.errors; noQuery += other.noQuery; filteredOut += other.filteredOut; cacheHits += other.cacheHits
         redisHits += other.redisHits
         for i in perLabel.indices { perLabel[i] += other.perLabel[i] }
     }
 
     package func summary(labels: [String], seconds: Double) -> String {
-        var s = "domcat: \(lines) lines, \(classified) classified, \(noQuery) without a query, \(ipAddresses) IP addresses, \(errors) errors"
+        var s = "domcat: \(lines) lines, \(classified) classified, \(noQuery) without a query, \(ipAddresses) IP addresses, \(special) local/reverse/no-suffix names, \(errors) errors"
         if filteredOut > 0 { s += ", \(filteredOut) filtered out" }
         s += String(format: "; %.2f s, %.0f lines/s, cache hits %.1f%%", seconds, Double(lines) / max(seconds, 1e-9),
                     classified > 0 ? 100 * Double(cacheHits) / Double(classified) : 0)

@@ -84,6 +84,7 @@ final class LineWorker {
         /// A name; `answer` is its position in the batch's answers (nil when there is no model: `extract`).
         case name(LogRecord, Domain, answer: Int?)
         case ipAddress(LogRecord, String)
+        case special(LogRecord, Domain, SpecialName)
         case invalid(LogRecord, String)
     }
 
@@ -108,6 +109,7 @@ final class LineWorker {
         switch DomainParser.parse(UnsafeBufferPointer(rebasing: line[record.name])) {
         case let .domain(domain):
             guard classifier != nil else { return .name(record, domain, answer: nil) }
+            if let special = options.nameScope?.special(domain) { return .special(record, domain, special) }
             return .name(record, domain, answer: step.add(domain, cache: answers))
         case let .ipAddress(ip): return .ipAddress(record, ip)
         case let .invalid(reason): return .invalid(record, reason.description)
@@ -144,6 +146,10 @@ final class LineWorker {
             stats.ipAddresses += 1
             if options.onlyLabels != nil { stats.filteredOut += 1; return }
             formatter.append(.ipAddress(ip), line: bytes, record: record, to: &out)
+        case let .special(record, domain, special):
+            stats.special += 1
+            if options.onlyLabels != nil { stats.filteredOut += 1; return }
+            formatter.append(.special(domain.name, special), line: bytes, record: record, to: &out)
         case let .invalid(record, reason):
             stats.errors += 1
             formatter.append(.error(reason), line: bytes, record: record, to: &out)

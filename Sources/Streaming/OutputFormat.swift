@@ -1,3 +1,4 @@
+import DomainKit
 import Learners
 
 package enum OutputFormat: String, CaseIterable, Sendable {
@@ -16,6 +17,8 @@ package enum LineOutcome {
     /// A name extracted and normalised, not classified (`domcat extract`).
     case name(String)
     case ipAddress(String)
+    /// A name no model should label: `!local`, `!reverse`, `!nosuffix`.
+    case special(String, SpecialName)
     case error(String)
     case noQuery
 }
@@ -76,6 +79,8 @@ package struct AnswerFormatter: Sendable {
         case let .ipAddress(ip):
             out.append(contentsOf: ip.utf8)
             out.append(contentsOf: "\t!ip\t-".utf8)
+        case let .special(name, kind):
+            out.append(contentsOf: "\(name)\t!\(kind.rawValue)\t-".utf8)
         case let .error(reason):
             appendSanitised(line, to: &out)
             out.append(contentsOf: "\t!error\t".utf8)
@@ -129,6 +134,8 @@ package struct AnswerFormatter: Sendable {
             out.append(contentsOf: "\"name\":\"\(name)\"}".utf8)
         case let .ipAddress(ip):
             out.append(contentsOf: "\"name\":\"\(ip)\",\"error\":\"ip address\"}".utf8)
+        case let .special(name, kind):
+            out.append(contentsOf: "\"name\":\"\(name)\",\"label\":\"!\(kind.rawValue)\"}".utf8)
         case let .error(reason):
             out.append(contentsOf: "\"input\":".utf8)
             appendJSONString(UnsafeBufferPointer(rebasing: line[0..<min(line.count, 512)]), to: &out)
@@ -152,6 +159,7 @@ package struct AnswerFormatter: Sendable {
             out.append(contentsOf: " name=".utf8)
             out.append(contentsOf: name.utf8)
         case .ipAddress: out.append(contentsOf: " label=!ip".utf8)
+        case let .special(_, kind): out.append(contentsOf: " label=!\(kind.rawValue)".utf8)
         case let .error(reason):
             out.append(contentsOf: " label=!error reason=\"".utf8)
             out.append(contentsOf: reason.utf8)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Cache
+import DomainKit
 import Foundation
 import ModelStore
 import Streaming
@@ -35,6 +36,9 @@ struct ClassifyCommand: ParsableCommand {
     @Option(name: .customLong("min-p"), help: "Answer `unknown` (with its p) when the top label's probability is below this; calibrated models make it a real threshold.")
     var minP: Float = 0
 
+    @Flag(help: "Send local, reverse-lookup and no-public-suffix names to the model too, instead of answering !local, !reverse, !nosuffix.")
+    var classifyAllNames = false
+
     @OptionGroup var redisOptions: RedisOptions
 
     @OptionGroup var suffixOptions: SuffixOptions
@@ -63,6 +67,7 @@ struct ClassifyCommand: ParsableCommand {
         options.minProbability = minP
         options.explainTokens = explain ? 5 : 0
         options.modelDigest = loaded.digest
+        options.nameScope = classifyAllNames ? nil : NameScope(suffixes: suffixes)
         options.redis = redisOptions.settings()
         if let only {
             let wanted = Set(only.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
