@@ -8,7 +8,12 @@ package struct TokenizerConfig: Codable, Sendable, Equatable {
     /// 3…6 measured better than fastText's 2…5 on v2fly's validation split, with fewer features.
     package var minn = 3
     package var maxn = 6
-    package init(minn: Int = 3, maxn: Int = 6) { self.minn = minn; self.maxn = maxn }
+    /// Tokenise `www.example.com` (or `www2.…`) as `example.com`: the same site, so the same answer. Optional
+    /// so that models written before it existed load with it off.
+    package var ignoresLeadingWWW: Bool?
+    package init(minn: Int = 3, maxn: Int = 6, ignoresLeadingWWW: Bool? = nil) {
+        self.minn = minn; self.maxn = maxn; self.ignoresLeadingWWW = ignoresLeadingWWW
+    }
 }
 
 /// Splits a domain into the tokens every model kind learns from:
@@ -85,9 +90,32 @@ package struct Tokenizer: Sendable {
     /// Visits every word token of a lower-case ASCII name as a byte range.
     @inline(__always)
     package func forEachToken(_ bytes: UnsafeBufferPointer<UInt8>, _ visit: (TokenKind, Range<Int>) -> Void) {
-        let n = bytes.count
-        guard n > 0 else { return }
+        guard bytes.count > 0 else { return }
         let suffixLabels = max(1, suffixes.suffixLabelCount(bytes))
+        let skip = config.ignoresLeadingWWW == true ? Self.leadingWWW(bytes, suffixLabels: suffixLabels) : 0
+        guard skip > 0 else { return forEachToken(bytes, suffixLabels: suffixLabels, visit) }
+        forEachToken(UnsafeBufferPointer(rebasing: bytes[skip...]), suffixLabels: suffixLabels) { kind, range in
+            visit(kind, range.lowerBound + skip..<range.upperBound + skip)
+        }
+    }
+
+    /// The length of a leading `www.` (or `www` + digits + `.`) label, when it is a subdomain label (so
+    /// `www.com` keeps it); 0 otherwise.
+    @inline(__always)
+    static func leadingWWW(_ bytes: UnsafeBufferPointer<UInt8>, suffixLabels: Int) -> Int {
+        let w = UInt8(ascii: "w")
+        guard bytes.count > 4, bytes[0] == w, bytes[1] == w, bytes[2] == w else { return 0 }
+        var i = 3
+        while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: ".") else { return 0 }
+        var labels = 1
+        for b in bytes where b == UInt8(ascii: ".") { labels += 1 }
+        return labels > suffixLabels + 1 ? i + 1 : 0
+    }
+
+    @inline(__always)
+    private func forEachToken(_ bytes: UnsafeBufferPointer<UInt8>, suffixLabels: Int, _ visit: (TokenKind, Range<Int>) -> Void) {
+        let n = bytes.count
         // Label boundaries from the right: where the suffix and the registrable name start.
         var suffixStart = n, registrableStart = 0, dots = 0
         var i = n - 1

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Cache
+import Corpora
 import Features
 import Learners
 import Streaming
@@ -44,3 +45,4 @@ enum Check {
     /// Threads of any pool: at least one, and not absurdly many (each has a stack and scratch memory).
     static let threads: ClosedRange<Int> = 1...256
 }
+extension DefaultSets.Set: ExpressibleByArgument {}

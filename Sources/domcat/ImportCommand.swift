@@ -31,28 +31,42 @@ struct ImportABP: ParsableCommand {
     }
 }
 
-/// The default model's corpus, from Debian's webext-ublock-origin-firefox package.
+/// The default models' corpora: Debian's uBlock Origin lists and the shipped UT1 and v2fly corpora.
 struct ImportDefaultCorpus: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "default-corpus",
-        abstract: "EasyList → ads, EasyPrivacy → tracking, uBlock badware → badware, cosmetic-rule sites → site (Debian's uBlock Origin package).")
+        abstract: "The corpus of a default model: category (ads, tracking, badware from Debian's uBlock Origin; UT1's categories; none) or service (v2fly's services; none).")
 
+    @Option(name: .customLong("set"), help: "Which default model's corpus.") var set: DefaultSets.Set
     @Option(help: "Root of the uBlock Origin extension files.") var root: String = DefaultCorpus.debianRoot
+    @Option(help: "The UT1 corpus.") var ut1: String = "corpora/ut1/ut1-2025-08-17.tsv.zst"
+    @Option(help: "The v2fly corpus.") var v2fly: String = "corpora/v2fly/v2fly-2025-08-20.tsv.zst"
+    @Option(help: "Most names a label keeps (sampled by hash).") var cap: Int = DefaultSets.defaultCap
     @Option(help: "Output corpus file ('-' for stdout).") var out: String = "-"
+    @OptionGroup var suffixOptions: SuffixOptions
+
+    func validate() throws { try Check.range(cap, 1...Int(Int32.max), "--cap") }
 
     func run() throws {
+        let suffixes = try suffixOptions.load()
         let sources = DefaultCorpus.debianSources(root: root)
-        let built: (pairs: [(String, String)], conflictsDropped: Int)
+        let ublock: [(String, String)]
         do {
-            built = try DefaultCorpus.build(lists: sources.lists, cosmeticFrom: sources.cosmeticFrom)
+            ublock = try DefaultCorpus.build(lists: sources.lists, cosmeticFrom: sources.cosmeticFrom).pairs
         } catch {
             fail("\(error) (install Debian's webext-ublock-origin-firefox or pass --root)", code: ExitCodes.input)
         }
-        writeCorpus(DefaultCorpus.tsv(built.pairs), to: out)
+        let ut1Corpus: LabelledCorpus, v2flyCorpus: LabelledCorpus
+        do {
+            ut1Corpus = try LabelledCorpus.read(paths: [ut1])
+            v2flyCorpus = try LabelledCorpus.read(paths: [v2fly])
+        } catch { fail("\(error)", code: ExitCodes.input) }
+        let pairs = DefaultSets.build(set, ublock: ublock, ut1: ut1Corpus, v2fly: v2flyCorpus, suffixes: suffixes, cap: cap)
+        writeCorpus(DefaultCorpus.tsv(pairs), to: out)
         var counts: [String: Int] = [:]
-        for (_, label) in built.pairs { counts[label, default: 0] += 1 }
-        note("\(built.pairs.count) hosts (" + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-             + "), \(built.conflictsDropped) under two labels dropped")
+        for (_, label) in pairs { counts[label, default: 0] += 1 }
+        note("\(set.rawValue): \(pairs.count) names, \(counts.count) labels (" + counts.sorted { $0.value > $1.value }.prefix(12)
+             .map { "\($0.key) \($0.value)" }.joined(separator: ", ") + (counts.count > 12 ? ", …)" : ")"))
     }
 }
 

@@ -28,6 +28,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Initial learning rate (decays linearly to 0).") var lr: Float = LinearParams().learningRate
     @Option(help: "Shortest character n-gram.") var minn: Int = LinearParams().tokenizer.minn
     @Option(help: "Longest character n-gram.") var maxn: Int = LinearParams().tokenizer.maxn
+    @Flag(name: .customLong("keep-www"), help: "Tokenise www.X as a name of its own (by default it is tokenised as X: the same site, the same answer).")
+    var keepWWW = false
     @Option(help: "Training threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Random seed.") var seed: UInt64 = 1
 
@@ -54,6 +56,7 @@ struct TrainCommand: ParsableCommand {
         job.linear.learningRate = lr
         job.linear.tokenizer.minn = minn
         job.linear.tokenizer.maxn = maxn
+        job.linear.tokenizer.ignoresLeadingWWW = !keepWWW
         job.linear.threads = threads
         job.linear.seed = seed
         job.gbdt = gbdtOptions.jobOptions()
