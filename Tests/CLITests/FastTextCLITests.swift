@@ -72,6 +72,7 @@ final class FastTextCLITests: CLITestCase {
         let train = try domcat(["train", "--kind", "fasttext", corpus, "--out", model, "--epochs", "10", "--dim", "16"])
         XCTAssertEqual(train.status, 0, train.stderr)
         let out = try domcat(["classify", model, "--quiet"], stdin: Data("ads999.adserv4.com\nwww.shop777.org\n".utf8))
+        XCTAssertEqual(out.status, 0, out.stderr)
         XCTAssertEqual(out.stdout.split(separator: "\n").map { String($0.split(separator: "\t")[1]) }, ["ads", "site"])
         let again = try domcat(["train", "--kind", "fasttext", corpus, "--out", model, "--init-model", model])
         XCTAssertEqual(again.status, 4)

@@ -89,16 +89,30 @@ final class FastTextCorruptModelTests: XCTestCase {
     }
 
     func testFlippedBytesNeverCrash() throws {
-        // Any single damaged byte in the header and dictionary either throws or
-        // yields a model that still predicts without crashing.
+        // Any single damaged byte in the header and dictionary either throws or yields a model that
+        // still predicts: at most k answers, each one of its labels with a probability in [0, 1], and
+        // vectors of its dimension.
+        var rejected = 0, loaded = 0
         for offset in 0..<min(good.count, 600) {
             var bytes = good
             bytes[offset] ^= 0xFF
-            if let model = try? FastTextModel(bytes: bytes) {
-                _ = model.predict("tracker pixel cart", k: 2)
-                _ = model.sentenceVector("tracker pixel")
-                _ = model.wordVector("zzunseen")
+            guard let model = try? FastTextModel(bytes: bytes) else {
+                rejected += 1
+                continue
             }
+            loaded += 1
+            XCTAssertGreaterThanOrEqual(offset, 8, "a damaged magic or version at \(offset) must not load")
+            XCTAssertGreaterThan(model.dimension, 0, "offset \(offset)")
+            let predictions = model.predict("tracker pixel cart", k: 2)
+            XCTAssertLessThanOrEqual(predictions.count, 2, "offset \(offset)")
+            for p in predictions {
+                XCTAssertTrue(model.labels.contains(p.label), "offset \(offset): \(p.label)")
+                XCTAssertTrue(p.probability.isFinite && p.probability >= 0 && p.probability <= 1 + 1e-5, "offset \(offset): \(p.probability)")
+            }
+            XCTAssertEqual(model.sentenceVector("tracker pixel").count, model.dimension, "offset \(offset)")
+            XCTAssertEqual(model.wordVector("zzunseen").count, model.dimension, "offset \(offset)")
         }
+        XCTAssertEqual(rejected + loaded, min(good.count, 600))
+        XCTAssertGreaterThanOrEqual(rejected, 8, "every flip of the magic and version is refused")
     }
 }

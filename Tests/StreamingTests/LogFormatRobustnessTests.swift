@@ -67,8 +67,9 @@ final class LogFormatRobustnessTests: XCTestCase {
             guard case .query(let record) = Parsing.results(kind, [line], column: kind == .csv ? "2" : nil)[0] else { XCTFail("\(kind)"); continue }
             XCTAssertEqual(Array(line[record.name]), name, "\(kind)")
         }
+        let garbage = [bad, [0xC0], bad + [UInt8(ascii: "\t"), UInt8(ascii: ",")] + bad]
         for kind in LogFormatKind.allCases {
-            _ = Parsing.results(kind, [bad, [0xC0], bad + [UInt8(ascii: "\t"), UInt8(ascii: ",")] + bad])
+            assertOneResultPerLineInBounds(kind, garbage, Parsing.results(kind, garbage))
         }
     }
 
@@ -92,15 +93,28 @@ final class LogFormatRobustnessTests: XCTestCase {
         ]
         let start = Date()
         for kind in LogFormatKind.allCases {
-            _ = Parsing.results(kind, lines)
-            _ = Parsing.results(kind, lines, column: "3")
+            assertOneResultPerLineInBounds(kind, lines, Parsing.results(kind, lines))
+            assertOneResultPerLineInBounds(kind, lines, Parsing.results(kind, lines, column: "3"))
         }
-        _ = Parsing.detect(lines)
+        XCTAssertEqual(Parsing.detect(lines), .dnsmasq, "the one line that holds a query decides")
         XCTAssertLessThan(Date().timeIntervalSince(start), 60, "linear scanning: 14 MiB × 11 formats × 2")
         guard case .query(let record) = Parsing.results(.dnsmasq, [lines[1]])[0] else { return XCTFail("dnsmasq 1 MiB name") }
         XCTAssertEqual(record.name.count, 1 << 20)
         guard case .query(let plain) = Parsing.results(.plain, [huge])[0] else { return XCTFail("plain 1 MiB") }
         XCTAssertEqual(plain.name.count, 1 << 20)
+    }
+
+    /// One answer per line, and every field range a query names lies inside its line.
+    private func assertOneResultPerLineInBounds(_ kind: LogFormatKind, _ lines: [[UInt8]], _ results: [LogParse],
+                                                file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(results.count, lines.count, "\(kind)", file: file, line: line)
+        for (text, result) in zip(lines, results) {
+            guard case .query(let record) = result else { continue }
+            for range in [record.name, record.timestamp, record.client, record.qtype].compactMap({ $0 }) {
+                XCTAssertTrue(range.lowerBound >= 0 && range.upperBound <= text.count, "\(kind): \(range) outside a line of \(text.count) bytes",
+                              file: file, line: line)
+            }
+        }
     }
 
     func testEmptyLines() {
