@@ -68,7 +68,7 @@ package enum DefaultSets {
             others.insert(domain.name)
         }
         // `none` as big as all services together, twice over: most names a resolver sees are no listed service.
-        return capped(labelled, cap: cap) + capped(others.map { ($0, none) }, cap: 2 * labelled.count)
+        return (capped(labelled, cap: cap) + capped(others.map { ($0, none) }, cap: 2 * labelled.count)).sorted { $0.0 < $1.0 }
     }
 
     /// At most `cap` names per label, the same sample everywhere: the names with the smallest FNV-1a hashes.

@@ -58,13 +58,16 @@ package final class ZstdDecoder {
         var inBuffer = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
         let capacity = output.count
         repeat {
+            let consumedBefore = inBuffer.pos
             let (result, produced) = output.withUnsafeMutableBytes { dst -> (Int, Int) in
                 var outBuffer = ZSTD_outBuffer(dst: dst.baseAddress, size: capacity, pos: 0)
                 let r = ZSTD_decompressStream(stream, &outBuffer, &inBuffer)
                 return (r, outBuffer.pos)
             }
             if ZSTD_isError(result) != 0 { throw ZstdError(result) }
-            atFrameBoundary = result == 0
+            // A call that neither read nor wrote (the output filled exactly at a frame's end) answers with
+            // the next frame's size hint: it says nothing about where the last frame ended.
+            if inBuffer.pos > consumedBefore || produced > 0 { atFrameBoundary = result == 0 }
             if produced > 0 {
                 try output.withUnsafeBufferPointer { try sink(UnsafeBufferPointer(rebasing: $0[0..<produced])) }
             }

@@ -48,29 +48,29 @@ final class ClassifyOptionsCLITests: CLITestCase {
         XCTAssertEqual(r.stdout, "")
     }
 
-    func testMinPLeavesOutLessCertainAnswersOnly() throws {
+    func testMinPAnswersUnknownBelowTheThreshold() throws {
         let model = try tinyLinearModel()
         let all = try plain(model)
-        // Above any probability: every classified line goes, the other lines stay, in order.
-        let none = try domcat(["classify", model, "--min-p", "1.01", "--quiet"], stdin: stdin)
-        XCTAssertEqual(none.status, 0, none.stderr)
-        XCTAssertEqual(lines(none.stdout), all.filter { Self.markers.contains(columns($0)[1]) })
-        XCTAssertEqual(lines(none.stdout).count, 3, "the blank line, the IP and the error")
-        // Zero keeps everything.
+        // Zero changes nothing.
         XCTAssertEqual(lines(try domcat(["classify", model, "--min-p", "0", "--quiet"], stdin: stdin).stdout), all)
-        // A threshold in between keeps exactly the answers at or above it (p printed with 4 decimals).
-        for threshold in [0.5, 0.9, 0.99] {
-            let r = try domcat(["classify", model, "--min-p", String(threshold)], stdin: stdin)
+        // Every line keeps its place; an answer below the threshold says `unknown` with its own p.
+        for threshold in [0.5, 0.9, 0.99, 1.0] {
+            let r = try domcat(["classify", model, "--min-p", String(threshold), "--quiet"], stdin: stdin)
             XCTAssertEqual(r.status, 0, r.stderr)
-            let kept = lines(r.stdout)
-            XCTAssertEqual(kept, all.filter { line in
-                let c = columns(line)
-                return Self.markers.contains(c[1]) || Double(c[2])! >= threshold - 0.00005
-            }, "--min-p \(threshold)")
-            for line in all where !kept.contains(line) { XCTAssertLessThanOrEqual(Double(columns(line)[2])!, threshold + 0.00005, line) }
-            let dropped = all.count - kept.count
-            if dropped > 0 { XCTAssertTrue(r.stderr.contains("\(dropped) filtered out"), r.stderr) }
+            let got = lines(r.stdout)
+            XCTAssertEqual(got.count, all.count, "one line out per line in")
+            for (line, before) in zip(got, all) {
+                let c = columns(before)
+                if Self.markers.contains(c[1]) || Double(c[2])! >= threshold - 0.00005 {
+                    XCTAssertEqual(line, before)
+                } else {
+                    XCTAssertEqual(columns(line), [c[0], "unknown", c[2]], "--min-p \(threshold)")
+                }
+            }
         }
+        // With --only, an unknown answer is none of the labels asked for.
+        let only = try domcat(["classify", model, "--min-p", "1", "--only", "ads"], stdin: stdin)
+        XCTAssertFalse(lines(only.stdout).contains { columns($0).count > 1 && columns($0)[1] == "unknown" }, only.stdout)
     }
 
     func testExplainAddsTheHeaviestTokensOfTheName() throws {

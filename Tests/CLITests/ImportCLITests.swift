@@ -40,52 +40,90 @@ final class ImportCLITests: CLITestCase {
         return root
     }
 
-    func testDefaultCorpusFromAListTreeIsSortedAndDropsHostsUnderTwoLabels() throws {
+    /// A UT1 and a v2fly corpus in their shipped format, small enough to reason about.
+    func smallCorpora() -> [String] {
+        let ut1 = write("ut1.tsv", """
+        adserver.example\tpublicite
+        casino.example\tgambling
+        news.example\tpress
+        pixel.example\tshopping
+        weird.example\tunmapped
+
+        """)
+        let v2fly = write("v2fly.tsv", """
+        casino.example\tgamblingco
+        mail.service.example\tservice1
+        shop.example\tshopco
+
+        """)
+        return ["--ut1", ut1, "--v2fly", v2fly]
+    }
+
+    func testCategorySetFromAListTreeAndSmallCorpora() throws {
         let root = try fakeRoot()
-        let r = try domcat(["import", "default-corpus", "--root", root])
+        let r = try domcat(["import", "default-corpus", "--set", "category", "--root", root] + smallCorpora())
         XCTAssertEqual(r.status, 0, r.stderr)
-        // shared.example and doubled.example are under ads and tracking: dropped.
+        // shared/doubled.example: ads and tracking in uBlock; pixel.example: tracking and UT1 shopping — dropped.
+        // UT1 names get their category (publicite → ads, press → news); a cosmetic-rule site or a v2fly name
+        // no list labels is `none`; an unmapped UT1 category is left out.
         XCTAssertEqual(lines(r.stdout), [
             "adserver.example\tads",
             "banners.example.net\tads",
-            "blog.example\tsite",
+            "blog.example\tnone",
+            "casino.example\tgambling",
+            "mail.service.example\tnone",
             "malware.example\tbadware",
-            "news.example\tsite",
-            "pixel.example\ttracking",
+            "news.example\tnews",
             "scam.example\tbadware",
-            "shop.example\tsite",
+            "shop.example\tnone",
         ])
-        XCTAssertTrue(r.stderr.contains("8 hosts (ads 2, badware 2, site 3, tracking 1), 2 under two labels dropped"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("category: 9 names, 5 labels"), r.stderr)
 
         let out = directory + "/corpus.tsv"
-        let toFile = try domcat(["import", "default-corpus", "--root", root, "--out", out])
+        let toFile = try domcat(["import", "default-corpus", "--set", "category", "--root", root, "--out", out] + smallCorpora())
         XCTAssertEqual(toFile.status, 0, toFile.stderr)
         XCTAssertEqual(toFile.stdout, "")
         XCTAssertEqual(try String(contentsOfFile: out, encoding: .utf8), r.stdout)
-
         // The corpus is a corpus: it trains.
-        let model = directory + "/d.dcm"
-        let train = try domcat(["train", out, "--out", model, "--bucket-bits", "10", "--dim", "4", "--epochs", "2"])
+        let train = try domcat(["train", out, "--out", directory + "/d.dcm", "--bucket-bits", "10", "--dim", "4", "--epochs", "2"])
         XCTAssertEqual(train.status, 0, train.stderr)
     }
 
+    func testServiceSetKeepsServicesAndSamplesNone() throws {
+        let r = try domcat(["import", "default-corpus", "--set", "service", "--root", try fakeRoot()] + smallCorpora())
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rows = lines(r.stdout).map { $0.split(separator: "\t").map(String.init) }
+        XCTAssertEqual(rows.filter { $0[1] != "none" }.map { $0[0] + " " + $0[1] },
+                       ["casino.example gamblingco", "mail.service.example service1", "shop.example shopco"])
+        // `none`: names of the other lists whose registrable domain no service holds, at most twice the services.
+        let none = rows.filter { $0[1] == "none" }.map { $0[0] }
+        XCTAssertEqual(none.count, 6)
+        XCTAssertTrue(Set(none).isSubset(of: ["adserver.example", "banners.example.net", "blog.example", "malware.example",
+                                               "news.example", "pixel.example", "scam.example", "weird.example"]), "\(none)")
+        XCTAssertEqual(rows.map { $0[0] }, rows.map { $0[0] }.sorted())
+    }
+
     func testDefaultCorpusWithoutTheListsIsAnInputError() throws {
-        let r = try domcat(["import", "default-corpus", "--root", directory + "/nothing-here"])
+        let r = try domcat(["import", "default-corpus", "--set", "category", "--root", directory + "/nothing-here"] + smallCorpora())
         XCTAssertEqual(r.status, 4)
         XCTAssertTrue(r.stderr.contains("install Debian's webext-ublock-origin-firefox or pass --root"), r.stderr)
         XCTAssertEqual(r.stdout, "")
-        let unwritable = try domcat(["import", "default-corpus", "--root", try fakeRoot(), "--out", directory + "/no/such/dir/c.tsv"])
+        let noCorpus = try domcat(["import", "default-corpus", "--set", "category", "--root", try fakeRoot(), "--ut1", directory + "/none.tsv"])
+        XCTAssertEqual(noCorpus.status, 4, noCorpus.stderr)
+        let unwritable = try domcat(["import", "default-corpus", "--set", "category", "--root", try fakeRoot(),
+                                     "--out", directory + "/no/such/dir/c.tsv"] + smallCorpora())
         XCTAssertEqual(unwritable.status, 5, unwritable.stderr)
         XCTAssertTrue(unwritable.stderr.contains("cannot write"), unwritable.stderr)
     }
 
-    func testDefaultCorpusFromDebiansUBlockOrigin() throws {
+    func testCategorySetFromDebiansUBlockOriginAndTheShippedCorpora() throws {
         let lists = Self.debianRoot + "/assets/thirdparties/easylist/easylist.txt"
         guard FileManager.default.fileExists(atPath: lists) else { throw XCTSkip("webext-ublock-origin-firefox not installed") }
-        let r = try domcat(["import", "default-corpus"])
+        let r = try domcat(["import", "default-corpus", "--set", "category",
+                            "--ut1", Self.corpora + "/ut1/ut1-2025-08-17.tsv.zst", "--v2fly", Self.corpora + "/v2fly/v2fly-2025-08-20.tsv.zst"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let rows = r.stdout.utf8.split(separator: UInt8(ascii: "\n")).map { $0.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false) }
-        XCTAssertGreaterThan(rows.count, 10_000)
+        XCTAssertGreaterThan(rows.count, 100_000)
         var counts: [String: Int] = [:]
         var previous: Substring.UTF8View? = nil
         var unsorted = 0, malformed = 0
@@ -94,16 +132,18 @@ final class ImportCLITests: CLITestCase {
             counts[String(decoding: row[1], as: UTF8.self), default: 0] += 1
             // Sorted by name, and no name twice (a host under two labels is dropped, not listed twice).
             if let previous, !previous.lexicographicallyPrecedes(name) { unsorted += 1 }
-            if name.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) || name.last == UInt8(ascii: ".")
-                || !name.contains(UInt8(ascii: ".")) { malformed += 1 }
+            if name.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) || name.last == UInt8(ascii: ".") { malformed += 1 }
             previous = name
         }
-        XCTAssertEqual(malformed, 0, "every line: a lower-case name with a dot, no trailing dot, TAB, label")
+        XCTAssertEqual(malformed, 0, "every line: a lower-case name, no trailing dot, TAB, label")
         XCTAssertEqual(unsorted, 0, "strictly sorted by name")
-        XCTAssertEqual(Set(counts.keys), ["ads", "tracking", "badware", "site"])
-        // The summary on stderr counts what was written.
-        let summary = counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        XCTAssertTrue(r.stderr.contains("\(rows.count) hosts (\(summary))"), r.stderr)
+        XCTAssertEqual(Set(counts.keys), [
+            "ads", "tracking", "badware", "proxy", "shopping", "games", "gambling", "dating", "news", "fakenews", "shortener",
+            "download", "streaming", "doh", "sports", "dynamic-dns", "bank", "finance", "blog", "warez", "social", "manga",
+            "celebrity", "drugs", "jobsearch", "webmail", "hate", "vpn", "none",
+        ])
+        XCTAssertLessThanOrEqual(counts.values.max() ?? 0, 25_000, "no class over the cap")
+        XCTAssertGreaterThan(counts["none"] ?? 0, 10_000)
     }
 
     func testABPListsUnderOneLabel() throws {

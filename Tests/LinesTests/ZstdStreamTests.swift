@@ -91,9 +91,9 @@ final class ZstdStreamTests: XCTestCase {
     // MARK: round trips
 
     func testRoundTripOfEverySize() throws {
-        // Exactly 131_072 bytes (one decoder output buffer) is left out: its frame decodes but is then
-        // reported as not ended (atFrameBoundary false), a bug reported separately.
-        let sizes = [0, 1, 2, 100, 4095, 4096, 131_071, 131_073, 1 << 20, 3 << 20 | 12_345]
+        // 131_072 and its multiples fill the decoder's output buffer exactly at the frame's end: such a
+        // frame was once reported as not ended.
+        let sizes = [0, 1, 2, 100, 4095, 4096, 131_071, 131_072, 131_073, 262_144, 1 << 20, 3 << 20 | 12_345]
         for (i, size) in sizes.enumerated() {
             let data = randomBytes(size, seed: UInt64(i))
             let frame = try encode(data)
