@@ -8,11 +8,20 @@ package struct Model: Sendable {
     package let classifier: any DomainClassifier
     /// SHA-256 of the model file: its version, and the namespace of its cache keys.
     package let digest: String
+    /// The header's name, or the file's name without `.dcm` for files written before names existed.
+    package let name: String
 
-    package init(header: ModelHeader, classifier: any DomainClassifier, digest: String) {
+    package init(header: ModelHeader, classifier: any DomainClassifier, digest: String, path: String = "model") {
         self.header = header
         self.classifier = classifier
         self.digest = digest
+        name = header.name ?? Model.stem(of: path)
+    }
+
+    /// `dir/category.dcm` → `category`.
+    package static func stem(of path: String) -> String {
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        return file.hasSuffix(".dcm") ? String(file.dropLast(4)) : file
     }
 
     package var shortVersion: String { String(digest.prefix(12)) }
@@ -30,7 +39,7 @@ package struct Model: Sendable {
             let temperature = file.header.temperature ?? 1
             guard temperature.isFinite, temperature > 0.01, temperature < 100 else { throw ModelDataError("temperature \(temperature) out of range") }
             classifier.temperature = temperature
-            return Model(header: file.header, classifier: classifier, digest: file.digest)
+            return Model(header: file.header, classifier: classifier, digest: file.digest, path: path)
         } catch let error as ModelDataError {
             throw ModelFileError.corrupt(path: path, reason: error.description)
         } catch let error as DecodingError {

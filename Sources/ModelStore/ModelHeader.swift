@@ -3,6 +3,9 @@ import Foundation
 /// What a model says about itself; readable with any JSON tool after the magic.
 package struct ModelHeader: Codable, Sendable, Equatable {
     package var kind: String
+    /// What the model answers, e.g. `category` or `service`: its output columns and JSON key are named so.
+    /// nil in files written before it existed (the file's name stands in).
+    package var name: String?
     package var labels: [String]
     /// Kind-specific hyper-parameters, as the kind encoded them.
     package var parameters: [String: JSONValue]

@@ -18,9 +18,8 @@ package struct ClassifyOptions: Sendable {
     package var threads = 2
     /// Also write the tokens that weighed most in each answer (the attention or contribution weights).
     package var explainTokens = 0
-    /// A shared Redis cache tier behind each worker's own cache, keyed by `modelDigest`.
+    /// A shared Redis cache tier behind the in-process caches, keyed by each model's digest.
     package var redis: RedisSettings? = nil
-    package var modelDigest = ""
     /// Names no model should label (local, reverse lookups, no public suffix) get a marker instead; nil: every
     /// name goes to the model.
     package var nameScope: NameScope? = nil
@@ -39,26 +38,32 @@ package struct ClassifyStats: Sendable {
     package var filteredOut = 0
     package var cacheHits = 0
     package var redisHits = 0
-    package var perLabel: [Int]
+    /// Top labels counted per model: `perLabel[model][label]`.
+    package var perLabel: [[Int]]
 
-    package init(labelCount: Int) { perLabel = [Int](repeating: 0, count: labelCount) }
+    package init(labelCounts: [Int]) { perLabel = labelCounts.map { [Int](repeating: 0, count: $0) } }
 
     package mutating func add(_ other: ClassifyStats) {
         lines += other.lines; classified += other.classified; ipAddresses += other.ipAddresses; special += other.special
         errors += other.errors; noQuery += other.noQuery; filteredOut += other.filteredOut; cacheHits += other.cacheHits
         redisHits += other.redisHits
-        for i in perLabel.indices { perLabel[i] += other.perLabel[i] }
+        for m in perLabel.indices { for i in perLabel[m].indices { perLabel[m][i] += other.perLabel[m][i] } }
     }
 
-    package func summary(labels: [String], seconds: Double) -> String {
+    /// `models`: each model's name and labels, as the run was given them.
+    package func summary(models: [(name: String, labels: [String])], seconds: Double) -> String {
+        // Cache figures count one answer per model and name.
+        let answers = Double(max(classified * max(1, models.count), 1))
         var s = "domcat: \(lines) lines, \(classified) classified, \(noQuery) without a query, \(ipAddresses) IP addresses, \(special) local/reverse/no-suffix names, \(errors) errors"
         if filteredOut > 0 { s += ", \(filteredOut) filtered out" }
         s += String(format: "; %.2f s, %.0f lines/s, cache hits %.1f%%", seconds, Double(lines) / max(seconds, 1e-9),
-                    classified > 0 ? 100 * Double(cacheHits) / Double(classified) : 0)
-        s += redisHits > 0 ? String(format: " (redis %.1f%%)\n", 100 * Double(redisHits) / Double(max(classified, 1))) : "\n"
-        let counted = zip(labels, perLabel).filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }
-        if !counted.isEmpty {
-            s += "domcat: labels: " + counted.prefix(20).map { "\($0.0)=\($0.1)" }.joined(separator: " ") + "\n"
+                    classified > 0 ? 100 * Double(cacheHits) / answers : 0)
+        s += redisHits > 0 ? String(format: " (redis %.1f%%)\n", 100 * Double(redisHits) / answers) : "\n"
+        for (m, model) in models.enumerated() where m < perLabel.count {
+            let counted = zip(model.labels, perLabel[m]).filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }
+            guard !counted.isEmpty else { continue }
+            let heading = models.count > 1 ? "domcat: \(model.name): " : "domcat: labels: "
+            s += heading + counted.prefix(20).map { "\($0.0)=\($0.1)" }.joined(separator: " ") + "\n"
         }
         return s
     }

@@ -7,25 +7,25 @@ import Logging
 /// reader (calling thread) → N workers on batches → writer restoring input order.
 /// Queues are bounded, so memory stays flat on endless input and a slow reader of our output slows us down.
 package final class ClassifyPipeline {
-    /// nil: extract and normalise names only (`domcat extract`).
-    let classifier: (any DomainClassifier)?
-    private var labelCount: Int { classifier?.labels.count ?? 0 }
+    /// In output order; none: extract and normalise names only (`domcat extract`).
+    let models: [ClassifyModel]
+    private var labelCounts: [Int] { models.map(\.classifier.labels.count) }
     let options: ClassifyOptions
     package private(set) var stats: ClassifyStats
     /// Called on SIGUSR1-style requests; reads a snapshot of the counters so far.
     private let statsLock = NSLock()
     private var liveStats: [ClassifyStats] = []
 
-    package init(classifier: (any DomainClassifier)?, options: ClassifyOptions) {
-        self.classifier = classifier
+    package init(models: [ClassifyModel], options: ClassifyOptions) {
+        self.models = models
         self.options = options
-        stats = ClassifyStats(labelCount: classifier?.labels.count ?? 0)
+        stats = ClassifyStats(labelCounts: models.map(\.classifier.labels.count))
     }
 
     /// Counters so far, safe to call from another thread while `run` goes on.
     package func snapshot() -> ClassifyStats {
         statsLock.lock(); defer { statsLock.unlock() }
-        var total = ClassifyStats(labelCount: labelCount)
+        var total = ClassifyStats(labelCounts: labelCounts)
         for s in liveStats { total.add(s) }
         return total
     }
@@ -45,17 +45,20 @@ package final class ClassifyPipeline {
         var primed = LogFormats.make(kind, column: options.column)
         for i in 0..<first.count { _ = first.withLine(i) { primed.parse($0) } }
         let threads = max(1, options.threads)
-        let answers = AnswerCache(modelDigest: options.modelDigest, labelCount: labelCount,
-                                  lruEntries: options.cacheEntries, width: max(1, options.topK))
+        // The in-process cache is shared by the workers, one per model (its entries split between them).
+        let caches = models.map { model in
+            AnswerCache(modelDigest: model.digest, labelCount: model.classifier.labels.count,
+                        lruEntries: options.cacheEntries / models.count, width: max(1, options.topK))
+        }
         let redisHealth = redisHealth()
         let workers = (0..<threads).map { _ in
-            LineWorker(classifier: classifier, options: options, format: primed,
+            LineWorker(models: models, caches: caches, options: options, format: primed,
                        firstBatchFormat: { LogFormats.make(kind, column: self.options.column) }, includeLogFields: kind != .plain,
-                       answers: answers, redisHealth: redisHealth)
+                       redisHealth: redisHealth)
         }
         statsLock.lock(); liveStats = workers.map(\.stats); statsLock.unlock()
         defer {
-            stats = ClassifyStats(labelCount: labelCount)
+            stats = ClassifyStats(labelCounts: labelCounts)
             for w in workers { stats.add(w.stats) }
         }
         if threads == 1 {
@@ -67,7 +70,7 @@ package final class ClassifyPipeline {
 
     /// The Redis tier's health, when asked for: one for the process (each worker has its own connection).
     private func redisHealth() -> RedisHealth? {
-        guard let settings = options.redis, classifier != nil else { return nil }
+        guard let settings = options.redis, !models.isEmpty else { return nil }
         var logger = Logger(label: "domcat.classify")
         logger.logLevel = .warning
         return RedisHealth(endpoint: settings.endpoint, logger: logger)

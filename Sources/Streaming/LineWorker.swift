@@ -4,40 +4,51 @@ import Learners
 import Lines
 
 /// Classifies the lines of a batch into output bytes. One per thread: it owns its scratch memory and its
-/// log-format state; the answer cache (recent names: DNS traffic repeats itself) is shared by all workers.
+/// log-format state; each model's answer cache (recent names: DNS traffic repeats itself) is shared by all
+/// workers.
 final class LineWorker {
-    let classifier: (any DomainClassifier)?
     let options: ClassifyOptions
     let formatter: AnswerFormatter
     var format: any LogFormat
     /// The parser for batch 0, which starts at the input's first line (and so at its header).
     let firstBatchFormat: () -> any LogFormat
     var stats: ClassifyStats
-    /// Between the passes over a batch: what each line is.
+    /// Between the passes over a batch: what each line is, and where each model's answer to its name is
+    /// (`answerAt[name * lanes.count + model]`).
     private var parsed: [ParsedLine] = []
-    private let onlyLabels: [Bool]?
-    /// The answers shared by every worker (an LRU, and Redis when asked for), and this thread's step through them.
-    private let answers: AnswerCache
-    private let step: CacheAside
+    private var answerAt: [Int] = []
+    private var names = 0
+    /// The other models' answers to one line, reused line after line.
+    private var more: [ModelAnswer] = []
+    /// One per model, in output order; empty for `extract`.
+    private let lanes: [Lane]
 
-    init(classifier: (any DomainClassifier)?, options: ClassifyOptions, format: any LogFormat,
-         firstBatchFormat: @escaping () -> any LogFormat, includeLogFields: Bool,
-         answers: AnswerCache, redisHealth: RedisHealth?) {
-        self.answers = answers
-        step = CacheAside(redis: redisHealth.flatMap { health in options.redis.map { RedisConnection(settings: $0, health: health) } })
-        self.classifier = classifier
+    /// One model's part of the work: its answers shared by every worker (an LRU, and Redis when asked for),
+    /// this thread's step through them, and which of its labels `--only` keeps.
+    private struct Lane {
+        let model: ClassifyModel
+        let answers: AnswerCache
+        let step: CacheAside
+        let onlyLabels: [Bool]?
+    }
+
+    init(models: [ClassifyModel], caches: [AnswerCache], options: ClassifyOptions, format: any LogFormat,
+         firstBatchFormat: @escaping () -> any LogFormat, includeLogFields: Bool, redisHealth: RedisHealth?) {
+        lanes = zip(models, caches).map { model, cache in
+            let redis = redisHealth.flatMap { health in options.redis.map { RedisConnection(settings: $0, health: health) } }
+            return Lane(model: model, answers: cache, step: CacheAside(redis: redis),
+                        onlyLabels: options.onlyLabels.map { only in model.classifier.labels.map { only.contains($0) } })
+        }
         self.options = options
         self.format = format
         self.firstBatchFormat = firstBatchFormat
-        let labels = classifier?.labels ?? []
-        formatter = AnswerFormatter(format: options.output, labels: labels, includeLogFields: includeLogFields,
-                                    minProbability: options.minProbability)
-        stats = ClassifyStats(labelCount: labels.count)
-        onlyLabels = options.onlyLabels.map { only in labels.map { only.contains($0) } }
+        formatter = AnswerFormatter(format: options.output, models: models.map { ($0.name, $0.classifier.labels) },
+                                    includeLogFields: includeLogFields, minProbability: options.minProbability)
+        stats = ClassifyStats(labelCounts: models.map(\.classifier.labels.count))
     }
 
     /// After the last batch: the answers stored in Redis are applied before the run ends.
-    func finish() { step.finish() }
+    func finish() { for lane in lanes { lane.step.finish() } }
 
     func process(_ batch: LineBatch, into out: inout [UInt8]) {
         if batch.sequence == 0 {
@@ -50,20 +61,22 @@ final class LineWorker {
         }
     }
 
-    /// Three passes over a batch: parse every line (the LRU answers the names it knows), answer the rest
-    /// together (`CacheAside`), then write one output line per input line, in order.
+    /// Three passes over a batch: parse every line (each model's LRU answers the names it knows), answer the
+    /// rest together (`CacheAside`, model by model), then write one output line per input line, in order.
     private func processLines(_ batch: LineBatch, into out: inout [UInt8]) {
-        guard let classifier else { return extractLines(batch, into: &out) }
+        guard !lanes.isEmpty else { return extractLines(batch, into: &out) }
         parse(batch)
-        step.answerRest(cache: answers, classifier: classifier, k: options.topK)
-        stats.cacheHits += step.lruHits + step.repeats
-        stats.redisHits += step.redisHits
+        for lane in lanes {
+            lane.step.answerRest(cache: lane.answers, classifier: lane.model.classifier, k: options.topK)
+            stats.cacheHits += lane.step.lruHits + lane.step.repeats
+            stats.redisHits += lane.step.redisHits
+        }
         batch.bytes.withUnsafeBufferPointer { all in
             for i in 0..<batch.count {
                 write(parsed[i], line: UnsafeBufferPointer(rebasing: all[batch.starts[i]..<batch.ends[i]]), into: &out)
             }
         }
-        step.store(cache: answers)
+        for lane in lanes { lane.step.store(cache: lane.answers) }
     }
 
     /// `extract`: no model, so nothing to wait for; each line is written as it is parsed.
@@ -81,8 +94,8 @@ final class LineWorker {
         case overlong
         case noQuery
         case malformed(String)
-        /// A name; `answer` is its position in the batch's answers (nil when there is no model: `extract`).
-        case name(LogRecord, Domain, answer: Int?)
+        /// A name; `answers` is its row in `answerAt` (nil when there is no model: `extract`).
+        case name(LogRecord, Domain, answers: Int?)
         case ipAddress(LogRecord, String)
         case special(LogRecord, Domain, SpecialName)
         case invalid(LogRecord, String)
@@ -90,7 +103,9 @@ final class LineWorker {
 
     private func parse(_ batch: LineBatch) {
         parsed.removeAll(keepingCapacity: true)
-        step.reset()
+        answerAt.removeAll(keepingCapacity: true)
+        names = 0
+        for lane in lanes { lane.step.reset() }
         batch.bytes.withUnsafeBufferPointer { all in
             for i in 0..<batch.count {
                 if batch.overlong.contains(i) { parsed.append(.overlong); continue }
@@ -108,9 +123,11 @@ final class LineWorker {
         }
         switch DomainParser.parse(UnsafeBufferPointer(rebasing: line[record.name])) {
         case let .domain(domain):
-            guard classifier != nil else { return .name(record, domain, answer: nil) }
+            guard !lanes.isEmpty else { return .name(record, domain, answers: nil) }
             if let special = options.nameScope?.special(domain) { return .special(record, domain, special) }
-            return .name(record, domain, answer: step.add(domain, cache: answers))
+            for lane in lanes { answerAt.append(lane.step.add(domain, cache: lane.answers)) }
+            names += 1
+            return .name(record, domain, answers: names - 1)
         case let .ipAddress(ip): return .ipAddress(record, ip)
         case let .invalid(reason): return .invalid(record, reason.description)
         }
@@ -128,20 +145,27 @@ final class LineWorker {
         case let .malformed(reason):
             stats.errors += 1
             formatter.append(.error(reason), line: bytes, record: nil, to: &out)
-        case let .name(record, domain, answer):
+        case let .name(record, domain, row):
             stats.classified += 1
-            guard let answer, let classifier else {
+            guard let row else {
                 formatter.append(.name(domain.name), line: bytes, record: record, to: &out)
                 return
             }
-            let top = step.top(answer)
-            let best = top[top.startIndex]
-            stats.perLabel[Int(best.label)] += 1
-            // `unknown` (below --min-p) is none of the labels --only asks for.
-            if let onlyLabels, !onlyLabels[Int(best.label)] || best.probability < options.minProbability { stats.filteredOut += 1; return }
-            let why = options.explainTokens > 0
-                ? Array(classifier.explain(domain, label: best.label).prefix(options.explainTokens)) : []
-            formatter.append(.classified(name: domain.name, top: top, why: why), line: bytes, record: record, to: &out)
+            more.removeAll(keepingCapacity: true)
+            var wanted = options.onlyLabels == nil
+            var first = ModelAnswer(top: [][...])
+            for (m, lane) in lanes.enumerated() {
+                let top = lane.step.top(answerAt[row * lanes.count + m])
+                let best = top[top.startIndex]
+                stats.perLabel[m][Int(best.label)] += 1
+                // `unknown` (below --min-p) is none of the labels --only asks for.
+                if let only = lane.onlyLabels, only[Int(best.label)], best.probability >= options.minProbability { wanted = true }
+                let why = options.explainTokens > 0
+                    ? Array(lane.model.classifier.explain(domain, label: best.label).prefix(options.explainTokens)) : []
+                if m == 0 { first = ModelAnswer(top: top, why: why) } else { more.append(ModelAnswer(top: top, why: why)) }
+            }
+            guard wanted else { stats.filteredOut += 1; return }
+            formatter.append(.classified(name: domain.name, top: first.top, why: first.why, more: more), line: bytes, record: record, to: &out)
         case let .ipAddress(record, ip):
             stats.ipAddresses += 1
             if options.onlyLabels != nil { stats.filteredOut += 1; return }

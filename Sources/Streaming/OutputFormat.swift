@@ -10,10 +10,18 @@ package enum OutputFormat: String, CaseIterable, Sendable {
     case annotate
 }
 
+/// One model's answer to a name: its top-k, and (`--explain`) the tokens that weighed most.
+package struct ModelAnswer {
+    package var top: ArraySlice<LabelScore>
+    package var why: [TokenWeight]
+    package init(top: ArraySlice<LabelScore>, why: [TokenWeight] = []) { self.top = top; self.why = why }
+}
+
 /// What became of one input line.
 package enum LineOutcome {
-    /// `why`: the tokens that weighed most (`--explain`), empty otherwise.
-    case classified(name: String, top: ArraySlice<LabelScore>, why: [TokenWeight] = [])
+    /// The first model's answer inline (one model is the common case and costs no array), the other models'
+    /// in `more`, in the order the models were given.
+    case classified(name: String, top: ArraySlice<LabelScore>, why: [TokenWeight] = [], more: [ModelAnswer] = [])
     /// A name extracted and normalised, not classified (`domcat extract`).
     case name(String)
     case ipAddress(String)
@@ -23,21 +31,36 @@ package enum LineOutcome {
     case noQuery
 }
 
-/// Renders outcomes as bytes into a reusable buffer; labels are pre-encoded once.
+/// Renders outcomes as bytes into a reusable buffer; labels are pre-encoded once. With one model a line is
+/// `name label p`; with several, each model adds its `label p` columns (TSV), its object under its name
+/// (JSONL) or its `name=label name_p=p` pair (annotate).
 package struct AnswerFormatter: Sendable {
     package let format: OutputFormat
     package let includeLogFields: Bool
     /// Answers whose top probability is below this say `unknown` instead of their label (`--min-p`).
     package let minProbability: Float
-    private let labelBytes: EncodedLabels
-    private let labelJSON: EncodedLabels
+    private let models: [EncodedModel]
+
+    /// One model's name and labels, encoded for each format.
+    private struct EncodedModel: Sendable {
+        let name: String
+        let labelBytes: EncodedLabels
+        let labelJSON: EncodedLabels
+    }
 
     package init(format: OutputFormat, labels: [String], includeLogFields: Bool, minProbability: Float = 0) {
+        self.init(format: format, models: [("", labels)], includeLogFields: includeLogFields, minProbability: minProbability)
+    }
+
+    /// `models`: each model's name and labels, in output order.
+    package init(format: OutputFormat, models: [(name: String, labels: [String])], includeLogFields: Bool, minProbability: Float = 0) {
         self.format = format
         self.includeLogFields = includeLogFields
         self.minProbability = minProbability
-        labelBytes = EncodedLabels(labels.map { Array($0.utf8) })
-        labelJSON = EncodedLabels(labels.map { Array(jsonString($0).utf8) })
+        self.models = models.map { model in
+            EncodedModel(name: model.name, labelBytes: EncodedLabels(model.labels.map { Array($0.utf8) }),
+                         labelJSON: EncodedLabels(model.labels.map { Array(jsonString($0).utf8) }))
+        }
     }
 
     /// Appends one output line (with its newline) for `line`.
@@ -50,6 +73,14 @@ package struct AnswerFormatter: Sendable {
         out.append(0x0A)
     }
 
+    /// Calls `body` with each model's index and answer, the first one's inline.
+    @inline(__always)
+    private func forEachAnswer(_ top: ArraySlice<LabelScore>, _ why: [TokenWeight], _ more: [ModelAnswer],
+                               _ body: (Int, ArraySlice<LabelScore>, [TokenWeight]) -> Void) {
+        body(0, top, why)
+        for (i, answer) in more.enumerated() { body(i + 1, answer.top, answer.why) }
+    }
+
     private func appendTSV(_ outcome: LineOutcome, line: UnsafeBufferPointer<UInt8>, record: LogRecord?, to out: inout [UInt8]) {
         if includeLogFields {
             for field in [record?.timestamp, record?.client, record?.qtype] {
@@ -58,13 +89,14 @@ package struct AnswerFormatter: Sendable {
             }
         }
         switch outcome {
-        case let .classified(name, top, why):
+        case let .classified(name, top, why, more):
             out.append(contentsOf: name.utf8)
-            out.append(0x09)
-            appendBestLabel(top.first!, json: false, to: &out)
-            out.append(0x09)
-            appendProbability(top.first!.probability, to: &out)
-            if !why.isEmpty {
+            forEachAnswer(top, why, more) { m, top, why in
+                out.append(0x09)
+                appendBestLabel(top.first!, model: m, json: false, to: &out)
+                out.append(0x09)
+                appendProbability(top.first!.probability, to: &out)
+                guard !why.isEmpty else { return }
                 out.append(0x09)
                 for (i, w) in why.enumerated() {
                     if i > 0 { out.append(UInt8(ascii: ",")) }
@@ -102,32 +134,16 @@ package struct AnswerFormatter: Sendable {
             }
         }
         switch outcome {
-        case let .classified(name, top, why):
+        case let .classified(name, top, why, more):
             out.append(contentsOf: "\"name\":\"".utf8)
             out.append(contentsOf: name.utf8)
-            out.append(contentsOf: "\",\"label\":".utf8)
-            appendBestLabel(top.first!, json: true, to: &out)
-            out.append(contentsOf: ",\"p\":".utf8)
-            appendProbability(top.first!.probability, to: &out)
-            out.append(contentsOf: ",\"top\":[".utf8)
-            for (i, score) in top.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: "{\"label\":".utf8)
-                labelJSON.append(score.label, to: &out)
-                out.append(contentsOf: ",\"p\":".utf8)
-                appendProbability(score.probability, to: &out)
-                out.append(UInt8(ascii: "}"))
-            }
-            out.append(UInt8(ascii: "]"))
-            if !why.isEmpty {
-                out.append(contentsOf: ",\"why\":[".utf8)
-                for (i, w) in why.enumerated() {
-                    if i > 0 { out.append(UInt8(ascii: ",")) }
-                    out.append(contentsOf: "{\"token\":\(jsonString(w.token)),\"weight\":".utf8)
-                    appendProbability(w.weight, to: &out)
-                    out.append(UInt8(ascii: "}"))
-                }
-                out.append(UInt8(ascii: "]"))
+            out.append(UInt8(ascii: "\""))
+            forEachAnswer(top, why, more) { m, top, why in
+                out.append(UInt8(ascii: ","))
+                // One model: its fields at the top level; several: one object per model, under its name.
+                if models.count > 1 { out.append(contentsOf: "\(jsonString(models[m].name)):{".utf8) }
+                appendJSONAnswer(top, why, model: m, to: &out)
+                if models.count > 1 { out.append(UInt8(ascii: "}")) }
             }
             out.append(UInt8(ascii: "}"))
         case let .name(name):
@@ -147,14 +163,44 @@ package struct AnswerFormatter: Sendable {
         }
     }
 
+    /// `"label":…,"p":…,"top":[…][,"why":[…]]` of one model.
+    private func appendJSONAnswer(_ top: ArraySlice<LabelScore>, _ why: [TokenWeight], model m: Int, to out: inout [UInt8]) {
+        out.append(contentsOf: "\"label\":".utf8)
+        appendBestLabel(top.first!, model: m, json: true, to: &out)
+        out.append(contentsOf: ",\"p\":".utf8)
+        appendProbability(top.first!.probability, to: &out)
+        out.append(contentsOf: ",\"top\":[".utf8)
+        for (i, score) in top.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: "{\"label\":".utf8)
+            models[m].labelJSON.append(score.label, to: &out)
+            out.append(contentsOf: ",\"p\":".utf8)
+            appendProbability(score.probability, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
+        guard !why.isEmpty else { return }
+        out.append(contentsOf: ",\"why\":[".utf8)
+        for (i, w) in why.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: "{\"token\":\(jsonString(w.token)),\"weight\":".utf8)
+            appendProbability(w.weight, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
     private func appendAnnotated(_ outcome: LineOutcome, line: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         appendSanitised(line, to: &out, limit: Int.max, keepTabs: true)
         switch outcome {
-        case let .classified(_, top, _):
-            out.append(contentsOf: " label=".utf8)
-            appendBestLabel(top.first!, json: false, to: &out)
-            out.append(contentsOf: " p=".utf8)
-            appendProbability(top.first!.probability, to: &out)
+        case let .classified(_, top, why, more):
+            forEachAnswer(top, why, more) { m, top, _ in
+                let key = models.count > 1 ? models[m].name : "label"
+                out.append(contentsOf: " \(key)=".utf8)
+                appendBestLabel(top.first!, model: m, json: false, to: &out)
+                out.append(contentsOf: (models.count > 1 ? " \(key)_p=" : " p=").utf8)
+                appendProbability(top.first!.probability, to: &out)
+            }
         case let .name(name):
             out.append(contentsOf: " name=".utf8)
             out.append(contentsOf: name.utf8)
@@ -167,15 +213,13 @@ package struct AnswerFormatter: Sendable {
         case .noQuery: break
         }
     }
-}
 
-extension AnswerFormatter {
     /// The answer's label, or `unknown` when its probability is below `minProbability`.
-    private func appendBestLabel(_ best: LabelScore, json: Bool, to out: inout [UInt8]) {
+    private func appendBestLabel(_ best: LabelScore, model m: Int, json: Bool, to out: inout [UInt8]) {
         if best.probability < minProbability {
             out.append(contentsOf: (json ? "\"unknown\"" : "unknown").utf8)
         } else {
-            (json ? labelJSON : labelBytes).append(best.label, to: &out)
+            (json ? models[m].labelJSON : models[m].labelBytes).append(best.label, to: &out)
         }
     }
 }

@@ -9,6 +9,8 @@ import ModelStore
 package struct TrainJob {
     package var corpusPaths: [String]
     package var outputPath: String
+    /// The model's name in its header (`category`, `service`); nil: the output file's name without `.dcm`.
+    package var name: String?
     package var initModelPath: String?
     package var validPath: String?
     package var kind = ModelKind.linear
@@ -102,6 +104,7 @@ package struct TrainJob {
         var header = ModelHeader(kind: kind.rawValue, labels: model.labels, parameters: [:],
                                  corpusDigest: corpus.digest(), trainingExamples: corpus.count, metrics: metrics, parent: parent)
         header.temperature = model.temperature == 1 ? nil : model.temperature
+        header.name = name ?? Model.stem(of: outputPath)
         let digest = try encode(header).write(to: outputPath)
         return Outcome(examples: corpus.count, skipped: corpus.skipped, labels: model.labels, seconds: seconds,
                        validation: validation, digest: digest)

@@ -10,8 +10,8 @@ struct ClassifyCommand: ParsableCommand {
         commandName: "classify",
         abstract: "Label every name read from stdin, files or a followed log: one output line per input line, in order.")
 
-    @Argument(help: "Model file (.dcm). The default model when omitted.")
-    var model: String?
+    @Argument(help: "Model files (.dcm): each adds its answer columns, in order. The default set (category, service) when omitted.")
+    var models: [String] = []
 
     @OptionGroup var stream: StreamOptions
 
@@ -47,35 +47,36 @@ struct ClassifyCommand: ParsableCommand {
         try Check.range(k, 1...1000, "--k")
         try Check.range(cacheEntries, 0...(1 << 28), "--cache-entries")
         try Check.range(minP, 0...1, "--min-p")
-        if fasttextBin != nil, model != nil { throw ValidationError("give a MODEL or --fasttext-bin, not both") }
+        if fasttextBin != nil, !models.isEmpty { throw ValidationError("give a MODEL or --fasttext-bin, not both") }
         if tokenize, fasttextBin == nil { throw ValidationError("--tokenize goes with --fasttext-bin") }
     }
 
     func run() throws {
         let suffixes = try suffixOptions.load()
-        let loaded: Model
+        let loaded: [Model]
         if let fasttextBin {
-            do { loaded = try FastTextCodec.load(bin: fasttextBin, input: tokenize ? .tokens : .name, suffixes: suffixes) } catch {
+            do { loaded = [try FastTextCodec.load(bin: fasttextBin, input: tokenize ? .tokens : .name, suffixes: suffixes)] } catch {
                 fail("\(error)", code: ExitCodes.model)
             }
         } else {
-            loaded = loadModel(model, suffixes: suffixes)
+            loaded = loadModels(models, suffixes: suffixes)
         }
+        let names = loaded.map(\.name)
+        if Set(names).count < names.count { fail("two models are named alike (\(names.joined(separator: ", "))): train one with --name", code: 2) }
         var options = stream.options()
         options.topK = k
         options.cacheEntries = cacheEntries
         options.minProbability = minP
         options.explainTokens = explain ? 5 : 0
-        options.modelDigest = loaded.digest
         options.nameScope = classifyAllNames ? nil : NameScope(suffixes: suffixes)
         options.redis = redisOptions.settings()
         if let only {
             let wanted = Set(only.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
-            let unknown = wanted.subtracting(loaded.classifier.labels)
-            if !unknown.isEmpty { fail("--only names labels this model does not have: \(unknown.sorted().joined(separator: ", "))", code: 2) }
+            let unknown = wanted.subtracting(loaded.flatMap(\.classifier.labels))
+            if !unknown.isEmpty { fail("--only names labels no model has: \(unknown.sorted().joined(separator: ", "))", code: 2) }
             options.onlyLabels = wanted
         }
-        stream.run(loaded.classifier, options: options)
+        stream.run(loaded.map { ClassifyModel(name: $0.name, classifier: $0.classifier, digest: $0.digest) }, options: options)
     }
 }
 
@@ -87,6 +88,6 @@ struct ExtractCommand: ParsableCommand {
     @OptionGroup var stream: StreamOptions
 
     func run() throws {
-        stream.run(nil, options: stream.options())
+        stream.run([], options: stream.options())
     }
 }

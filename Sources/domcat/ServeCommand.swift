@@ -53,7 +53,7 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-        var config = ServeConfig(modelPath: model ?? DefaultModel.path(), suffixes: try suffixOptions.load())
+        var config = ServeConfig(modelPath: model ?? DefaultModel.paths()[0], suffixes: try suffixOptions.load())
         config.listen = listen
         config.unixPath = unix
         config.http = http

@@ -58,13 +58,13 @@ struct StreamOptions: ParsableArguments {
     }
 
     /// Runs the pipeline to the end of input with the exit behaviour every streaming command shares.
-    func run(_ classifier: (any DomainClassifier)?, options: ClassifyOptions) {
+    func run(_ models: [ClassifyModel], options: ClassifyOptions) {
         let readers = readers()
-        let pipeline = ClassifyPipeline(classifier: classifier, options: options)
+        let pipeline = ClassifyPipeline(models: models, options: options)
         let started = Date()
-        let labels = classifier?.labels ?? []
+        let labels = models.map { (name: $0.name, labels: $0.classifier.labels) }
         let summarySignal = SignalWatcher(SIGUSR1) {
-            let text = pipeline.snapshot().summary(labels: labels, seconds: Date().timeIntervalSince(started))
+            let text = pipeline.snapshot().summary(models: labels, seconds: Date().timeIntervalSince(started))
             FileHandle.standardError.write(Data(text.utf8))
         }
         defer { summarySignal.cancel() }
@@ -79,7 +79,7 @@ struct StreamOptions: ParsableArguments {
             fail("\(error)", code: ExitCodes.input)
         }
         if !quiet {
-            FileHandle.standardError.write(Data(pipeline.stats.summary(labels: labels, seconds: Date().timeIntervalSince(started)).utf8))
+            FileHandle.standardError.write(Data(pipeline.stats.summary(models: labels, seconds: Date().timeIntervalSince(started)).utf8))
         }
     }
 }

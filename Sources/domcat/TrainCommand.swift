@@ -18,6 +18,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Continue training this model on the new corpora; new labels may join.")
     var initModel: String?
 
+    @Option(help: "The model's name: its output columns and JSON key when several models run together (default: the file name without .dcm).")
+    var name: String?
+
     @Option(help: "Validation corpus: its accuracy and macro-F1 go into the model header.")
     var valid: String?
 
@@ -49,6 +52,7 @@ struct TrainCommand: ParsableCommand {
         var job = TrainJob(corpusPaths: corpora, outputPath: out, suffixes: try suffixOptions.load())
         job.kind = kind
         job.initModelPath = initModel
+        job.name = name
         job.validPath = valid
         job.linear.dimension = dim
         job.linear.bucketBits = bucketBits

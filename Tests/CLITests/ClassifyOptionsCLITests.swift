@@ -44,7 +44,7 @@ final class ClassifyOptionsCLITests: CLITestCase {
         let model = try tinyLinearModel()
         let r = try domcat(["classify", model, "--only", "ads,nope,zzz"], stdin: stdin)
         XCTAssertEqual(r.status, 2)
-        XCTAssertTrue(r.stderr.contains("--only names labels this model does not have: nope, zzz"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("--only names labels no model has: nope, zzz"), r.stderr)
         XCTAssertEqual(r.stdout, "")
     }
 

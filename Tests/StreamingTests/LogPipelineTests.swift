@@ -26,7 +26,7 @@ final class LogPipelineTests: XCTestCase {
         options.threads = threads
         options.passNoQuery = false
         let fd = open(directory + "/out", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        try ClassifyPipeline(classifier: model(), options: options).run([LineReader.open(path: directory + "/in")], sink: OutputSink(fd: fd))
+        try ClassifyPipeline(models: [ClassifyModel(name: "m", classifier: model(), digest: "test")], options: options).run([LineReader.open(path: directory + "/in")], sink: OutputSink(fd: fd))
         close(fd)
         let lines = String(decoding: FileManager.default.contents(atPath: directory + "/out")!, as: UTF8.self)
             .split(separator: "\n").map(String.init)

@@ -32,7 +32,7 @@ final class PipelineTests: XCTestCase {
         options.threads = threads
         options.input = options.input ?? .plain
         let outFD = open(outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let pipeline = ClassifyPipeline(classifier: model(), options: options)
+        let pipeline = ClassifyPipeline(models: [ClassifyModel(name: "m", classifier: model(), digest: "test")], options: options)
         try pipeline.run([LineReader.open(path: inPath)], sink: OutputSink(fd: outFD, name: outPath))
         close(outFD)
         let text = String(decoding: FileManager.default.contents(atPath: outPath)!, as: UTF8.self)
