@@ -6,7 +6,7 @@ SWIFT_BUILD_FLAGS ?=
 RELEASE := .build/release
 OUT := out
 
-.PHONY: all deps build debug model corpus demo test bench clean
+.PHONY: all deps build debug model demo test bench clean
 
 all: build
 
@@ -19,23 +19,28 @@ deps:
 build: deps
 	swift build -c release $(SWIFT_BUILD_FLAGS)
 
-## The default corpus comes from Debian's uBlock Origin package: ads, tracking, badware, site.
-corpus: build
-	@mkdir -p $(OUT)
-	$(RELEASE)/domcat import default-corpus --out $(OUT)/default-corpus.tsv
-	$(RELEASE)/domcat split $(OUT)/default-corpus.tsv --out $(OUT)/default-split
+## The default models, category and service, from what a fresh machine has: Debian's uBlock Origin lists and
+## the corpora shipped in corpora/. Each is split by the corpus rule, trained on train, calibrated on valid.
+DEFAULT_SETS := category service
+TRAIN_DEFAULT := --bucket-bits 20 --dim 16 --epochs 15
 
-## The embedded default model, placed next to the binary where `domcat classify` finds it.
-model: corpus
-	$(RELEASE)/domcat train $(OUT)/default-split/train.tsv --valid $(OUT)/default-split/valid.tsv \
-	  --bucket-bits 20 --dim 16 --epochs 15 --out $(OUT)/default.dcm
-	cp $(OUT)/default.dcm $(RELEASE)/default.dcm
+$(OUT)/%.tsv: build
+	@mkdir -p $(OUT)
+	$(RELEASE)/domcat import default-corpus --set $* --out $@
+	$(RELEASE)/domcat split $@ --out $(OUT)/$*-split
+
+$(OUT)/%.dcm: $(OUT)/%.tsv
+	$(RELEASE)/domcat train $(OUT)/$*-split/train.tsv --valid $(OUT)/$*-split/valid.tsv --name $* $(TRAIN_DEFAULT) --out $@
+	cp $@ $(RELEASE)/$*.dcm
+
+.PRECIOUS: $(OUT)/%.tsv
+model: $(DEFAULT_SETS:%=$(OUT)/%.dcm)
 
 demo: model
-	@echo "== domcat classify < corpora/demo-names.txt"
+	@echo "== domcat classify < corpora/demo-names.txt   (name, category, p, service, p)"
 	$(RELEASE)/domcat classify < corpora/demo-names.txt
-	@echo "== domcat eval on the held-out test split of the default corpus"
-	$(RELEASE)/domcat eval $(OUT)/default.dcm $(OUT)/default-split/test.tsv
+	@for set in $(DEFAULT_SETS); do echo "== domcat eval $$set on the held-out test split"; \
+	  $(RELEASE)/domcat eval $(OUT)/$$set.dcm $(OUT)/$$set-split/test.tsv | head -4; done
 
 test: deps
 	swift build --build-tests --explicit-target-dependency-import-check error $(SWIFT_BUILD_FLAGS)

@@ -45,6 +45,78 @@ package struct Reliability: Codable, Sendable, Equatable {
     }
 }
 
+/// How a model's probabilities are made to mean what they say, fitted on validation names at training
+/// time: a softmax temperature (`TemperatureScaling`: one number, the whole distribution), then a monotone
+/// map of the top-1 probability to the share of such answers that were right (isotonic regression by pool
+/// adjacent violators, Zadrozny & Elkan 2002), which fixes what one temperature cannot — a model sure of
+/// itself at the top and too shy in the middle. The other top-k probabilities are scaled to keep the sum.
+package struct Calibration: Codable, Sendable, Equatable {
+    package var temperature: Float = 1
+    /// Breakpoints of the top-1 map, ascending in both; empty: no map.
+    package var confidence: [Float] = []
+    package var accuracy: [Float] = []
+
+    package init(temperature: Float = 1, confidence: [Float] = [], accuracy: [Float] = []) {
+        self.temperature = temperature
+        self.confidence = confidence
+        self.accuracy = accuracy
+    }
+
+    package var isIdentity: Bool { temperature == 1 && confidence.isEmpty }
+
+    /// Rewrites the probabilities of `top` (most probable first) through the top-1 map.
+    @inline(__always)
+    package func adjust(_ top: inout [LabelScore]) {
+        guard !confidence.isEmpty, let best = top.first else { return }
+        let mapped = map(best.probability)
+        let rest = 1 - best.probability
+        let scale = rest > 0 ? (1 - mapped) / rest : 0
+        top[0].probability = mapped
+        for i in 1..<top.count { top[i].probability = min(top[i].probability * scale, mapped) }
+    }
+
+    /// Piecewise-linear through the breakpoints, flat beyond them.
+    package func map(_ p: Float) -> Float {
+        guard let first = confidence.first, let last = confidence.last else { return p }
+        if p <= first { return accuracy[0] }
+        if p >= last { return accuracy[accuracy.count - 1] }
+        var high = 1
+        while confidence[high] < p { high += 1 }
+        let low = high - 1
+        let span = confidence[high] - confidence[low]
+        let t = span > 0 ? (p - confidence[low]) / span : 1
+        return accuracy[low] + t * (accuracy[high] - accuracy[low])
+    }
+
+    /// The top-1 map for answers with these probabilities, right or not: pool adjacent violators over the
+    /// examples sorted by probability, each pooled block becoming one breakpoint (its mean probability, its
+    /// share right). Blocks of fewer than `minimumBlock` examples are merged with a neighbour first, so a few
+    /// names cannot bend the map.
+    package static func isotonic(confidences: [Float], correct: [Bool], minimumBlock: Int = 50) -> (confidence: [Float], accuracy: [Float]) {
+        guard confidences.count >= 2 * minimumBlock else { return ([], []) }
+        let order = confidences.indices.sorted { confidences[$0] < confidences[$1] }
+        // Blocks as (sum of p, sum right, count), starting from runs of `minimumBlock`.
+        var blocks: [(p: Double, right: Double, n: Double)] = []
+        var i = 0
+        while i < order.count {
+            let end = order.count - i < 2 * minimumBlock ? order.count : i + minimumBlock
+            var block = (p: 0.0, right: 0.0, n: 0.0)
+            for j in order[i..<end] { block.p += Double(confidences[j]); block.right += correct[j] ? 1 : 0; block.n += 1 }
+            blocks.append(block)
+            i = end
+        }
+        var pooled: [(p: Double, right: Double, n: Double)] = []
+        for block in blocks {
+            pooled.append(block)
+            while pooled.count > 1, pooled[pooled.count - 2].right / pooled[pooled.count - 2].n >= pooled[pooled.count - 1].right / pooled[pooled.count - 1].n {
+                let last = pooled.removeLast()
+                pooled[pooled.count - 1].p += last.p; pooled[pooled.count - 1].right += last.right; pooled[pooled.count - 1].n += last.n
+            }
+        }
+        return (pooled.map { Float($0.p / $0.n) }, pooled.map { Float($0.right / $0.n) })
+    }
+}
+
 /// Temperature scaling (Guo et al. 2017): one number T that divides every score before the softmax, chosen
 /// to minimise the negative log-likelihood of held-out labels. It never changes which label comes first,
 /// only how sure the answer says it is.

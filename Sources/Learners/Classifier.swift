@@ -29,8 +29,8 @@ package final class ClassifierWorkspace {
 /// Every model kind answers the same question the same way; streaming, caching and serving depend only on this.
 package protocol DomainClassifier: AnyObject, Sendable {
     var labels: [String] { get }
-    /// The softmax temperature the answers are calibrated with (1: as trained).
-    var temperature: Float { get set }
+    /// How the answers' probabilities are calibrated (identity: as trained).
+    var calibration: Calibration { get set }
     /// Fills `top` with up to `k` labels, most probable first.
     func classify(_ domain: Domain, k: Int, workspace: ClassifierWorkspace, into top: inout [LabelScore])
     /// Classifies `domains` in order, handing each answer to `answer` (valid only during the call). A kind

@@ -14,17 +14,23 @@ package enum Evaluation {
             names.append(label)
             return names.count - 1
         }
-        var answers = [LabelScore](repeating: LabelScore(label: 0, probability: 0), count: domains.count)
-        answers.withUnsafeMutableBufferPointer { out in
-            let base = out.baseAddress!
-            forEach(classifier, domains, threads: threads, k: 1) { i, top in if let first = top.first { base[i] = first } }
-        }
+        let answers = topAnswers(classifier, domains: domains, threads: threads)
         var counter = ConfusionCounter(labels: names)
         for (t, a) in zip(truthIndex, answers) { counter.add(truth: t, predicted: Int(a.label)) }
         var report = counter.report()
         report.calibration = Reliability(confidences: answers.map(\.probability),
                                          correct: zip(truthIndex, answers).map { $0 == Int($1.label) })
         return report
+    }
+
+    /// Every example's most probable label, in order.
+    package static func topAnswers(_ classifier: any DomainClassifier, domains: [Domain], threads: Int = 2) -> [LabelScore] {
+        var answers = [LabelScore](repeating: LabelScore(label: 0, probability: 0), count: domains.count)
+        answers.withUnsafeMutableBufferPointer { out in
+            let base = out.baseAddress!
+            forEach(classifier, domains, threads: threads, k: 1) { i, top in if let first = top.first { base[i] = first } }
+        }
+        return answers
     }
 
     /// Every example's log-probability of every label (`domains.count` × `labels.count`, row-major), for

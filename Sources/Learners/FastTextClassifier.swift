@@ -6,8 +6,9 @@ import Foundation
 /// tokens; a foreign `.bin` reads the normalised name as one whitespace token, exactly what
 /// `fasttext predict` sees for that line, unless it was trained on domcat's tokens (`--tokenize`).
 package final class FastTextClassifier: DomainClassifier, @unchecked Sendable {
-    /// Applied to libfasttext's probabilities as softmax(log p / T), the same calibration as the other kinds.
-    package var temperature: Float = 1
+    /// The temperature is applied to libfasttext's probabilities as softmax(log p / T): the same calibration
+    /// as the other kinds.
+    package var calibration = Calibration()
     package enum Input: String, Codable, Sendable {
         /// The name itself, as `fasttext predict` reads a line.
         case name
@@ -47,6 +48,7 @@ package final class FastTextClassifier: DomainClassifier, @unchecked Sendable {
         line(for: domain, into: &workspace.text)
         let k = max(1, min(k, labels.count))
         // A temperature renormalises over every label, so it needs them all.
+        let temperature = calibration.temperature
         let wanted = temperature == 1 ? k : labels.count
         if workspace.labelIndices.count < wanted {
             workspace.labelIndices = [Int32](repeating: 0, count: wanted)
@@ -73,6 +75,7 @@ package final class FastTextClassifier: DomainClassifier, @unchecked Sendable {
         }
         // fastText answers nothing for a line with no known token: say "most likely: first label, p 0".
         if top.isEmpty { top.append(LabelScore(label: 0, probability: 0)) }
+        calibration.adjust(&top)
     }
 
     /// Leave-one-out: how much the label's probability drops without each token, normalised to sum to 1.

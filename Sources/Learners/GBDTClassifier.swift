@@ -4,9 +4,8 @@ import Features
 /// The `gbdt` kind: the featurizer's few numbers per name → gradient-boosted trees → softmax.
 package final class GBDTClassifier: DomainClassifier, @unchecked Sendable {
     package let labels: [String]
-    /// Divides the scores before the softmax: fitted on validation names so that p means what it says
-    /// (`TemperatureScaling`); set once, when the model is made or loaded.
-    package var temperature: Float = 1
+    /// Fitted on validation names so that p means what it says; set once, when the model is made or loaded.
+    package var calibration = Calibration()
     package let featurizer: Featurizer
     package let model: GBDTModel
     package let params: GBDTPipelineParams
@@ -31,8 +30,9 @@ package final class GBDTClassifier: DomainClassifier, @unchecked Sendable {
                 let row = v.baseAddress! + scratchCount
                 featurizer.features(bytes, hashes: &workspace.hashes, scratch: v.baseAddress!, into: row)
                 workspace.scores.withUnsafeMutableBufferPointer { p in
-                    model.predictProbabilities(row, into: p.baseAddress!, temperature: temperature)
+                    model.predictProbabilities(row, into: p.baseAddress!, temperature: calibration.temperature)
                     Softmax.topK(UnsafeBufferPointer(p), k: k, into: &top)
+                    calibration.adjust(&top)
                 }
             }
         }

@@ -19,9 +19,8 @@ package struct LinearParams: Codable, Sendable, Equatable {
 /// fastText-style supervised model: the mean of hashed token/n-gram embeddings → softmax over labels.
 package final class LinearModel: DomainClassifier, @unchecked Sendable {
     package let labels: [String]
-    /// Divides the scores before the softmax: fitted on validation names so that p means what it says
-    /// (`TemperatureScaling`); set once, when the model is made or loaded.
-    package var temperature: Float = 1
+    /// Fitted on validation names so that p means what it says; set once, when the model is made or loaded.
+    package var calibration = Calibration()
     package let params: LinearParams
     package let tokenizer: Tokenizer
     /// buckets × dimension: a supervised hashed embedding table (the 25D pipeline reuses it).
@@ -66,8 +65,9 @@ package final class LinearModel: DomainClassifier, @unchecked Sendable {
         tokenizer.featureHashes(domain, into: &workspace.hashes)
         scores(workspace.hashes, workspace: workspace)
         workspace.scores.withUnsafeMutableBufferPointer { scores in
-            Softmax.normalise(scores, temperature: temperature)
+            Softmax.normalise(scores, temperature: calibration.temperature)
             Softmax.topK(UnsafeBufferPointer(scores), k: k, into: &top)
+            calibration.adjust(&top)
         }
     }
 
@@ -87,8 +87,9 @@ package final class LinearModel: DomainClassifier, @unchecked Sendable {
             }
             scores(workspace.hashes, workspace: workspace)
             workspace.scores.withUnsafeMutableBufferPointer { scores in
-                Softmax.normalise(scores, temperature: temperature)
+                Softmax.normalise(scores, temperature: calibration.temperature)
                 Softmax.topK(UnsafeBufferPointer(scores), k: k, into: &top)
+                calibration.adjust(&top)
             }
             answer(i, top)
         }

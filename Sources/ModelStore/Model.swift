@@ -36,9 +36,14 @@ package struct Model: Sendable {
             case GBDTCodec.kind: classifier = try GBDTCodec.decode(file, suffixes: suffixes)
             default: throw ModelFileError.unknownKind(path: path, kind: file.header.kind)
             }
-            let temperature = file.header.temperature ?? 1
-            guard temperature.isFinite, temperature > 0.01, temperature < 100 else { throw ModelDataError("temperature \(temperature) out of range") }
-            classifier.temperature = temperature
+            if let calibration = file.header.calibration {
+                let c = calibration
+                guard c.temperature.isFinite, c.temperature > 0.01, c.temperature < 100, c.confidence.count == c.accuracy.count,
+                      (c.confidence + c.accuracy).allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1 }) else {
+                    throw ModelDataError("calibration out of range")
+                }
+                classifier.calibration = c
+            }
             return Model(header: file.header, classifier: classifier, digest: file.digest, path: path)
         } catch let error as ModelDataError {
             throw ModelFileError.corrupt(path: path, reason: error.description)

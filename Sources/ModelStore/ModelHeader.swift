@@ -1,4 +1,5 @@
 import Foundation
+import Learners
 
 /// What a model says about itself; readable with any JSON tool after the magic.
 package struct ModelHeader: Codable, Sendable, Equatable {
@@ -14,8 +15,8 @@ package struct ModelHeader: Codable, Sendable, Equatable {
     package var metrics: [String: Double]
     /// The digest of the model this one continued from.
     package var parent: String?
-    /// The softmax temperature fitted on validation names (`TemperatureScaling`); nil: 1, uncalibrated.
-    package var temperature: Float?
+    /// Fitted on validation names (`Calibration`); nil: the probabilities as trained.
+    package var calibration: Calibration?
     package var created: String
     package var domcatVersion: String
 

@@ -84,7 +84,7 @@ package struct TrainJob {
                 encode: (ModelHeader) throws -> ModelFile) throws -> Outcome {
         var metrics: [String: Double] = [:]
         var validation: EvaluationReport?
-        model.temperature = 1
+        model.calibration = Calibration()
         if let validPath {
             let valid = try LabelledCorpus.read(paths: [validPath])
             let uncalibrated = calibrate(model, on: valid)
@@ -93,8 +93,9 @@ package struct TrainJob {
             metrics["valid_macro_f1"] = r.macroF1
             metrics["valid_ece_uncalibrated"] = uncalibrated
             metrics["valid_ece"] = r.calibration?.expectedCalibrationError
-            log(String(format: "calibrated on %d validation names: temperature %.3f, ECE %.4f → %.4f", valid.count,
-                       model.temperature, uncalibrated, r.calibration?.expectedCalibrationError ?? 0))
+            log(String(format: "calibrated on %d validation names: temperature %.3f and a %d-step top-1 map, ECE %.4f → %.4f",
+                       valid.count, model.calibration.temperature, model.calibration.confidence.count, uncalibrated,
+                       r.calibration?.expectedCalibrationError ?? 0))
             validation = r
         } else {
             log("no --valid file: probabilities are not calibrated")
@@ -103,7 +104,7 @@ package struct TrainJob {
         metrics["train_seconds"] = seconds
         var header = ModelHeader(kind: kind.rawValue, labels: model.labels, parameters: [:],
                                  corpusDigest: corpus.digest(), trainingExamples: corpus.count, metrics: metrics, parent: parent)
-        header.temperature = model.temperature == 1 ? nil : model.temperature
+        header.calibration = model.calibration.isIdentity ? nil : model.calibration
         header.name = name ?? Model.stem(of: outputPath)
         let digest = try encode(header).write(to: outputPath)
         return Outcome(examples: corpus.count, skipped: corpus.skipped, labels: model.labels, seconds: seconds,
@@ -112,14 +113,18 @@ package struct TrainJob {
 }
 
 extension TrainJob {
-    /// Fits the temperature of `model` on `valid` (`TemperatureScaling`) and sets it; returns the ECE
-    /// before, at temperature 1.
+    /// Fits the calibration of `model` on `valid` — the temperature, then the top-1 map of the tempered
+    /// answers — and sets it; returns the ECE before.
     func calibrate(_ model: any DomainClassifier, on valid: LabelledCorpus) -> Double {
         let before = Evaluation.evaluate(model, domains: valid.domains, truth: valid.labels, threads: linear.threads)
         let index = Dictionary(uniqueKeysWithValues: model.labels.enumerated().map { ($1, Int32($0)) })
         let logits = Evaluation.logProbabilities(model, domains: valid.domains, threads: linear.threads)
-        model.temperature = TemperatureScaling.fit(logits: logits, labels: valid.labels.map { index[$0] ?? -1 },
-                                                   classes: model.labels.count)
+        let temperature = TemperatureScaling.fit(logits: logits, labels: valid.labels.map { index[$0] ?? -1 }, classes: model.labels.count)
+        model.calibration = Calibration(temperature: temperature)
+        let answers = Evaluation.topAnswers(model, domains: valid.domains, threads: linear.threads)
+        let map = Calibration.isotonic(confidences: answers.map(\.probability),
+                                       correct: zip(answers, valid.labels).map { index[$1] == $0.label })
+        model.calibration = Calibration(temperature: temperature, confidence: map.confidence, accuracy: map.accuracy)
         return before.calibration?.expectedCalibrationError ?? 0
     }
 }

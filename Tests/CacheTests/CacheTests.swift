@@ -257,7 +257,7 @@ final class RedisReadPolicyTests: XCTestCase {
 /// so a test sees which answers came from a cache and which from the model.
 final class CountingClassifier: DomainClassifier, @unchecked Sendable {
     let labels = ["even", "odd"]
-    var temperature: Float = 1
+    var calibration = Calibration()
     private(set) var classified = 0
 
     func answer(_ name: String) -> [LabelScore] {

@@ -64,3 +64,33 @@ final class CalibrationTests: XCTestCase {
         XCTAssertEqual(TemperatureScaling.fit(logits: [1, 2], labels: [-1], classes: 2), 1)
     }
 }
+
+final class IsotonicCalibrationTests: XCTestCase {
+    /// A model that says 0.9 but is right half the time, and says 0.3 and is right 30%: the map sends 0.9 to
+    /// 0.5 and 0.3 to 0.3, and answers between the two blocks are interpolated.
+    func testTopOneMapLearnsTheShareRight() {
+        var confidences: [Float] = [], correct: [Bool] = []
+        for i in 0..<1000 { confidences.append(0.3); correct.append(i % 10 < 3) }
+        for i in 0..<1000 { confidences.append(0.9); correct.append(i % 2 == 0) }
+        let map = Calibration.isotonic(confidences: confidences, correct: correct)
+        let c = Calibration(confidence: map.confidence, accuracy: map.accuracy)
+        XCTAssertEqual(c.map(0.3), 0.3, accuracy: 0.02)
+        XCTAssertEqual(c.map(0.9), 0.5, accuracy: 0.02)
+        XCTAssertEqual(c.map(0.6), 0.4, accuracy: 0.03)
+        XCTAssertTrue(zip(map.accuracy, map.accuracy.dropFirst()).allSatisfy { $0 <= $1 }, "monotone")
+    }
+
+    func testAdjustKeepsTheSumAndTheOrder() {
+        let c = Calibration(confidence: [0.2, 0.9], accuracy: [0.2, 0.6])
+        var top = [LabelScore(label: 3, probability: 0.9), LabelScore(label: 1, probability: 0.08), LabelScore(label: 2, probability: 0.02)]
+        c.adjust(&top)
+        XCTAssertEqual(top.map(\.label), [3, 1, 2])
+        XCTAssertEqual(top[0].probability, 0.6, accuracy: 1e-5)
+        XCTAssertEqual(top.map(\.probability).reduce(0, +), 1, accuracy: 1e-5)
+        XCTAssertTrue(top[1].probability <= top[0].probability)
+    }
+
+    func testTooFewNamesGiveNoMap() {
+        XCTAssertTrue(Calibration.isotonic(confidences: [0.5, 0.6], correct: [true, false]).confidence.isEmpty)
+    }
+}
