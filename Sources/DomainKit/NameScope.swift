@@ -15,22 +15,28 @@ package struct NameScope: Sendable {
 
     /// Suffixes for names that stay on a local network: RFC 6762 (`local`), RFC 8375 (`home.arpa`),
     /// ICANN's `internal`, and the `lan`/`localdomain`/`localhost` that home routers and resolvers use.
-    static let localSuffixes = ["local", "lan", "home.arpa", "internal", "localdomain", "localhost"]
-    static let reverseSuffixes = ["in-addr.arpa", "ip6.arpa"]
+    static let localSuffixes = ["local", "lan", "home.arpa", "internal", "localdomain", "localhost"].map { Array($0.utf8) }
+    static let reverseSuffixes = ["in-addr.arpa", "ip6.arpa"].map { Array($0.utf8) }
 
     package init(suffixes: PublicSuffixList) { self.suffixes = suffixes }
 
+    /// Byte comparisons only: this runs for every name before the cache is asked.
     package func special(_ domain: Domain) -> SpecialName? {
-        let name = domain.name
-        guard name.utf8.contains(UInt8(ascii: ".")) else { return .local }
-        if Self.reverseSuffixes.contains(where: { Self.name(name, endsWith: $0) }) { return .reverse }
-        if Self.localSuffixes.contains(where: { Self.name(name, endsWith: $0) }) { return .local }
-        var copy = name
-        return copy.withUTF8 { suffixes.isListedTopLevel($0) } ? nil : .nosuffix
+        var name = domain.name
+        return name.withUTF8 { bytes in
+            guard bytes.contains(UInt8(ascii: ".")) else { return .local }
+            if Self.reverseSuffixes.contains(where: { Self.name(bytes, endsWith: $0) }) { return .reverse }
+            if Self.localSuffixes.contains(where: { Self.name(bytes, endsWith: $0) }) { return .local }
+            return suffixes.isListedTopLevel(bytes) ? nil : .nosuffix
+        }
     }
 
     /// `name` is `suffix` or ends in `.suffix`.
-    static func name(_ name: String, endsWith suffix: String) -> Bool {
-        name == suffix || name.hasSuffix("." + suffix)
+    @inline(__always)
+    static func name(_ name: UnsafeBufferPointer<UInt8>, endsWith suffix: [UInt8]) -> Bool {
+        let n = name.count, s = suffix.count
+        guard n >= s else { return false }
+        for i in 0..<s where name[n - s + i] != suffix[i] { return false }
+        return n == s || name[n - s - 1] == UInt8(ascii: ".")
     }
 }
