@@ -46,7 +46,7 @@ package enum DefaultSets {
         var merge = LabelMerge()
         for (host, label) in ublock where label != DefaultCorpus.siteLabel { merge.add(host, label) }
         for (domain, label) in zip(ut1.domains, ut1.labels) {
-            if let category = ut1Categories[label] { merge.add(domain.name, category) }
+            if let category = ut1Categories[label] { merge.add(ut1Name(domain.name), category) }
         }
         let labelled = merge.result().pairs
         let taken = Swift.Set(labelled.map(\.0))
@@ -65,11 +65,19 @@ package enum DefaultSets {
         let serviceSites = Swift.Set(labelled.map { suffixes.registrableDomain($0.0) ?? $0.0 })
         var others = Swift.Set<String>()
         for (host, _) in ublock where !serviceSites.contains(suffixes.registrableDomain(host) ?? host) { others.insert(host) }
-        for domain in ut1.domains where !serviceSites.contains(suffixes.registrableDomain(domain.name) ?? domain.name) {
-            others.insert(domain.name)
+        for name in ut1.domains.map({ ut1Name($0.name) }) where !serviceSites.contains(suffixes.registrableDomain(name) ?? name) {
+            others.insert(name)
         }
         // `none` as big as all services together, twice over: most names a resolver sees are no listed service.
         return (capped(labelled, cap: cap) + capped(others.map { ($0, none) }, cap: 2 * labelled.count)).sorted { $0.0 < $1.0 }
+    }
+
+    /// UT1's snapshot has 4,798 cryptojacking names glued to a hosts-file `0.0.0.0` (`0.0.0.0coinhive.com`):
+    /// the name is what follows it.
+    static func ut1Name(_ name: String) -> String {
+        let glued = "0.0.0.0"
+        guard name.hasPrefix(glued), name.count > glued.count, !name.dropFirst(glued.count).hasPrefix(".") else { return name }
+        return String(name.dropFirst(glued.count))
     }
 
     /// At most `cap` names per label, the same sample everywhere: the names with the smallest FNV-1a hashes.
