@@ -54,7 +54,8 @@ package struct ClassifyStats: Sendable {
     package func summary(models: [(name: String, labels: [String])], seconds: Double) -> String {
         // Cache figures count one answer per model and name.
         let answers = Double(max(classified * max(1, models.count), 1))
-        var s = "domcat: \(lines) lines, \(classified) classified, \(noQuery) without a query, \(ipAddresses) IP addresses, \(special) local/reverse/no-suffix names, \(errors) errors"
+        var s = "domcat: \(lines) lines, \(classified) classified, \(noQuery) without a query, \(ipAddresses) IP addresses, \(errors) errors"
+        if special > 0 { s += ", \(special) local/reverse/no-suffix names" }
         if filteredOut > 0 { s += ", \(filteredOut) filtered out" }
         s += String(format: "; %.2f s, %.0f lines/s, cache hits %.1f%%", seconds, Double(lines) / max(seconds, 1e-9),
                     classified > 0 ? 100 * Double(cacheHits) / answers : 0)
