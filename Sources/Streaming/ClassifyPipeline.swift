@@ -45,10 +45,11 @@ package final class ClassifyPipeline {
         var primed = LogFormats.make(kind, column: options.column)
         for i in 0..<first.count { _ = first.withLine(i) { primed.parse($0) } }
         let threads = max(1, options.threads)
-        // The in-process cache is shared by the workers, one per model (its entries split between them).
+        // The in-process caches are shared by the workers, one per model, each holding `cacheEntries` names:
+        // split between the models, a working set that fits one cache would thrash both.
         let caches = models.map { model in
             AnswerCache(modelDigest: model.digest, labelCount: model.classifier.labels.count,
-                        lruEntries: options.cacheEntries / models.count, width: max(1, options.topK))
+                        lruEntries: options.cacheEntries, width: max(1, options.topK))
         }
         let redisHealth = redisHealth()
         let workers = (0..<threads).map { _ in

@@ -125,7 +125,8 @@ final class LineWorker {
         case let .domain(domain):
             guard !lanes.isEmpty else { return .name(record, domain, answers: nil) }
             if let special = options.nameScope?.special(domain) { return .special(record, domain, special) }
-            for lane in lanes { answerAt.append(lane.step.add(domain, cache: lane.answers)) }
+            // Per line and model: by index, so no lane is copied (each copy retains its references).
+            for m in lanes.indices { answerAt.append(lanes[m].step.add(domain, cache: lanes[m].answers)) }
             names += 1
             return .name(record, domain, answers: names - 1)
         case let .ipAddress(ip): return .ipAddress(record, ip)
@@ -154,14 +155,14 @@ final class LineWorker {
             more.removeAll(keepingCapacity: true)
             var wanted = options.onlyLabels == nil
             var first = ModelAnswer(top: [][...])
-            for (m, lane) in lanes.enumerated() {
-                let top = lane.step.top(answerAt[row * lanes.count + m])
+            for m in lanes.indices {
+                let top = lanes[m].step.top(answerAt[row * lanes.count + m])
                 let best = top[top.startIndex]
                 stats.perLabel[m][Int(best.label)] += 1
                 // `unknown` (below --min-p) is none of the labels --only asks for.
-                if let only = lane.onlyLabels, only[Int(best.label)], best.probability >= options.minProbability { wanted = true }
+                if let only = lanes[m].onlyLabels, only[Int(best.label)], best.probability >= options.minProbability { wanted = true }
                 let why = options.explainTokens > 0
-                    ? Array(lane.model.classifier.explain(domain, label: best.label).prefix(options.explainTokens)) : []
+                    ? Array(lanes[m].model.classifier.explain(domain, label: best.label).prefix(options.explainTokens)) : []
                 if m == 0 { first = ModelAnswer(top: top, why: why) } else { more.append(ModelAnswer(top: top, why: why)) }
             }
             guard wanted else { stats.filteredOut += 1; return }

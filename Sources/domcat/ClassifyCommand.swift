@@ -24,7 +24,7 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Labels in the top-k (jsonl).")
     var k: Int = 3
 
-    @Option(help: "Recent names cached, shared by the workers (0: no cache).")
+    @Option(help: "Recent names cached per model, shared by the workers (0: no cache).")
     var cacheEntries: Int = ClassifyOptions().cacheEntries
 
     @Flag(help: "Add the tokens that weighed most in each answer, with their weights (tsv: a 4th column; jsonl: \"why\").")
