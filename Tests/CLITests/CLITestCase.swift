@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Runs the built `domcat` binary the way a user does: real process, real pipes, exit codes.
@@ -12,19 +13,10 @@ class CLITestCase: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = DomcatBinary.packageRoot
 
     /// The binary built next to this test bundle.
-    static var binary: String {
-        var candidates = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
-        for bundle in Bundle.allBundles { candidates.append(bundle.bundleURL.deletingLastPathComponent()) }
-        candidates.append(packageRoot.appendingPathComponent(".build/debug"))
-        for dir in candidates {
-            let path = dir.appendingPathComponent("domcat").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return packageRoot.appendingPathComponent(".build/debug/domcat").path
-    }
+    static var binary: String { DomcatBinary.path }
 
     /// The labelled corpora the project ships (`corpora/`, with their licences).
     static var corpora: String { packageRoot.appendingPathComponent("corpora").path }
