@@ -4,20 +4,35 @@ import NIOCore
 import NIOHTTP1
 
 /// `POST /predict`, `GET /health`, `GET /metrics`, `POST /admin/reload`. Bodies are capped; classification
-/// runs on the worker pool like the line protocol, rendering on the worker, writing on the event loop.
+/// runs on the worker pool like the line protocol, rendering on the worker, writing on the event loop. A
+/// client that shuts its write side after a request still gets the response, then the connection closes.
 final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     static let maxBodyBytes = 1 << 20
     static let maxNamesPerRequest = 10_000
+    /// Each endpoint's one method (the `Allow` of a 405).
+    private static let endpoints: [String: HTTPMethod] = ["/predict": .POST, "/health": .GET, "/metrics": .GET, "/admin/reload": .POST]
 
     private let server: ServerCore
+    private let requestTimer: RequestReadTimer
+    /// False for a connection over `--max-connections`: its requests get 503.
+    private let admitted: Bool
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
     private var bodyTooLarge = false
+    /// A request is being answered (maybe by a worker or the reload thread).
+    private var answering = false
+    /// The client shut its write side: the response being made is the last one.
+    private var inputClosed = false
+    private var lastResponse: EventLoopFuture<Void>?
 
-    init(server: ServerCore) { self.server = server }
+    init(server: ServerCore, requestTimer: RequestReadTimer, admitted: Bool) {
+        self.server = server
+        self.requestTimer = requestTimer
+        self.admitted = admitted
+    }
 
     func channelActive(context: ChannelHandlerContext) {
         server.metrics.connections.increment()
@@ -39,43 +54,45 @@ final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
             if body.count + chunk.readableBytes > Self.maxBodyBytes { bodyTooLarge = true; return }
             if let bytes = chunk.readBytes(length: chunk.readableBytes) { body.append(contentsOf: bytes) }
         case .end:
+            requestTimer.requestRead()
             guard let head else { return }
             self.head = nil
+            answering = true
             route(context: context, head: head)
         }
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard case ChannelEvent.inputClosed = event else { return context.fireUserInboundEventTriggered(event) }
+        inputClosed = true
+        guard !answering else { return }
+        // A full close drops writes the socket has not taken yet.
+        let channel = context.channel
+        if let lastResponse { lastResponse.whenComplete { _ in channel.close(promise: nil) } } else { channel.close(promise: nil) }
+    }
+
     private func route(context: ChannelHandlerContext, head: HTTPRequestHead) {
+        guard admitted else { return respond(context, .serviceUnavailable, error: "too many connections", keepAlive: false) }
         let keepAlive = head.isKeepAlive
         let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
-        switch (head.method, path) {
-        case (.POST, "/predict"):
+        guard let method = Self.endpoints[path], path != "/admin/reload" || server.admin != nil else {
+            return respond(context, .notFound, error: "no such endpoint: \(path)", keepAlive: keepAlive)
+        }
+        guard head.method == method else {
+            return respond(context, .methodNotAllowed, error: "method \(head.method) not allowed on \(path)",
+                           headers: [("Allow", method.rawValue)], keepAlive: keepAlive)
+        }
+        switch path {
+        case "/predict":
             if bodyTooLarge { return respond(context, .payloadTooLarge, error: "body over \(Self.maxBodyBytes) bytes", keepAlive: false) }
             predict(context: context, keepAlive: keepAlive)
-        case (.GET, "/health"):
+        case "/health":
             respond(context, .ok, json: server.healthJSON(), keepAlive: keepAlive)
-        case (.GET, "/metrics"):
+        case "/metrics":
             respond(context, .ok, body: server.metrics.render(redis: server.redisHealth),
                     contentType: "text/plain; version=0.0.4", keepAlive: keepAlive)
-        case (.POST, "/admin/reload"):
-            let eventLoop = context.eventLoop
-            let bound = NIOLoopBound(context, eventLoop: eventLoop)
-            DispatchQueue.global().async {
-                let result = self.server.reload()
-                eventLoop.execute {
-                    let context = bound.value
-                    switch result {
-                    case let .success(version):
-                        self.respond(context, .ok, json: "{\"reloaded\":true,\"model\":\(JSONText.string(version))}", keepAlive: keepAlive)
-                    case let .failure(error):
-                        self.respond(context, .unprocessableEntity, error: "reload failed, still serving the old model: \(error)", keepAlive: keepAlive)
-                    }
-                }
-            }
-        case (_, "/predict"), (_, "/health"), (_, "/metrics"), (_, "/admin/reload"):
-            respond(context, .methodNotAllowed, error: "method \(head.method) not allowed on \(path)", keepAlive: keepAlive)
         default:
-            respond(context, .notFound, error: "no such endpoint: \(path)", keepAlive: keepAlive)
+            reload(context: context, head: head, keepAlive: keepAlive)
         }
     }
 
@@ -100,23 +117,57 @@ final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
         })
     }
 
-    private func respond(_ context: ChannelHandlerContext, _ status: HTTPResponseStatus, error: String, keepAlive: Bool) {
-        respond(context, status, json: "{\"error\":\(JSONText.string(error))}", keepAlive: keepAlive)
+    /// Off the event loop: a reload reads and hashes the whole model file.
+    private func reload(context: ChannelHandlerContext, head: HTTPRequestHead, keepAlive: Bool) {
+        switch server.admin?.check(head) ?? .unauthorized {
+        case .allowed: break
+        case .unauthorized:
+            return respond(context, .unauthorized, error: "a bearer token is required (Authorization: Bearer <token>)",
+                           headers: [("WWW-Authenticate", "Bearer")], keepAlive: keepAlive)
+        case .notJSON:
+            return respond(context, .unsupportedMediaType, error: "Content-Type must be application/json", keepAlive: keepAlive)
+        case .tooSoon:
+            return respond(context, .tooManyRequests, error: "one reload per second at most", headers: [("Retry-After", "1")], keepAlive: keepAlive)
+        }
+        let eventLoop = context.eventLoop
+        let bound = NIOLoopBound(context, eventLoop: eventLoop)
+        DispatchQueue.global().async {
+            let result = self.server.reload()
+            eventLoop.execute {
+                let context = bound.value
+                switch result {
+                case let .success(version):
+                    self.respond(context, .ok, json: "{\"reloaded\":true,\"model\":\(JSONText.string(version))}", keepAlive: keepAlive)
+                case let .failure(error):
+                    self.respond(context, .unprocessableEntity, error: "reload failed, still serving the old model: \(error)", keepAlive: keepAlive)
+                }
+            }
+        }
     }
 
-    private func respond(_ context: ChannelHandlerContext, _ status: HTTPResponseStatus, json: String, keepAlive: Bool) {
-        respond(context, status, body: Array((json + "\n").utf8), contentType: "application/json", keepAlive: keepAlive)
+    private func respond(_ context: ChannelHandlerContext, _ status: HTTPResponseStatus, error: String,
+                         headers: [(String, String)] = [], keepAlive: Bool) {
+        respond(context, status, json: "{\"error\":\(JSONText.string(error))}", headers: headers, keepAlive: keepAlive)
     }
 
-    private func respond(_ context: ChannelHandlerContext, _ status: HTTPResponseStatus, body: [UInt8], contentType: String, keepAlive: Bool) {
+    private func respond(_ context: ChannelHandlerContext, _ status: HTTPResponseStatus, json: String,
+                         headers: [(String, String)] = [], keepAlive: Bool) {
+        respond(context, status, body: Array((json + "\n").utf8), contentType: "application/json", headers: headers, keepAlive: keepAlive)
+    }
+
+    private func respond(_ context: ChannelHandlerContext, _ status: HTTPResponseStatus, body: [UInt8], contentType: String,
+                         headers extra: [(String, String)] = [], keepAlive: Bool) {
+        answering = false
         guard context.channel.isActive else { return }
-        var headers = HTTPHeaders()
+        let keepAlive = keepAlive && !inputClosed
+        var headers = HTTPHeaders(extra)
         headers.add(name: "Content-Type", value: contentType)
         headers.add(name: "Content-Length", value: String(body.count))
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        lastResponse = done
         if !keepAlive { done.whenComplete { _ in context.close(promise: nil) } }
     }
 }

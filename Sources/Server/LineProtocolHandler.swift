@@ -9,15 +9,20 @@ import Streaming
 /// answer without the model — names in the in-process LRU, IP literals, unparsable lines — are answered at
 /// once while no earlier line is still waiting; the rest of a read's lines go to a worker as one job, and
 /// later lines wait until it is back, so answers never overtake each other. A line longer than
-/// `maxLineLength` gets an error answer and closes this connection only.
+/// `maxLineLength` gets an error answer and closes this connection only. When the client shuts its write
+/// side, every line before is answered (a last one without a newline too), then the connection closes.
 final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     /// Lines waiting while a job is out; past this the connection stops reading (backpressure).
     static let maxPendingLines = 65_536
+    /// How long input is still read (and dropped) after the last answer of a connection being closed.
+    static let drainLimit = TimeAmount.seconds(5)
 
     private let core: ServerCore
+    /// False for a connection over `--max-connections`: it gets one error line.
+    private let admitted: Bool
     private let maxLineLength: Int
     private var context: ChannelHandlerContext?
     private var outbox: LoopOutbox?
@@ -28,14 +33,20 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
     private var readingPaused = false
     /// Set when a line was too long: answered after the lines before it, then the connection closes.
     private var closingError: [UInt8]?
+    /// The client shut its write side (or closed).
+    private var inputClosed = false
+    /// The write of the last answer, once the connection is ending.
+    private var finalWrite: EventLoopFuture<Void>?
+    private var drainTimer: Scheduled<Void>?
     /// Answers rendered on the event loop, written at the end of the read.
     private var immediate: [UInt8] = []
     private var top: [LabelScore] = []
     /// Counts of the current read, added to the metrics once per read.
     private var lines = 0, answeredFromLRU = 0, errors = 0
 
-    init(core: ServerCore) {
+    init(core: ServerCore, admitted: Bool) {
         self.core = core
+        self.admitted = admitted
         maxLineLength = core.config.maxLineLength
     }
 
@@ -49,10 +60,15 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
     func channelActive(context: ChannelHandlerContext) {
         core.metrics.connections.increment()
         context.fireChannelActive()
+        if !admitted {
+            closingError = Array("!error too many connections\n".utf8)
+            dispatch()
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         open = false
+        drainTimer?.cancel()
         core.metrics.connections.decrement()
         context.fireChannelInactive()
     }
@@ -69,9 +85,7 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
                     addLine(UnsafeRawBufferPointer(rebasing: bytes[start..<i]), serving)
                 } else {
                     partial.append(contentsOf: bytes[start..<i])
-                    let line = partial
-                    partial.removeAll(keepingCapacity: false)
-                    line.withUnsafeBytes { addLine($0, serving) }
+                    addPartialLine(serving)
                 }
                 start = i + 1
                 if closingError != nil { return }
@@ -79,6 +93,22 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
             partial.append(contentsOf: bytes[start...])
             if partial.count > maxLineLength { tooLong(Array(partial.prefix(64))) }
         }
+        finishRead(context, serving)
+    }
+
+    /// The end of the client's input: its last line counts even without a newline.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard case ChannelEvent.inputClosed = event else { return context.fireUserInboundEventTriggered(event) }
+        inputClosed = true
+        if let finalWrite { return closeAfter(finalWrite, context) }
+        let serving = core.slot.current
+        lines = 0
+        if !partial.isEmpty, closingError == nil { addPartialLine(serving) }
+        finishRead(context, serving)
+    }
+
+    /// After the lines of a read: counts them, writes the answers made here, hands the rest to a worker.
+    private func finishRead(_ context: ChannelHandlerContext, _ serving: ServingModel) {
         if lines > 0 { core.metrics.lineRequests.increment(by: Int64(lines)) }
         countAnsweredNow(serving)
         if !immediate.isEmpty {
@@ -86,7 +116,7 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
             immediate.removeAll(keepingCapacity: true)
         }
         dispatch()
-        if pending.count > Self.maxPendingLines, !readingPaused {
+        if pending.count > Self.maxPendingLines, !readingPaused, !inputClosed {
             readingPaused = true
             context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
         }
@@ -94,6 +124,12 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         context.close(promise: nil)
+    }
+
+    private func addPartialLine(_ serving: ServingModel) {
+        let line = partial
+        partial.removeAll(keepingCapacity: false)
+        line.withUnsafeBytes { addLine($0, serving) }
     }
 
     private func addLine(_ raw: UnsafeRawBufferPointer, _ serving: ServingModel) {
@@ -147,7 +183,8 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         partial = []
     }
 
-    /// Sends the waiting lines as one job unless one is already out; closes after a pending error.
+    /// Sends the waiting lines as one job unless one is already out; with none left, ends the connection
+    /// after a closing error or the end of the input.
     private func dispatch() {
         guard open, !inFlight, let context, let outbox else { return }
         if readingPaused {
@@ -155,11 +192,7 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
             context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
         }
         if pending.isEmpty {
-            if let closingError {
-                let buffer = context.channel.allocator.buffer(bytes: closingError)
-                context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in context.close(promise: nil) }
-                open = false
-            }
+            if let closingError { finish(context, last: closingError) } else if inputClosed { finish(context, last: []) }
             return
         }
         inFlight = true
@@ -175,6 +208,25 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
             let out = allocator.buffer(bytes: bytes)
             return { self.deliver(out) }
         })
+    }
+
+    /// Writes the last bytes and closes. A client still sending gets the write side shut instead, and its
+    /// input is read and dropped until it closes (at most `drainLimit`): a close with unread input resets the
+    /// connection, and the reset throws away the answers the client has not read yet.
+    private func finish(_ context: ChannelHandlerContext, last: [UInt8]) {
+        open = false
+        let written = context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: last)))
+        finalWrite = written
+        if inputClosed { return closeAfter(written, context) }
+        context.close(mode: .output, promise: nil)
+        let channel = context.channel
+        drainTimer = context.eventLoop.scheduleTask(in: Self.drainLimit) { channel.close(promise: nil) }
+    }
+
+    /// A full close drops writes not yet taken by the socket: close once the last one was.
+    private func closeAfter(_ write: EventLoopFuture<Void>, _ context: ChannelHandlerContext) {
+        let channel = context.channel
+        write.whenComplete { _ in channel.close(promise: nil) }
     }
 
     private func deliver(_ answers: ByteBuffer) {

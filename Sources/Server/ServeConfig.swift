@@ -19,6 +19,14 @@ package struct ServeConfig: Sendable {
     package var lineFormat: OutputFormat = .tsv
     package var topK = 3
     package var maxLineLength = 64 << 10
+    /// A connection with nothing read or written for this long is closed (line and HTTP).
+    package var idleTimeout: Duration = .seconds(60)
+    /// An HTTP request (head and body) must be in whole this long after its first byte.
+    package var requestTimeout: Duration = .seconds(10)
+    /// Open connections (line and HTTP together); the next ones are refused with an answer saying so.
+    package var maxConnections = 10_000
+    /// The bearer token of `/admin/*`; nil: those endpoints are off.
+    package var adminToken: [UInt8]?
     package var logger = Logger(label: "domcat.serve")
 
     package init(modelPath: String, suffixes: PublicSuffixList) {
@@ -31,6 +39,8 @@ package enum ServeError: Error, CustomStringConvertible {
     case badAddress(String)
     case cannotListen(address: String, reason: String)
     case nothingToServe
+
+    static let addressInUse = "address already in use (is another domcat serve running?)"
 
     package var description: String {
         switch self {

@@ -11,6 +11,7 @@ package final class Server: @unchecked Sendable {
     let core: ServerCore
     private let group: MultiThreadedEventLoopGroup
     private var channels: [Channel] = []
+    private var unixSocket: UnixSocketFile?
     /// Where the listeners ended up (port 0 resolved), for tests and logs.
     package private(set) var lineAddress: SocketAddress?
     package private(set) var httpAddress: SocketAddress?
@@ -28,8 +29,9 @@ package final class Server: @unchecked Sendable {
                 lineAddress = channel.localAddress
             }
             if let path = config.unixPath {
-                try Self.claimUnixPath(path)
-                _ = try bind(path) { try $0.bind(unixDomainSocketPath: path).wait() }
+                let file = try UnixSocketFile(binding: path)
+                unixSocket = file
+                _ = try bind(path) { try $0.withBoundSocket(file.descriptor).wait() }
             }
             if let http = config.http {
                 let (host, port) = try splitHostPort(http)
@@ -65,7 +67,8 @@ package final class Server: @unchecked Sendable {
     package func shutdown() {
         for channel in channels { try? channel.close().wait() }
         channels = []
-        if let path = core.config.unixPath { unlink(path) }
+        unixSocket?.remove()
+        unixSocket = nil
         core.pool.shutdown()
         try? group.syncShutdownGracefully()
     }
@@ -77,13 +80,10 @@ package final class Server: @unchecked Sendable {
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 16 << 10, maximum: 256 << 10))
+            // The handlers answer what came before a client's shutdown(SHUT_WR), then close.
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
-                if http {
-                    return channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
-                        channel.pipeline.addHandler(HTTPHandler(server: core))
-                    }
-                }
-                return channel.pipeline.addHandler(LineProtocolHandler(core: core))
+                channel.eventLoop.makeCompletedFuture { try Self.configure(channel, http: http, core: core) }
             }
         do {
             let channel = try body(bootstrap)
@@ -98,24 +98,28 @@ package final class Server: @unchecked Sendable {
         }
     }
 
-    private static func reason(_ code: Int32) -> String {
-        code == EADDRINUSE ? "address already in use (is another domcat serve running?)" : String(cString: strerror(code))
+    /// One connection's handlers: the idle timeout, then the protocol. A connection over `--max-connections`
+    /// is told so by its protocol handler and not counted.
+    private static func configure(_ channel: Channel, http: Bool, core: ServerCore) throws {
+        let admitted = core.connections.admit()
+        if admitted {
+            channel.closeFuture.whenComplete { _ in core.connections.release() }
+        } else {
+            core.metrics.refusedConnections.increment()
+        }
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(IdleTimeout(limit: TimeAmount(core.config.idleTimeout)))
+        if http {
+            let timer = RequestReadTimer(limit: TimeAmount(core.config.requestTimeout))
+            try pipeline.addHandler(timer)
+            try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+            try pipeline.addHandler(HTTPHandler(server: core, requestTimer: timer, admitted: admitted))
+        } else {
+            try pipeline.addHandler(LineProtocolHandler(core: core, admitted: admitted))
+        }
     }
 
-    /// A socket file someone still listens on is an error; a stale one (nobody answers) is removed.
-    static func claimUnixPath(_ path: String) throws {
-        guard FileManager.default.fileExists(atPath: path) else { return }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw ServeError.cannotListen(address: path, reason: "path too long") }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in raw.copyBytes(from: bytes) }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        if connected == 0 { throw ServeError.cannotListen(address: path, reason: "address already in use (is another domcat serve running?)") }
-        unlink(path)
+    private static func reason(_ code: Int32) -> String {
+        code == EADDRINUSE ? ServeError.addressInUse : String(cString: strerror(code))
     }
 }

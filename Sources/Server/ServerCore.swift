@@ -11,6 +11,9 @@ final class ServerCore: @unchecked Sendable {
     let metrics = ServerMetrics()
     let redisHealth: RedisHealth?
     let pool: WorkerPool
+    let connections: ConnectionLimit
+    /// Nil when the admin endpoints are off (no token given).
+    let admin: AdminGate?
     private let reloadLock = NSLock()
     private let outboxLock = NSLock()
     private var outboxes: [ObjectIdentifier: LoopOutbox] = [:]
@@ -22,6 +25,8 @@ final class ServerCore: @unchecked Sendable {
         pool = WorkerPool(workers: config.workers, slot: slot, redis: config.redis, health: redisHealth,
                           topK: config.topK, metrics: metrics)
         metrics.setModel(version: model.digest)
+        connections = ConnectionLimit(limit: config.maxConnections)
+        admin = config.adminToken.map { AdminGate(token: $0) }
     }
 
     /// The outbox of one event loop, shared by the connections it serves.

@@ -14,6 +14,7 @@ final class ServerMetrics: @unchecked Sendable {
     let misses: Counter
     let latency: DurationHistogram
     let connections: Gauge
+    let refusedConnections: Counter
     let reloadsOK: Counter
     let reloadsFailed: Counter
     private let redisUp: Gauge
@@ -34,6 +35,7 @@ final class ServerMetrics: @unchecked Sendable {
             buckets: [.microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
                       .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(50), .milliseconds(250), .seconds(1)])
         connections = registry.makeGauge(descriptor: metric("domcat_open_connections", "Open client connections (line and HTTP)."))
+        refusedConnections = registry.makeCounter(descriptor: metric("domcat_refused_connections_total", "Connections refused over --max-connections."))
         reloadsOK = registry.makeCounter(descriptor: metric("domcat_model_reloads_total", "Model reloads."), labels: [("result", "ok")])
         reloadsFailed = registry.makeCounter(descriptor: metric("domcat_model_reloads_total", "Model reloads."), labels: [("result", "failed")])
         redisUp = registry.makeGauge(descriptor: metric("domcat_redis_up", "1 when the Redis cache tier answers, 0 when it is down or not configured."))

@@ -18,7 +18,7 @@ enum ExitCodes {
     static let model: Int32 = 3
     static let input: Int32 = 4
     static let output: Int32 = 5
-    /// A listener could not be bound (port taken, socket in use).
+    /// A listener could not be bound (port taken, socket in use, something else at the `--unix` path).
     static let listen: Int32 = 6
 }
 

@@ -10,7 +10,7 @@ struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Answer classification requests over TCP/Unix line protocol and HTTP, with an LRU + Redis cache.",
-        discussion: "SIGHUP or POST /admin/reload reloads MODEL from its file; a bad file leaves the old model serving.")
+        discussion: "SIGHUP (or POST /admin/reload, with --admin-token) reloads MODEL from its file; a bad file leaves the old model serving.")
 
     @Argument(help: "Model file (.dcm). The default model when omitted.")
     var model: String?
@@ -23,6 +23,15 @@ struct ServeCommand: ParsableCommand {
 
     @Option(help: "HTTP (POST /predict, GET /health, GET /metrics, POST /admin/reload) on host:port.")
     var http: String?
+
+    @Option(help: ArgumentHelp("Turn POST /admin/reload on, for requests with `Authorization: Bearer <the token in FILE>` (at least 16 characters).", valueName: "file"))
+    var adminToken: String?
+
+    @Option(help: "Close line and HTTP connections with nothing read or written for this many seconds.")
+    var idleTimeout: Int = 60
+
+    @Option(help: "Connections open at once, line and HTTP together; more are refused (line: `!error too many connections`, HTTP: 503).")
+    var maxConnections: Int = 10_000
 
     @Option(help: "Entries of the in-process LRU (0: off).")
     var lruEntries: Int = 1_000_000
@@ -48,6 +57,8 @@ struct ServeCommand: ParsableCommand {
         try Check.range(workers, Check.threads, "--workers")
         try Check.range(eventLoops, Check.threads, "--event-loops")
         try Check.range(k, 1...1000, "--k")
+        try Check.range(idleTimeout, 1...86_400, "--idle-timeout")
+        try Check.range(maxConnections, 1...1_000_000, "--max-connections")
         if format == .annotate { throw ValidationError("--format must be tsv or jsonl") }
     }
 
@@ -64,6 +75,10 @@ struct ServeCommand: ParsableCommand {
         config.eventLoopThreads = eventLoops
         config.lineFormat = format
         config.topK = k
+        config.idleTimeout = .seconds(idleTimeout)
+        config.maxConnections = maxConnections
+        config.adminToken = loadAdminToken()
+        raiseDescriptorLimit()
 
         let server: Server
         do {
@@ -96,5 +111,27 @@ struct ServeCommand: ParsableCommand {
         }
         server.wait()
         withExtendedLifetime(sources) {}
+    }
+
+    /// The token of `--admin-token FILE`: the file's text without surrounding whitespace.
+    private func loadAdminToken() -> [UInt8]? {
+        guard let adminToken else { return nil }
+        guard let data = FileManager.default.contents(atPath: adminToken) else { fail("cannot read --admin-token \(adminToken)", code: ExitCodes.input) }
+        let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard token.utf8.count >= 16, !token.contains(where: \.isWhitespace) else {
+            fail("--admin-token \(adminToken): one token of at least 16 characters without spaces (e.g. from `openssl rand -hex 32`)", code: ExitCodes.input)
+        }
+        return Array(token.utf8)
+    }
+
+    /// Every connection is a file descriptor: lift the soft limit toward `--max-connections` (up to the hard
+    /// limit), so that clients meet the limit's clear refusal, not accept errors.
+    private func raiseDescriptorLimit() {
+        var limit = rlimit()
+        let wanted = rlim_t(maxConnections + 256)
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < wanted else { return }
+        limit.rlim_cur = min(wanted, limit.rlim_max)
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        if limit.rlim_cur < wanted { note("open-file limit \(limit.rlim_cur) is below --max-connections \(maxConnections) + 256; accepting waits when it is reached") }
     }
 }

@@ -83,19 +83,39 @@ final class LineClient {
     let fd: Int32
     private var buffered: [UInt8] = []
 
-    init(port: Int) throws {
+    /// `receiveBuffer` shrinks SO_RCVBUF: a client that does not read soon leaves the answers queued at the server.
+    init(port: Int, receiveBuffer: Int32? = nil) throws {
         signal(SIGPIPE, SIG_IGN)
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = UInt16(port).bigEndian
         let ok = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
         guard ok == 0 else { close(fd); throw XCTSkip("cannot connect to 127.0.0.1:\(port): errno \(errno)") }
+        setTimeouts()
+    }
+
+    init(unixPath: String) throws {
+        signal(SIGPIPE, SIG_IGN)
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard connectUnix(fd, unixPath) == 0 else {
+            let code = errno
+            close(fd)
+            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
+        }
+        setTimeouts()
+    }
+
+    private func setTimeouts() {
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
+
+    /// shutdown(SHUT_WR), as `nc -N` does after its input: the server sees the end of the requests.
+    func halfClose() { shutdown(fd, Int32(SHUT_WR)) }
 
     deinit { close(fd) }
 
@@ -129,6 +149,14 @@ final class LineClient {
         return lines
     }
 
+    /// Every line until the server closes the connection (or the read times out); a last line without a
+    /// newline is one too.
+    func readToEnd() -> [String] {
+        var lines = readLines(Int.max)
+        if !buffered.isEmpty { lines.append(String(decoding: buffered, as: UTF8.self)); buffered = [] }
+        return lines
+    }
+
     /// True when the server closed the connection (read returns 0 or reset).
     func isClosedByPeer() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65536)
@@ -148,19 +176,67 @@ final class LineClient {
 
 /// One HTTP/1.1 request with `Connection: close`; returns status and body.
 func httpRequest(port: Int, method: String, path: String, body: String = "") throws -> (Int, String) {
+    let reply = try httpExchange(port: port, method: method, path: path, body: body)
+    return (reply.status, reply.body)
+}
+
+struct HTTPReply {
+    var status = 0
+    /// Header names lower-cased.
+    var headers: [String: String] = [:]
+    var body = ""
+}
+
+/// One HTTP/1.1 request; `headers` replace the defaults of the same name (an empty value drops one).
+/// With `halfClose` the request is kept alive and the client shuts its write side after sending it.
+func httpExchange(port: Int, method: String, path: String, body: String = "", headers: [String: String] = [:],
+                  halfClose: Bool = false) throws -> HTTPReply {
+    var fields = ["Host": "test", "Connection": halfClose ? "" : "close", "Content-Type": "application/json",
+                  "Content-Length": String(body.utf8.count)]
+    for (name, value) in headers { fields[name] = value }
+    let head = fields.sorted { $0.key < $1.key }.filter { !$0.value.isEmpty }.map { "\($0.key): \($0.value)\r\n" }.joined()
     let client = try LineClient(port: port)
-    client.send(Array("\(method) \(path) HTTP/1.1\r\nHost: test\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8))
-    var all: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = read(client.fd, &chunk, chunk.count)
-        if n <= 0 { break }
-        all.append(contentsOf: chunk[..<n])
+    client.send(Array("\(method) \(path) HTTP/1.1\r\n\(head)\r\n\(body)".utf8))
+    if halfClose { client.halfClose() }
+    return HTTPReply(parsing: client.readAll())
+}
+
+extension HTTPReply {
+    init(parsing bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let split = text.range(of: "\r\n\r\n") else { body = text; return }
+        let lines = text[..<split.lowerBound].components(separatedBy: "\r\n")
+        status = Int(lines[0].split(separator: " ").dropFirst().first ?? "") ?? 0
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        body = String(text[split.upperBound...])
     }
-    let text = String(decoding: all, as: UTF8.self)
-    guard let split = text.range(of: "\r\n\r\n") else { return (0, text) }
-    let status = Int(text.split(separator: " ").dropFirst().first ?? "") ?? 0
-    return (status, String(text[split.upperBound...]))
+}
+
+extension LineClient {
+    /// Raw bytes until the server closes (or the read times out).
+    func readAll() -> [UInt8] {
+        var all: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(fd, &chunk, chunk.count)
+            if n <= 0 { break }
+            all.append(contentsOf: chunk[..<n])
+        }
+        return all
+    }
+}
+
+/// connect(2) to a Unix socket path; 0 or -1 with errno, like connect.
+func connectUnix(_ fd: Int32, _ path: String) -> Int32 { withUnixAddress(path) { connect(fd, $0, $1) } }
+
+func withUnixAddress(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Int32) -> Int32 {
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+    return withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
 }
 
 extension Server {
@@ -176,4 +252,50 @@ func serveConfig(modelPath: String, logger: Logger? = nil) -> ServeConfig {
     config.lruEntries = 1000
     if let logger { config.logger = logger }
     return config
+}
+
+/// A server with a fresh tiny model on free loopback ports (line and HTTP), adjusted by `adjust`.
+struct TestServer {
+    let server: Server
+    let model: Model
+    let directory: URL
+    var modelPath: String { directory.appendingPathComponent("m.dcm").path }
+
+    init(logger: Logger? = nil, _ adjust: (inout ServeConfig) -> Void = { _ in }) throws {
+        directory = try temporaryDirectory()
+        let path = directory.appendingPathComponent("m.dcm").path
+        model = try TinyModel.write(to: path)
+        var config = serveConfig(modelPath: path, logger: logger)
+        adjust(&config)
+        server = try Server(config: config)
+    }
+
+    func expected(_ names: [String]) -> [String] { names.map { TinyModel.expectedLine($0, model: model) } }
+}
+
+/// Starts the `domcat` binary of this build, stderr to `stderr`.
+func startDomcat(_ arguments: [String], stderr: Pipe = Pipe()) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: DomcatBinary.path)
+    process.arguments = arguments
+    process.standardError = stderr
+    try process.run()
+    return process
+}
+
+/// Runs `domcat` to its end.
+func runDomcat(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
+    let stderr = Pipe()
+    let process = try startDomcat(arguments, stderr: stderr)
+    let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, message)
+}
+
+let adminToken = "test-admin-token-0123456789abcdef"
+
+/// `POST /admin/reload` as an operator sends it: the bearer token, a JSON body.
+func adminReload(port: Int, token: String = adminToken, contentType: String = "application/json") throws -> HTTPReply {
+    try httpExchange(port: port, method: "POST", path: "/admin/reload", body: "{}",
+                     headers: ["Authorization": "Bearer \(token)", "Content-Type": contentType])
 }

@@ -59,16 +59,8 @@ final class ServeProtocolTests: XCTestCase {
         XCTAssertTrue(metrics.contains("domcat_model_info{version=\"\(model.digest)\"} 1"), metrics)
 
         // The Unix socket speaks the same protocol.
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(config.unixPath!.utf8)) }
-        XCTAssertEqual(withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }, 0)
-        _ = "ads4.tracker.com\n".withCString { write(fd, $0, 17) }
-        var reply = [UInt8](repeating: 0, count: 256)
-        let n = read(fd, &reply, reply.count)
-        close(fd)
-        XCTAssertEqual(String(decoding: reply[..<max(0, n)], as: UTF8.self), TinyModel.expectedLine("ads4.tracker.com", model: model) + "\n")
+        XCTAssertEqual(try LineClient(unixPath: config.unixPath!).roundTrip(["ads4.tracker.com"]),
+                       [TinyModel.expectedLine("ads4.tracker.com", model: model)])
     }
 
     func testSecondServeOnTakenPortFailsClearly() throws {
@@ -85,17 +77,8 @@ final class ServeProtocolTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("cannot listen on 127.0.0.1:\(first.linePort): address already in use"), "\(error)")
         }
         // The command line: a clear message and its own exit code.
-        let binary = Bundle(for: Self.self).bundleURL.deletingLastPathComponent().appendingPathComponent("domcat")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else { return }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve", path, "--listen", "127.0.0.1:\(first.linePort)"]
-        let stderr = Pipe()
-        process.standardError = stderr
-        try process.run()
-        process.waitUntilExit()
-        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertEqual(process.terminationStatus, 6, message)
+        let (status, message) = try runDomcat(["serve", path, "--listen", "127.0.0.1:\(first.linePort)"])
+        XCTAssertEqual(status, 6, message)
         XCTAssertTrue(message.contains("address already in use"), message)
     }
 }
@@ -217,7 +200,9 @@ final class ServeReliabilityTests: XCTestCase {
         let dir = try temporaryDirectory()
         let path = dir.appendingPathComponent("m.dcm").path
         let first = try TinyModel.write(to: path)
-        let server = try Server(config: serveConfig(modelPath: path))
+        var config = serveConfig(modelPath: path)
+        config.adminToken = Array(adminToken.utf8)
+        let server = try Server(config: config)
         defer { server.shutdown() }
         let port = server.linePort
         let failures = LockedCounter()
@@ -253,12 +238,13 @@ final class ServeReliabilityTests: XCTestCase {
         guard case let .failure(error) = server.reload() else { return XCTFail("a corrupt model was accepted") }
         XCTAssertFalse("\(error)".isEmpty)
         XCTAssertEqual(server.modelDigest, serving)
-        let (status, body) = try httpRequest(port: server.httpPort, method: "POST", path: "/admin/reload")
-        XCTAssertEqual(status, 422)
-        XCTAssertTrue(body.contains("still serving the old model"), body)
+        let failed = try adminReload(port: server.httpPort)
+        XCTAssertEqual(failed.status, 422)
+        XCTAssertTrue(failed.body.contains("still serving the old model"), failed.body)
         try TinyModel.write(to: path, seed: 9)
-        let (okStatus, okBody) = try httpRequest(port: server.httpPort, method: "POST", path: "/admin/reload")
-        XCTAssertEqual(okStatus, 200, okBody)
+        usleep(1_050_000) // one reload a second
+        let ok = try adminReload(port: server.httpPort)
+        XCTAssertEqual(ok.status, 200, ok.body)
         done.wait()
         XCTAssertEqual(failures.value, 0)
         XCTAssertEqual(answered.value, 4 * 40 * 200)
