@@ -64,11 +64,15 @@ final class RequestReadTimer: ChannelInboundHandler {
     init(limit: TimeAmount) { self.limit = limit }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if deadline == nil {
-            let channel = context.channel
-            deadline = context.eventLoop.scheduleTask(in: limit) { channel.close(promise: nil) }
-        }
+        start(context.channel)
         context.fireChannelRead(data)
+    }
+
+    /// Arms the timer unless it runs already; also for a refused connection, which is not to wait for its
+    /// request as long as the idle timeout.
+    func start(_ channel: Channel) {
+        guard deadline == nil else { return }
+        deadline = channel.eventLoop.scheduleTask(in: limit) { channel.close(promise: nil) }
     }
 
     func requestRead() {

@@ -36,6 +36,7 @@ final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelActive(context: ChannelHandlerContext) {
         server.metrics.connections.increment()
+        if !admitted { requestTimer.start(context.channel) }
         context.fireChannelActive()
     }
 
