@@ -1,4 +1,5 @@
 import Cache
+import DomainKit
 import Learners
 import Lines
 import NIOCore
@@ -28,6 +29,7 @@ enum LineAnswer {
     case name(Int)
     case ipAddress(String)
     case invalid(String)
+    case special(String, SpecialName)
 }
 
 /// A worker's answers to every job of one batch.
@@ -40,6 +42,7 @@ struct BatchAnswers {
         case let .name(k): .classified(name: names.names[k], top: names.top(k))
         case let .ipAddress(ip): .ipAddress(ip)
         case let .invalid(reason): .error(reason)
+        case let .special(name, kind): .special(name, kind)
         }
     }
 }

@@ -158,6 +158,10 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         let outcome: LineOutcome
         switch DomainParser.parse(line) {
         case let .domain(domain):
+            if let special = serving.scope?.special(domain) {
+                outcome = .special(domain.name, special)
+                break
+            }
             top.removeAll(keepingCapacity: true)
             guard serving.cache.cachedAnswer(domain.name, appendingTo: &top) else { return false }
             answeredFromLRU += 1

@@ -18,6 +18,8 @@ package struct ServeConfig: Sendable {
     package var eventLoopThreads = 1
     package var lineFormat: OutputFormat = .tsv
     package var topK = 3
+    /// Local, reverse-lookup and no-suffix names are answered with a marker, not by the model (as `classify`).
+    package var marksSpecialNames = true
     package var maxLineLength = 64 << 10
     /// A connection with nothing read or written for this long is closed (line and HTTP).
     package var idleTimeout: Duration = .seconds(60)

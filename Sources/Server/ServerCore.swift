@@ -20,7 +20,7 @@ final class ServerCore: @unchecked Sendable {
 
     init(config: ServeConfig, model: Model) {
         self.config = config
-        slot = ModelSlot(ServingModel(model: model, lruEntries: config.lruEntries, topK: max(1, config.topK), lineFormat: config.lineFormat))
+        slot = ModelSlot(ServingModel(model: model, config: config))
         redisHealth = config.redis.map { RedisHealth(endpoint: $0.endpoint, logger: config.logger) }
         pool = WorkerPool(workers: config.workers, slot: slot, redis: config.redis, health: redisHealth,
                           topK: config.topK, metrics: metrics)
@@ -45,7 +45,7 @@ final class ServerCore: @unchecked Sendable {
             let model = try Model.load(path: config.modelPath, suffixes: config.suffixes)
             let old = slot.current.model.digest
             if model.digest != old {
-                slot.current = ServingModel(model: model, lruEntries: config.lruEntries, topK: max(1, config.topK), lineFormat: config.lineFormat)
+                slot.current = ServingModel(model: model, config: config)
                 metrics.setModel(version: model.digest)
             }
             metrics.reloadsOK.increment()

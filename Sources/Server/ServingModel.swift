@@ -1,4 +1,5 @@
 import Cache
+import DomainKit
 import Foundation
 import Learners
 import ModelStore
@@ -12,8 +13,12 @@ package final class ServingModel: Sendable {
     let lineFormatter: AnswerFormatter
     /// Labels as JSON string literals, escaped once.
     let labelJSON: [String]
+    /// Sorts out the names no model should label; nil: the model answers every name.
+    let scope: NameScope?
 
-    init(model: Model, lruEntries: Int, topK: Int, lineFormat: OutputFormat) {
+    init(model: Model, config: ServeConfig) {
+        let lruEntries = config.lruEntries, topK = max(1, config.topK), lineFormat = config.lineFormat
+        scope = config.marksSpecialNames ? NameScope(suffixes: config.suffixes) : nil
         self.model = model
         cache = AnswerCache(modelDigest: model.digest, labelCount: model.classifier.labels.count, lruEntries: lruEntries, width: topK)
         lineFormatter = AnswerFormatter(format: lineFormat, labels: model.classifier.labels, includeLogFields: false)

@@ -103,6 +103,7 @@ private final class Worker {
             for i in 0..<job.lines.count {
                 switch job.lines.withLine(i, DomainParser.parse) {
                 case let .domain(domain):
+                    if let special = serving.scope?.special(domain) { lines.append(.special(domain.name, special)); continue }
                     lines.append(.name(step.add(domain, cache: serving.cache)))
                 case let .ipAddress(ip):
                     lines.append(.ipAddress(ip))

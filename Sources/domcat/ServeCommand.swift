@@ -48,6 +48,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Labels in the top-k (jsonl, HTTP).")
     var k: Int = 3
 
+    @Flag(help: "Send local, reverse-lookup and no-public-suffix names to the model too, instead of answering !local, !reverse, !nosuffix.")
+    var classifyAllNames = false
+
     @OptionGroup var redisOptions: RedisOptions
 
     @OptionGroup var suffixOptions: SuffixOptions
@@ -75,6 +78,7 @@ struct ServeCommand: ParsableCommand {
         config.eventLoopThreads = eventLoops
         config.lineFormat = format
         config.topK = k
+        config.marksSpecialNames = !classifyAllNames
         config.idleTimeout = .seconds(idleTimeout)
         config.maxConnections = maxConnections
         config.adminToken = loadAdminToken()

@@ -6,6 +6,25 @@ import TestSupport
 import XCTest
 
 final class ServeProtocolTests: XCTestCase {
+    /// Names no model should label get the markers `classify` gives, on the line protocol and over HTTP,
+    /// whether the worker or the event loop answers (the second round).
+    func testLocalReverseAndNoSuffixNamesAreMarked() throws {
+        let dir = try temporaryDirectory()
+        let path = dir.appendingPathComponent("m.dcm").path
+        let model = try TinyModel.write(to: path)
+        let server = try Server(config: serveConfig(modelPath: path))
+        defer { server.shutdown() }
+        let client = try LineClient(port: server.linePort)
+        let names = ["localhost", "nas.lan", "4.3.2.1.in-addr.arpa", "printer.corp", "ads2.tracker.com"]
+        let expected = ["localhost\t!local\t-", "nas.lan\t!local\t-", "4.3.2.1.in-addr.arpa\t!reverse\t-", "printer.corp\t!nosuffix\t-",
+                        TinyModel.expectedLine("ads2.tracker.com", model: model)]
+        XCTAssertEqual(client.roundTrip(names), expected)
+        XCTAssertEqual(client.roundTrip(names), expected)
+        let (status, body) = try httpRequest(port: server.httpPort, method: "POST", path: "/predict", body: "{\"domain\":\"wpad\"}")
+        XCTAssertEqual(status, 200)
+        XCTAssertTrue(body.contains("\"label\":\"!local\""), body)
+    }
+
     func testLineAnswersMatchClassifyAndHTTPWorks() throws {
         let dir = try temporaryDirectory()
         let path = dir.appendingPathComponent("m.dcm").path
