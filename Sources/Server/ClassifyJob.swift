@@ -27,6 +27,7 @@ final class ClassifyJob: @unchecked Sendable {
 enum LineAnswer {
     case name(Int)
     case ipAddress(String)
+    case root
     case invalid(String)
 }
 
@@ -39,6 +40,7 @@ struct BatchAnswers {
         switch lines[i] {
         case let .name(k): .classified(name: names.names[k], top: names.top(k))
         case let .ipAddress(ip): .ipAddress(ip)
+        case .root: .root
         case let .invalid(reason): .error(reason)
         }
     }

@@ -52,6 +52,8 @@ enum PredictResponse {
             return s
         case let .ipAddress(ip):
             return "\"domain\":\(JSONText.string(ip)),\"error\":\"ip address\""
+        case .root:
+            return "\"domain\":\".\",\"error\":\"root query\""
         case let .invalid(reason):
             let text = job.lines.withLine(input) { String(decoding: $0, as: UTF8.self) }
             return "\"domain\":\(JSONText.string(text)),\"error\":\(JSONText.string(reason))"

@@ -28,6 +28,7 @@ package struct ClassifyStats: Sendable {
     package var lines = 0
     package var classified = 0
     package var ipAddresses = 0
+    package var rootQueries = 0
     package var errors = 0
     package var noQuery = 0
     package var filteredOut = 0
@@ -38,7 +39,7 @@ package struct ClassifyStats: Sendable {
     package init(labelCount: Int) { perLabel = [Int](repeating: 0, count: labelCount) }
 
     package mutating func add(_ other: ClassifyStats) {
-        lines += other.lines; classified += other.classified; ipAddresses += other.ipAddresses
+        lines += other.lines; classified += other.classified; ipAddresses += other.ipAddresses; rootQueries += other.rootQueries
         errors += other.errors; noQuery += other.noQuery; filteredOut += other.filteredOut; cacheHits += other.cacheHits
         redisHits += other.redisHits
         for i in perLabel.indices { perLabel[i] += other.perLabel[i] }
@@ -46,6 +47,7 @@ package struct ClassifyStats: Sendable {
 
     package func summary(labels: [String], seconds: Double) -> String {
         var s = "domcat: \(lines) lines, \(classified) classified, \(noQuery) without a query, \(ipAddresses) IP addresses, \(errors) errors"
+        if rootQueries > 0 { s += ", \(rootQueries) root queries" }
         if filteredOut > 0 { s += ", \(filteredOut) filtered out" }
         s += String(format: "; %.2f s, %.0f lines/s, cache hits %.1f%%", seconds, Double(lines) / max(seconds, 1e-9),
                     classified > 0 ? 100 * Double(cacheHits) / Double(classified) : 0)

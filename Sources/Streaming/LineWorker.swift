@@ -83,6 +83,7 @@ final class LineWorker {
         /// A name; `answer` is its position in the batch's answers (nil when there is no model: `extract`).
         case name(LogRecord, Domain, answer: Int?)
         case ipAddress(LogRecord, String)
+        case root(LogRecord)
         case invalid(LogRecord, String)
     }
 
@@ -109,6 +110,7 @@ final class LineWorker {
             guard classifier != nil else { return .name(record, domain, answer: nil) }
             return .name(record, domain, answer: step.add(domain, cache: answers))
         case let .ipAddress(ip): return .ipAddress(record, ip)
+        case .root: return .root(record)
         case let .invalid(reason): return .invalid(record, reason.description)
         }
     }
@@ -143,6 +145,10 @@ final class LineWorker {
             stats.ipAddresses += 1
             if options.onlyLabels != nil { stats.filteredOut += 1; return }
             formatter.append(.ipAddress(ip), line: bytes, record: record, to: &out)
+        case let .root(record):
+            stats.rootQueries += 1
+            if options.onlyLabels != nil { stats.filteredOut += 1; return }
+            formatter.append(.root, line: bytes, record: record, to: &out)
         case let .invalid(record, reason):
             stats.errors += 1
             formatter.append(.error(reason), line: bytes, record: record, to: &out)

@@ -16,6 +16,8 @@ package enum LineOutcome {
     /// A name extracted and normalised, not classified (`domcat extract`).
     case name(String)
     case ipAddress(String)
+    /// A query for the root zone (`.`): printed as the name `.` with the label `!root`.
+    case root
     case error(String)
     case noQuery
 }
@@ -46,8 +48,13 @@ package struct AnswerFormatter: Sendable {
 
     private func appendTSV(_ outcome: LineOutcome, line: UnsafeBufferPointer<UInt8>, record: LogRecord?, to out: inout [UInt8]) {
         if includeLogFields {
-            for field in [record?.timestamp, record?.client, record?.qtype] {
-                if let field { appendSanitised(UnsafeBufferPointer(rebasing: line[field]), to: &out) } else { out.append(UInt8(ascii: "-")) }
+            for (key, field) in [("ts", record?.timestamp), ("client", record?.client), ("qtype", record?.qtype)] {
+                if let field {
+                    let raw = UnsafeBufferPointer(rebasing: line[field])
+                    if key == "qtype", let name = QueryTypeName.name(raw) { out.append(contentsOf: name.utf8) } else { appendSanitised(raw, to: &out) }
+                } else {
+                    out.append(UInt8(ascii: "-"))
+                }
                 out.append(0x09)
             }
         }
@@ -73,6 +80,8 @@ package struct AnswerFormatter: Sendable {
         case let .ipAddress(ip):
             out.append(contentsOf: ip.utf8)
             out.append(contentsOf: "\t!ip\t-".utf8)
+        case .root:
+            out.append(contentsOf: ".\t!root\t-".utf8)
         case let .error(reason):
             appendSanitised(line, to: &out)
             out.append(contentsOf: "\t!error\t".utf8)
@@ -89,7 +98,8 @@ package struct AnswerFormatter: Sendable {
             for (key, field) in [("ts", record.timestamp), ("client", record.client), ("qtype", record.qtype)] {
                 guard let field else { continue }
                 out.append(contentsOf: "\"\(key)\":".utf8)
-                appendJSONString(UnsafeBufferPointer(rebasing: line[field]), to: &out)
+                let raw = UnsafeBufferPointer(rebasing: line[field])
+                if key == "qtype", let name = QueryTypeName.name(raw) { out.append(contentsOf: "\"\(name)\"".utf8) } else { appendJSONString(raw, to: &out) }
                 out.append(UInt8(ascii: ","))
             }
         }
@@ -126,6 +136,8 @@ package struct AnswerFormatter: Sendable {
             out.append(contentsOf: "\"name\":\"\(name)\"}".utf8)
         case let .ipAddress(ip):
             out.append(contentsOf: "\"name\":\"\(ip)\",\"error\":\"ip address\"}".utf8)
+        case .root:
+            out.append(contentsOf: "\"name\":\".\",\"error\":\"root query\"}".utf8)
         case let .error(reason):
             out.append(contentsOf: "\"input\":".utf8)
             appendJSONString(UnsafeBufferPointer(rebasing: line[0..<min(line.count, 512)]), to: &out)
@@ -149,6 +161,7 @@ package struct AnswerFormatter: Sendable {
             out.append(contentsOf: " name=".utf8)
             out.append(contentsOf: name.utf8)
         case .ipAddress: out.append(contentsOf: " label=!ip".utf8)
+        case .root: out.append(contentsOf: " label=!root".utf8)
         case let .error(reason):
             out.append(contentsOf: " label=!error reason=\"".utf8)
             out.append(contentsOf: reason.utf8)

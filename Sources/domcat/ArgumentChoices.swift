@@ -1,5 +1,6 @@
 import ArgumentParser
 import Cache
+import Corpora
 import Features
 import Learners
 import Streaming
@@ -13,6 +14,7 @@ extension ProjectionKind: ExpressibleByArgument {}
 extension PoolingWeights: ExpressibleByArgument {}
 extension GBDTPipelineParams.EmbeddingSource: ExpressibleByArgument {}
 extension RedisReads: ExpressibleByArgument {}
+extension ConflictPolicy: ExpressibleByArgument {}
 
 /// `--input`: a log format, or `auto` (detected from the first lines).
 enum InputChoice: ExpressibleByArgument, Equatable {

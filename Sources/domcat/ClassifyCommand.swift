@@ -67,7 +67,7 @@ struct ClassifyCommand: ParsableCommand {
         if let only {
             let wanted = Set(only.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
             let unknown = wanted.subtracting(loaded.classifier.labels)
-            if !unknown.isEmpty { fail("--only names labels this model does not have: \(unknown.sorted().joined(separator: ", "))", code: 2) }
+            if !unknown.isEmpty { fail("--only names labels this model does not have: \(unknown.sorted().joined(separator: ", "))", code: ExitCodes.usage) }
             options.onlyLabels = wanted
         }
         stream.run(loaded.classifier, options: options)

@@ -19,9 +19,7 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let suffixes = try suffixOptions.load()
         let loaded = loadModel(model, suffixes: suffixes)
-        let corpus: LabelledCorpus
-        do { corpus = try LabelledCorpus.read(paths: [testFile]) } catch { fail("\(error)", code: ExitCodes.input) }
-        for problem in corpus.problems { note("skipped \(problem)") }
+        let corpus = readCorpus(testFile)
         let report = Evaluation.evaluate(loaded.classifier, domains: corpus.domains, truth: corpus.labels, threads: threads)
         if json {
             let encoder = JSONEncoder()
