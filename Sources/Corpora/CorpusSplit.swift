@@ -19,8 +19,9 @@ package enum CorpusSplit {
     }
 
     /// Writes `corpus` into `folder` as train.tsv, valid.tsv and test.tsv (`name<TAB>label`); returns the
-    /// count of each part. Throws `OutputError` when the folder or a file cannot be written.
-    package static func write(_ corpus: LabelledCorpus, suffixes: PublicSuffixList, to folder: String) throws -> [Part: Int] {
+    /// count of each part. Throws `OutputError` when the folder or a file cannot be written, or a file is
+    /// one of `inputs` (`OutputPath`).
+    package static func write(_ corpus: LabelledCorpus, suffixes: PublicSuffixList, to folder: String, inputs: [String]) throws -> [Part: Int] {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch { throw OutputError.failed("cannot create \(folder): \(error.localizedDescription)") }
@@ -31,12 +32,11 @@ package enum CorpusSplit {
             buffers[part, default: []].append(contentsOf: "\(domain.name)\t\(label)\n".utf8)
             counts[part, default: 0] += 1
         }
-        for part in Part.allCases {
-            let path = (folder as NSString).appendingPathComponent("\(part.rawValue).tsv")
-            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            guard fd >= 0 else { throw OutputError.failed("cannot write \(path): \(String(cString: strerror(errno)))") }
-            defer { close(fd) }
-            try OutputSink(fd: fd, name: path).write(buffers[part] ?? [])
+        let paths = Part.allCases.map { (folder as NSString).appendingPathComponent("\($0.rawValue).tsv") }
+        // All three are checked before any is written, so a refused one leaves the others as they were.
+        for path in paths { try OutputPath.check(path, inputs: inputs) }
+        for (part, path) in zip(Part.allCases, paths) {
+            try OutputSink.create(path, inputs: inputs).write(buffers[part] ?? [])
         }
         return counts
     }

@@ -1,8 +1,8 @@
 import DomainKit
 import Lines
 
-/// `domain<TAB>label` examples read from TSV files (plain or zstd). Bad lines are reported with file:line
-/// and skipped, never silently: they are counted and described in `problems`.
+/// `domain<TAB>label` examples read from TSV files (plain or zstd) by `CorpusReader`. Bad lines are reported
+/// with file:line and skipped, never silently: they are counted and described in `problems`.
 package struct LabelledCorpus: Sendable {
     package var domains: [Domain] = []
     package var labels: [String] = []
@@ -14,40 +14,40 @@ package struct LabelledCorpus: Sendable {
     package init() {}
     package var count: Int { domains.count }
 
-    package static func read(paths: [String]) throws -> LabelledCorpus {
+    package static func read(paths: [String], labels: CorpusReader.Labels = .required) throws -> LabelledCorpus {
         var corpus = LabelledCorpus()
-        for path in paths { try corpus.append(path: path) }
+        for path in paths { try corpus.append(path: path, labels: labels) }
         return corpus
     }
 
-    package mutating func append(path: String) throws {
-        let reader = try LineReader.open(path: path)
-        try reader.forEachLine { line, overlong in
-            let number = reader.currentLine
-            if overlong { report(path, number, "line too long"); return true }
-            // Blank lines and `#` comments are allowed in hand-written corpora.
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) || line.first == UInt8(ascii: "#") { return true }
-            guard let tab = line.firstIndex(of: 0x09) else {
-                report(path, number, "no TAB between domain and label")
-                return true
-            }
-            let labelBytes = UnsafeBufferPointer(rebasing: line[(tab + 1)...])
-            let label = String(decoding: labelBytes, as: UTF8.self).trimmingWhitespace()
-            guard !label.isEmpty, !label.contains("\t") else { report(path, number, "empty or malformed label"); return true }
-            switch DomainParser.parse(UnsafeBufferPointer(rebasing: line[..<tab])) {
-            case let .domain(domain):
-                domains.append(domain)
-                labels.append(label)
-            case .ipAddress: report(path, number, "an IP address, not a domain")
-            case let .invalid(reason): report(path, number, reason.description)
+    package mutating func append(path: String, labels mode: CorpusReader.Labels = .required) throws {
+        try CorpusReader.read(path: path, labels: mode) { line in
+            switch line {
+            case let .example(domain, label): append(domain, label)
+            case let .problem(number, reason): report(path, number, reason)
             }
             return true
         }
     }
 
-    private mutating func report(_ path: String, _ line: Int, _ reason: String) {
+    package mutating func append(_ domain: Domain, _ label: String) {
+        domains.append(domain)
+        labels.append(label)
+    }
+
+    package mutating func report(_ path: String, _ line: Int, _ reason: String) {
         skipped += 1
         if problems.count < Self.maxProblemsKept { problems.append("\(path):\(line): \(reason)") }
+    }
+
+    /// The problems as lines to print: the first ones, then how many more there were.
+    package var problemReport: [String] {
+        problems.map { "skipped \($0)" } + (skipped > problems.count ? ["… \(skipped - problems.count) more bad lines skipped"] : [])
+    }
+
+    /// An error unless there is at least one example (an empty test or training file says nothing).
+    package func requireExamples(_ paths: [String]) throws {
+        if count == 0 { throw CorpusError.noExamples(in: paths, skipped: skipped) }
     }
 
     /// Label names in order of first appearance, and each example's index into them.
@@ -67,23 +67,27 @@ package struct LabelledCorpus: Sendable {
     }
 
     /// A stable digest of the examples, recorded in the model header.
-    package func digest() -> String {
-        var h = FNV1a64.offsetBasis
-        for (d, l) in zip(domains, labels) {
-            for b in d.name.utf8 { h = FNV1a64.step(h, b) }
-            h = FNV1a64.step(h, 0x09)
-            for b in l.utf8 { h = FNV1a64.step(h, b) }
-            h = FNV1a64.step(h, 0x0A)
-        }
-        return "fnv1a64:" + String(h, radix: 16) + ":\(count)"
-    }
+    package func digest() -> String { CorpusDigest(self).value }
 }
 
-extension String {
-    func trimmingWhitespace() -> String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s.removeFirst() }
-        while let l = s.last, l.isWhitespace { s.removeLast() }
-        return String(s)
+/// The digest of examples added in order, so a corpus read batch by batch gets the digest (and count) it
+/// would get read whole.
+package struct CorpusDigest: Sendable {
+    private var hash = FNV1a64.offsetBasis
+    package private(set) var count = 0
+
+    package init() {}
+    package init(_ corpus: LabelledCorpus) { add(corpus) }
+
+    package mutating func add(_ corpus: LabelledCorpus) {
+        for (d, l) in zip(corpus.domains, corpus.labels) {
+            for b in d.name.utf8 { hash = FNV1a64.step(hash, b) }
+            hash = FNV1a64.step(hash, 0x09)
+            for b in l.utf8 { hash = FNV1a64.step(hash, b) }
+            hash = FNV1a64.step(hash, 0x0A)
+        }
+        count += corpus.count
     }
+
+    package var value: String { "fnv1a64:" + String(hash, radix: 16) + ":\(count)" }
 }

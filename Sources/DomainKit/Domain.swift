@@ -14,12 +14,16 @@ package struct Domain: Hashable, Sendable, CustomStringConvertible {
 package enum ParsedName: Sendable, Equatable {
     case domain(Domain)
     case ipAddress(String)
+    /// `.` (or `<Root>`, as tshark writes it): a query for the root zone, which names no site.
+    case root
     case invalid(NameError)
 }
 
+/// Said of a name, and read beside a class label in a training file: "empty label" would read as a
+/// missing class, so the messages say which part of the name is wrong.
 package enum NameError: String, Error, Sendable, CustomStringConvertible {
-    case empty = "empty"
-    case emptyLabel = "empty label"
+    case empty = "missing name"
+    case emptyLabel = "empty DNS label in name"
     case labelTooLong = "label over 63 bytes"
     case nameTooLong = "name over 253 bytes"
     case badCharacter = "character not allowed in a name"
@@ -32,15 +36,17 @@ package enum DomainParser {
     package static let maxNameLength = 253
     package static let maxLabelLength = 63
 
-    /// Parses one name-like field: surrounding space, case, trailing dot, URLs (`https://host:port/path` → host),
-    /// bracketed or bare IP literals and Unicode names are all handled here so every caller agrees.
+    /// Parses one name-like field: surrounding space, a trailing comment (`LineComment`), case, trailing dot,
+    /// URLs (`https://host:port/path` → host), bracketed or bare IP literals, the root and Unicode names are all
+    /// handled here so every caller agrees.
     package static func parse(_ raw: UnsafeBufferPointer<UInt8>) -> ParsedName {
-        var lo = 0, hi = raw.count
+        var lo = 0, hi = LineComment.start(in: raw) ?? raw.count
         while lo < hi, isSpace(raw[lo]) { lo += 1 }
         while hi > lo, isSpace(raw[hi - 1]) { hi -= 1 }
         guard lo < hi else { return .invalid(.empty) }
         (lo, hi) = hostRange(raw, lo, hi)
         guard lo < hi else { return .invalid(.empty) }
+        if isRoot(raw, lo, hi) { return .root }
         if raw[lo] == UInt8(ascii: "["), raw[hi - 1] == UInt8(ascii: "]") {
             return ipLiteral(raw, lo + 1, hi - 1).map { .ipAddress($0) } ?? .invalid(.badCharacter)
         }
@@ -67,8 +73,15 @@ package enum DomainParser {
         b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A || b == 0x0B || b == 0x0C
     }
 
-    /// `scheme://user@host:port/path?q` → host. Anything without `://` is taken as a bare name,
-    /// but a trailing `/path` is still cut so `example.com/ads.js` classifies as example.com.
+    /// `.` or `<root>` in any case.
+    static func isRoot(_ raw: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> Bool {
+        if hi - lo == 1 { return raw[lo] == UInt8(ascii: ".") }
+        return hi - lo == 6 && zip(raw[lo..<hi], "<root>".utf8).allSatisfy { $0 | 0x20 == $1 | 0x20 }
+    }
+
+    /// `scheme://user@host:port/path?q#f` → host. Anything without `://` is taken as a bare name,
+    /// but a trailing `/path` or `?query` is still cut so `example.com/ads.js` classifies as example.com;
+    /// a `#` only ends a URL's host (in a bare name it is no name character, and after a space a comment).
     static func hostRange(_ raw: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> (Int, Int) {
         var start = lo
         var i = lo
@@ -84,7 +97,7 @@ package enum DomainParser {
         }
         let isURL = start != lo
         var end = hi
-        for j in start..<hi where raw[j] == UInt8(ascii: "/") || raw[j] == UInt8(ascii: "?") || raw[j] == UInt8(ascii: "#") {
+        for j in start..<hi where raw[j] == UInt8(ascii: "/") || raw[j] == UInt8(ascii: "?") || (isURL && raw[j] == UInt8(ascii: "#")) {
             end = j
             break
         }

@@ -17,8 +17,8 @@ package enum IDNA {
     private static let acePrefix: [UInt8] = Array("xn--".utf8)
     private static let dot = UInt8(ascii: ".")
 
-    /// Whole name → lower-case ASCII: maps the label separators U+3002 U+FF0E U+FF61 to ".",
-    /// lower-cases, NFC-normalises, and punycodes each non-ASCII label as "xn--…".
+    /// Whole name → lower-case ASCII: maps widths and label separators (`normalised`), lower-cases,
+    /// NFC-normalises, and punycodes each non-ASCII label as "xn--…".
     /// nil if a label cannot be converted (see the label policy above).
     package static func toASCII(_ name: String) -> String? {
         var name = name
@@ -29,11 +29,7 @@ package enum IDNA {
         case .hasACELabel: return validatingACELabels(lowercasedASCII(name.utf8))
         case .notASCII: break
         }
-        var mapped = String.UnicodeScalarView()
-        for scalar in name.unicodeScalars {
-            mapped.append(isLabelSeparator(scalar) ? "." : scalar)
-        }
-        let normalized = String(mapped).lowercased().precomposedStringWithCanonicalMapping
+        let normalized = normalised(name.unicodeScalars)
         var output: [UInt8] = []
         output.reserveCapacity(normalized.utf8.count + 8)
         var first = true
@@ -132,8 +128,7 @@ package enum IDNA {
               decoded.contains(where: { !$0.isASCII }),
               decoded.allSatisfy({ $0.isASCII ? isAllowedASCII(UInt8($0.value)) : isAllowedInULabel($0) })
         else { return nil }
-        let canonical = String(String.UnicodeScalarView(decoded)).lowercased().precomposedStringWithCanonicalMapping
-        guard canonical.unicodeScalars.elementsEqual(decoded), Punycode.encode(decoded) == punycode else { return nil }
+        guard normalised(decoded).unicodeScalars.elementsEqual(decoded), Punycode.encode(decoded) == punycode else { return nil }
         return decoded
     }
 
@@ -164,9 +159,19 @@ package enum IDNA {
         }
     }
 
-    /// IDNA2003/UTS 46 full stops that browsers treat as ".".
-    private static func isLabelSeparator(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "\u{3002}" || scalar == "\u{FF0E}" || scalar == "\u{FF61}"
+    /// The UTS #46 mappings browsers apply before anything else, so that what they would look up is one key:
+    /// fullwidth ASCII (U+FF01…U+FF5E, `ｅxample.com`) to ASCII, the full stops U+3002 U+FF0E U+FF61 to ".",
+    /// then lower case and NFC. An A-label is genuine only when its U-label is left as it is.
+    private static func normalised<S: Sequence<Unicode.Scalar>>(_ scalars: S) -> String {
+        var mapped = String.UnicodeScalarView()
+        for scalar in scalars {
+            switch scalar.value {
+            case 0x3002, 0xFF0E, 0xFF61: mapped.append(".")
+            case 0xFF01...0xFF5E: mapped.append(Unicode.Scalar(scalar.value - 0xFEE0)!)
+            default: mapped.append(scalar)
+            }
+        }
+        return String(mapped).lowercased().precomposedStringWithCanonicalMapping
     }
 
     private static func isAllowedInULabel(_ scalar: Unicode.Scalar) -> Bool {

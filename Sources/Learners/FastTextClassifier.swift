@@ -94,8 +94,6 @@ package final class FastTextClassifier: DomainClassifier, @unchecked Sendable {
             rest.remove(at: i)
             scored.append((token, max(0, full - probability(rest.joined(separator: " ")))))
         }
-        let total = scored.map(\.1).reduce(0, +)
-        guard total > 0 else { return scored.map { TokenWeight(token: $0.0, weight: 1 / Float(scored.count)) } }
-        return scored.map { TokenWeight(token: $0.0, weight: $0.1 / total) }.sorted { $0.weight > $1.weight }
+        return normalisedWeights(scored)
     }
 }

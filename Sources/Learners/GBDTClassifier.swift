@@ -44,7 +44,7 @@ package final class GBDTClassifier: DomainClassifier, @unchecked Sendable {
     package func explain(_ domain: Domain, label: Int32) -> [TokenWeight] {
         let pooling = featurizer.pooling
         guard pooling.weighting != .inverseFrequency, let readout = featurizer.readout, Int(label) < readout.outputDimension else {
-            return pooling.weights(domain).map { TokenWeight(token: $0.token, weight: $0.weight) }.sorted { $0.weight > $1.weight }
+            return normalisedWeights(pooling.weights(domain).map { ($0.token, $0.weight) })
         }
         let d = pooling.dimension
         let output = readout.components[Int(label) * d..<(Int(label) + 1) * d]

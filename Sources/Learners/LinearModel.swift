@@ -158,8 +158,16 @@ package final class LinearModel: DomainClassifier, @unchecked Sendable {
 }
 
 /// Each token's share of the positive contributions, heaviest first: weights sum to 1
-/// (equal shares when nothing pushed toward the label).
-func normalisedWeights(_ scored: [(String, Float)]) -> [TokenWeight] {
+/// (equal shares when nothing pushed toward the label). A text met as two tokens (`example.com` is both
+/// the whole name and the registrable name) is listed once, with what both contributed.
+func normalisedWeights(_ tokens: [(String, Float)]) -> [TokenWeight] {
+    var scored: [(String, Float)] = []
+    var position: [String: Int] = [:]
+    for (text, score) in tokens {
+        if let i = position[text] { scored[i].1 += score; continue }
+        position[text] = scored.count
+        scored.append((text, score))
+    }
     guard !scored.isEmpty else { return [] }
     let positive = scored.map { max(0, $0.1) }
     let total = positive.reduce(0, +)

@@ -13,7 +13,8 @@ package final class LineReader {
     package enum Compression: Sendable { case auto, none, zstd }
 
     package let name: String
-    private let fd: Int32
+    /// -1 while a followed file does not exist yet.
+    private var fd: Int32
     private let ownsDescriptor: Bool
     private var compression: Compression
     private var decoder: ZstdDecoder?
@@ -41,9 +42,17 @@ package final class LineReader {
     private var following = false
     private var followPath = ""
     package static let followPollInterval: useconds_t = 100_000
+    /// The last bytes read from a followed file. A file truncated and written again (copytruncate) past our
+    /// offset between two polls has the same inode and a larger size; only these bytes tell it apart.
+    private var recent: [UInt8] = []
+    private static let recentCount = 64
 
+    /// Like `tail -F`: a file that does not exist yet is waited for.
     package static func follow(path: String) throws -> LineReader {
-        let reader = try open(path: path, compression: .none)
+        var info = stat()
+        let reader = stat(path, &info) != 0 && errno == ENOENT
+            ? LineReader(fd: -1, name: path, compression: .none, ownsDescriptor: true)
+            : try open(path: path, compression: .none)
         reader.following = true
         reader.followPath = path
         return reader
@@ -61,7 +70,7 @@ package final class LineReader {
         return LineReader(fd: fd, name: path, compression: compression, ownsDescriptor: true)
     }
 
-    deinit { if ownsDescriptor { close(fd) } }
+    deinit { if ownsDescriptor, fd >= 0 { close(fd) } }
 
     /// Appends up to `maxLines` whole lines (or about `maxBytes`) to `batch`; false once the input is exhausted.
     /// A last line without a newline still counts as a line.
@@ -122,11 +131,13 @@ package final class LineReader {
             searchFrom = max(0, searchFrom - pendingStart)
             pendingStart = 0
         }
+        if fd < 0 { return try waitForGrowthOrRotation() }
         let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         if n < 0 {
             if errno == EINTR { return }
             throw InputError("cannot read \(name): \(String(cString: strerror(errno)))")
         }
+        if following, n > 0 { remember(chunk[0..<n]) }
         if n == 0 {
             if following { return try waitForGrowthOrRotation() }
             if let decoder, !decoder.atFrameBoundary { throw InputError("\(name): zstd stream is truncated") }
@@ -150,23 +161,58 @@ package final class LineReader {
         }
     }
 
-    /// At the end of a followed file: a new file at the path (rename + create rotation) is switched to
-    /// once the old one is drained; a truncated file (copytruncate rotation) is read again from its start.
+    /// At the end of a followed file: a new file at the path (rename + create rotation, or the file
+    /// appearing at last) is switched to at once, the old one being drained; otherwise, after a poll
+    /// interval, a file truncated (copytruncate rotation) is read again from its start.
     private func waitForGrowthOrRotation() throws {
-        var current = stat(), atPath = stat()
-        guard fstat(fd, &current) == 0 else { throw InputError("cannot stat \(name): \(String(cString: strerror(errno)))") }
-        if stat(followPath, &atPath) == 0, atPath.st_ino != current.st_ino || atPath.st_dev != current.st_dev {
-            let next = Foundation.open(followPath, O_RDONLY)
-            if next >= 0 {
-                // The old file was read to its end above; a line it left unfinished is complete as it is.
-                if pendingStart < pending.count { pending.append(0x0A) }
-                dup2(next, fd)
-                close(next)
-                return
-            }
-        }
-        if lseek(fd, 0, SEEK_CUR) > current.st_size { lseek(fd, 0, SEEK_SET) }
+        if switchToNewFile() { return }
         usleep(Self.followPollInterval)
+        if fd >= 0, try wasTruncated() { restart() }
+    }
+
+    private func switchToNewFile() -> Bool {
+        var current = stat(), atPath = stat()
+        guard stat(followPath, &atPath) == 0 else { return false }
+        if fd >= 0, fstat(fd, &current) == 0, atPath.st_ino == current.st_ino, atPath.st_dev == current.st_dev { return false }
+        let next = Foundation.open(followPath, O_RDONLY)
+        guard next >= 0 else { return false }
+        if fd >= 0 {
+            dup2(next, fd)
+            close(next)
+        } else {
+            fd = next
+        }
+        restart()
+        return true
+    }
+
+    /// Shorter than our offset, or other bytes just before it than we read there.
+    private func wasTruncated() throws -> Bool {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw InputError("cannot stat \(name): \(String(cString: strerror(errno)))") }
+        let offset = lseek(fd, 0, SEEK_CUR)
+        if offset > info.st_size { return true }
+        guard !recent.isEmpty else { return false }
+        var before = [UInt8](repeating: 0, count: recent.count)
+        let n = before.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset - off_t(recent.count)) }
+        return n != recent.count || before != recent
+    }
+
+    /// Reads the (new or truncated) file from its start; a line the old content left unfinished is
+    /// complete as it is.
+    private func restart() {
+        if pendingStart < pending.count { pending.append(0x0A) }
+        lseek(fd, 0, SEEK_SET)
+        recent.removeAll(keepingCapacity: true)
+    }
+
+    private func remember(_ bytes: ArraySlice<UInt8>) {
+        if bytes.count >= Self.recentCount {
+            recent = Array(bytes.suffix(Self.recentCount))
+        } else {
+            recent.append(contentsOf: bytes)
+            if recent.count > Self.recentCount { recent.removeFirst(recent.count - Self.recentCount) }
+        }
     }
 
     /// Calls `body` for each line; stop early by returning false.

@@ -16,13 +16,17 @@ package enum OutputError: Error, CustomStringConvertible {
 package final class OutputSink: @unchecked Sendable {
     let fd: Int32
     let name: String
+    private let ownsDescriptor: Bool
 
-    package init(fd: Int32 = 1, name: String = "stdout") {
+    package init(fd: Int32 = 1, name: String = "stdout", ownsDescriptor: Bool = false) {
         self.fd = fd
         self.name = name
+        self.ownsDescriptor = ownsDescriptor
         // EPIPE must come back as an error code, not kill the process.
         signal(SIGPIPE, SIG_IGN)
     }
+
+    deinit { if ownsDescriptor { close(fd) } }
 
     package func write(_ bytes: [UInt8]) throws {
         var offset = 0

@@ -77,10 +77,12 @@ package struct ModelFile: Sendable {
         return hex(digest)
     }
 
-    /// Written to a temporary file then renamed, so a full disk never leaves half a model behind.
-    /// Returns the file's digest (its version).
+    /// Written to a temporary file then renamed, so a full disk never leaves half a model behind; the
+    /// rename would replace whatever is at `path`, so `OutputPath` checks it first (not a device, none of
+    /// `inputs`). Returns the file's digest (its version).
     @discardableResult
-    package func write(to path: String) throws -> String {
+    package func write(to path: String, inputs: [String] = []) throws -> String {
+        try OutputPath.check(path, inputs: inputs)
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw ModelFileError.unwritable(path: path, reason: String(cString: strerror(errno))) }

@@ -28,6 +28,7 @@ final class ClassifyJob: @unchecked Sendable {
 enum LineAnswer {
     case name(Int)
     case ipAddress(String)
+    case root
     case invalid(String)
     case special(String, SpecialName)
 }
@@ -41,6 +42,7 @@ struct BatchAnswers {
         switch lines[i] {
         case let .name(k): .classified(name: names.names[k], top: names.top(k))
         case let .ipAddress(ip): .ipAddress(ip)
+        case .root: .root
         case let .invalid(reason): .error(reason)
         case let .special(name, kind): .special(name, kind)
         }

@@ -168,6 +168,8 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
             outcome = .classified(name: domain.name, top: top[...])
         case let .ipAddress(ip):
             outcome = .ipAddress(ip)
+        case .root:
+            outcome = .root
         case let .invalid(reason):
             errors += 1
             outcome = .error(reason.description)

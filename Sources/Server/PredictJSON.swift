@@ -54,6 +54,8 @@ enum PredictResponse {
             return "\"domain\":\(JSONText.string(ip)),\"error\":\"ip address\""
         case let .special(name, kind):
             return "\"domain\":\(JSONText.string(name)),\"label\":\"!\(kind.rawValue)\""
+        case .root:
+            return "\"domain\":\".\",\"error\":\"root query\""
         case let .invalid(reason):
             let text = job.lines.withLine(input) { String(decoding: $0, as: UTF8.self) }
             return "\"domain\":\(JSONText.string(text)),\"error\":\(JSONText.string(reason))"

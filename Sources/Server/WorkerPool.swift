@@ -107,6 +107,8 @@ private final class Worker {
                     lines.append(.name(step.add(domain, cache: serving.cache)))
                 case let .ipAddress(ip):
                     lines.append(.ipAddress(ip))
+                case .root:
+                    lines.append(.root)
                 case let .invalid(reason):
                     errors += 1
                     lines.append(.invalid(reason.description))

@@ -33,6 +33,7 @@ package struct ClassifyStats: Sendable {
     package var ipAddresses = 0
     /// Names answered with a `SpecialName` marker instead of a model label.
     package var special = 0
+    package var rootQueries = 0
     package var errors = 0
     package var noQuery = 0
     package var filteredOut = 0
@@ -45,6 +46,7 @@ package struct ClassifyStats: Sendable {
 
     package mutating func add(_ other: ClassifyStats) {
         lines += other.lines; classified += other.classified; ipAddresses += other.ipAddresses; special += other.special
+        rootQueries += other.rootQueries
         errors += other.errors; noQuery += other.noQuery; filteredOut += other.filteredOut; cacheHits += other.cacheHits
         redisHits += other.redisHits
         for m in perLabel.indices { for i in perLabel[m].indices { perLabel[m][i] += other.perLabel[m][i] } }
@@ -56,6 +58,7 @@ package struct ClassifyStats: Sendable {
         let answers = Double(max(classified * max(1, models.count), 1))
         var s = "domcat: \(lines) lines, \(classified) classified, \(noQuery) without a query, \(ipAddresses) IP addresses, \(errors) errors"
         if special > 0 { s += ", \(special) local/reverse/no-suffix names" }
+        if rootQueries > 0 { s += ", \(rootQueries) root queries" }
         if filteredOut > 0 { s += ", \(filteredOut) filtered out" }
         s += String(format: "; %.2f s, %.0f lines/s, cache hits %.1f%%", seconds, Double(lines) / max(seconds, 1e-9),
                     classified > 0 ? 100 * Double(cacheHits) / answers : 0)

@@ -98,6 +98,7 @@ final class LineWorker {
         case name(LogRecord, Domain, answers: Int?)
         case ipAddress(LogRecord, String)
         case special(LogRecord, Domain, SpecialName)
+        case root(LogRecord)
         case invalid(LogRecord, String)
     }
 
@@ -130,6 +131,7 @@ final class LineWorker {
             names += 1
             return .name(record, domain, answers: names - 1)
         case let .ipAddress(ip): return .ipAddress(record, ip)
+        case .root: return .root(record)
         case let .invalid(reason): return .invalid(record, reason.description)
         }
     }
@@ -175,6 +177,10 @@ final class LineWorker {
             stats.special += 1
             if options.onlyLabels != nil { stats.filteredOut += 1; return }
             formatter.append(.special(domain.name, special), line: bytes, record: record, to: &out)
+        case let .root(record):
+            stats.rootQueries += 1
+            if options.onlyLabels != nil { stats.filteredOut += 1; return }
+            formatter.append(.root, line: bytes, record: record, to: &out)
         case let .invalid(record, reason):
             stats.errors += 1
             formatter.append(.error(reason), line: bytes, record: record, to: &out)

@@ -27,6 +27,8 @@ package enum LineOutcome {
     case ipAddress(String)
     /// A name no model should label: `!local`, `!reverse`, `!nosuffix`.
     case special(String, SpecialName)
+    /// A query for the root zone (`.`): printed as the name `.` with the label `!root`.
+    case root
     case error(String)
     case noQuery
 }
@@ -83,8 +85,13 @@ package struct AnswerFormatter: Sendable {
 
     private func appendTSV(_ outcome: LineOutcome, line: UnsafeBufferPointer<UInt8>, record: LogRecord?, to out: inout [UInt8]) {
         if includeLogFields {
-            for field in [record?.timestamp, record?.client, record?.qtype] {
-                if let field { appendSanitised(UnsafeBufferPointer(rebasing: line[field]), to: &out) } else { out.append(UInt8(ascii: "-")) }
+            for (key, field) in [("ts", record?.timestamp), ("client", record?.client), ("qtype", record?.qtype)] {
+                if let field {
+                    let raw = UnsafeBufferPointer(rebasing: line[field])
+                    if key == "qtype", let name = QueryTypeName.name(raw) { out.append(contentsOf: name.utf8) } else { appendSanitised(raw, to: &out) }
+                } else {
+                    out.append(UInt8(ascii: "-"))
+                }
                 out.append(0x09)
             }
         }
@@ -113,6 +120,8 @@ package struct AnswerFormatter: Sendable {
             out.append(contentsOf: "\t!ip\t-".utf8)
         case let .special(name, kind):
             out.append(contentsOf: "\(name)\t!\(kind.rawValue)\t-".utf8)
+        case .root:
+            out.append(contentsOf: ".\t!root\t-".utf8)
         case let .error(reason):
             appendSanitised(line, to: &out)
             out.append(contentsOf: "\t!error\t".utf8)
@@ -129,7 +138,8 @@ package struct AnswerFormatter: Sendable {
             for (key, field) in [("ts", record.timestamp), ("client", record.client), ("qtype", record.qtype)] {
                 guard let field else { continue }
                 out.append(contentsOf: "\"\(key)\":".utf8)
-                appendJSONString(UnsafeBufferPointer(rebasing: line[field]), to: &out)
+                let raw = UnsafeBufferPointer(rebasing: line[field])
+                if key == "qtype", let name = QueryTypeName.name(raw) { out.append(contentsOf: "\"\(name)\"".utf8) } else { appendJSONString(raw, to: &out) }
                 out.append(UInt8(ascii: ","))
             }
         }
@@ -152,6 +162,8 @@ package struct AnswerFormatter: Sendable {
             out.append(contentsOf: "\"name\":\"\(ip)\",\"error\":\"ip address\"}".utf8)
         case let .special(name, kind):
             out.append(contentsOf: "\"name\":\"\(name)\",\"label\":\"!\(kind.rawValue)\"}".utf8)
+        case .root:
+            out.append(contentsOf: "\"name\":\".\",\"error\":\"root query\"}".utf8)
         case let .error(reason):
             out.append(contentsOf: "\"input\":".utf8)
             appendJSONString(UnsafeBufferPointer(rebasing: line[0..<min(line.count, 512)]), to: &out)
@@ -206,6 +218,7 @@ package struct AnswerFormatter: Sendable {
             out.append(contentsOf: name.utf8)
         case .ipAddress: out.append(contentsOf: " label=!ip".utf8)
         case let .special(_, kind): out.append(contentsOf: " label=!\(kind.rawValue)".utf8)
+        case .root: out.append(contentsOf: " label=!root".utf8)
         case let .error(reason):
             out.append(contentsOf: " label=!error reason=\"".utf8)
             out.append(contentsOf: reason.utf8)

@@ -9,9 +9,6 @@ extension TrainJob {
     /// The `fasttext` kind: libfasttext's supervised training on domcat's word tokens, with the
     /// same dimension, epochs, learning rate and n-gram lengths as `linear` for a like-for-like model.
     func runFastText(_ corpus: LabelledCorpus, start: Date) throws -> Outcome {
-        guard initModelPath == nil else {
-            throw TrainError("fastText cannot continue training a supervised model; use --kind linear for incremental training")
-        }
         let tokenizer = Tokenizer(suffixes: suffixes, config: linear.tokenizer)
         var text: [UInt8] = []
         for (domain, label) in zip(corpus.domains, corpus.labels) {
@@ -25,6 +22,8 @@ extension TrainJob {
             args.lr = Double(linear.learningRate)
         }
         let classifier = FastTextClassifier(model: model, input: .tokens, tokenizer: tokenizer)
-        return try finish(classifier, corpus: corpus, start: start, parent: nil) { try FastTextCodec.encode(classifier, header: $0) }
+        return try finish(classifier, examples: CorpusDigest(corpus), skipped: corpus.skipped, start: start, parent: nil) {
+            try FastTextCodec.encode(classifier, header: $0)
+        }
     }
 }

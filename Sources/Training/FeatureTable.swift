@@ -1,4 +1,5 @@
 import Foundation
+import Lines
 
 /// Feature rows as TSV (a header of column names, then the values and the label): what
 /// `domcat features` prints and what LightGBM/scikit-learn read.
@@ -18,11 +19,12 @@ package enum FeatureTable {
         sink(&out)
     }
 
-    package static func write(_ rows: [Float], width: Int, columns: [String], labels: [String], to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw TrainError("cannot write \(path)")
+    package static func write(_ rows: [Float], width: Int, columns: [String], labels: [String], to path: String, inputs: [String]) throws {
+        let sink = try OutputSink.create(path, inputs: inputs)
+        var failure: Error?
+        encode(rows, width: width, columns: columns, labels: labels) { bytes in
+            if failure == nil { do { try sink.write(bytes) } catch { failure = error } }
         }
-        defer { try? handle.close() }
-        encode(rows, width: width, columns: columns, labels: labels) { handle.write(Data($0)) }
+        if let failure { throw failure }
     }
 }

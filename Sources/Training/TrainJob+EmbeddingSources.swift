@@ -4,7 +4,6 @@ import FastTextKit
 import Features
 import Foundation
 import Learners
-import Lines
 import ModelStore
 
 extension TrainJob {
@@ -38,14 +37,9 @@ extension TrainJob {
             text.append(0x0A)
         }
         for domain in corpus.domains { append(domain) }
-        for path in gbdt.unlabelledPaths {
-            let reader = try LineReader.open(path: path)
-            try reader.forEachLine { line, _ in
-                let end = line.firstIndex(where: { $0 == 0x09 || $0 == 0x20 }) ?? line.count
-                if case let .domain(domain) = DomainParser.parse(UnsafeBufferPointer(rebasing: line[..<end])) { append(domain) }
-                return true
-            }
-        }
+        let unlabelled = try LabelledCorpus.read(paths: gbdt.unlabelledPaths, labels: .ignored)
+        if unlabelled.skipped > 0 { log("unlabelled names: \(unlabelled.skipped) lines without a name skipped") }
+        for domain in unlabelled.domains { append(domain) }
         progress?("embeddings (fastText skipgram)", 0, corpus.count, 0)
         return try trainFastText(.skipgram, on: text) { $0.minCount = 1 }
     }

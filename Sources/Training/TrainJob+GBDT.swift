@@ -13,37 +13,43 @@ extension TrainJob {
     /// features they were grown on — and adds trees fitted to the new batch's gradients; new labels
     /// join with their prior as base score. A linear embedding model keeps training on every batch
     /// (`GBDTEmbeddingContinuation.swift`) unless `--freeze-embeddings`; other embeddings stay fixed.
-    func runGBDT(start: Date) throws -> Outcome {
-        var current: GBDTClassifier?
-        var parent: String?
-        if let initModelPath {
-            let earlier = try Model.load(path: initModelPath, suffixes: suffixes)
-            guard let model = earlier.classifier as? GBDTClassifier else {
-                throw TrainError("\(initModelPath) is a '\(earlier.header.kind)' model; --init-model needs a model of the same kind")
-            }
-            current = model
-            parent = earlier.digest
-        }
+    func runGBDT(continuing earlier: Model?, start: Date) throws -> Outcome {
+        var current = earlier?.classifier as? GBDTClassifier  // `resolvedKind` matched the kinds
+        let known = current?.labels ?? []
         let valid = try validPath.map { try LabelledCorpus.read(paths: [$0]) }
-        var last = LabelledCorpus()
+        var examples = CorpusDigest()
+        let skipped: Int
         if let batchSize = gbdt.batchSize {
-            var batches = 0
+            let scan = try CorpusBatches.scan(paths: corpusPaths)
+            scan.problems.problemReport.forEach(log)
+            guard scan.examples > 0 else { throw CorpusError.noExamples(in: corpusPaths, skipped: scan.problems.skipped) }
+            try requireTwoLabels(Array(Set(known + scan.conflicts.labels)))
+            try scan.conflicts.check(conflicts)
             // `--features auto` sizes follow the whole corpus, not its first batch.
             var job = self
-            if initModelPath == nil, job.gbdt.corpusSize == nil { job.gbdt.corpusSize = try CorpusBatches.count(paths: corpusPaths) }
-            try CorpusBatches.forEach(paths: corpusPaths, batchSize: batchSize) { batch in
+            if earlier == nil, job.gbdt.corpusSize == nil { job.gbdt.corpusSize = scan.examples }
+            var batches = 0, removed = 0
+            try CorpusBatches.forEach(paths: corpusPaths, batchSize: batchSize) { read in
+                let (batch, dropped) = try scan.conflicts.resolve(read, policy: conflicts)
+                removed += dropped
+                guard batch.count > 0 else { return }
                 batches += 1
                 log("batch \(batches): \(batch.count) examples")
-                current = try job.trainGBDT(batch, continuing: current, valid: valid, first: batches == 1 && initModelPath == nil)
-                last = batch
+                current = try job.trainGBDT(batch, continuing: current, valid: valid, first: batches == 1 && earlier == nil)
+                examples.add(batch)
             }
+            if let summary = scan.conflicts.summary(policy: conflicts, removed: removed) { log(summary) }
+            skipped = scan.problems.skipped
         } else {
-            last = try LabelledCorpus.read(paths: corpusPaths)
-            for problem in last.problems { log("skipped \(problem)") }
-            current = try trainGBDT(last, continuing: current, valid: valid, first: initModelPath == nil)
+            let corpus = try readCorpus(known: known)
+            current = try trainGBDT(corpus, continuing: current, valid: valid, first: earlier == nil)
+            examples = CorpusDigest(corpus)
+            skipped = corpus.skipped
         }
-        guard let classifier = current, last.count > 0 else { throw TrainError("no usable examples in \(corpusPaths.joined(separator: ", "))") }
-        return try finish(classifier, corpus: last, start: start, parent: parent) { try GBDTCodec.encode(classifier, header: $0) }
+        guard let classifier = current, examples.count > 0 else { throw CorpusError.noExamples(in: corpusPaths, skipped: skipped) }
+        return try finish(classifier, examples: examples, skipped: skipped, start: start, parent: earlier?.digest) {
+            try GBDTCodec.encode(classifier, header: $0)
+        }
     }
 
     /// One batch: build the featurizer (first batch, or `--retrain-embeddings`), then boost.
@@ -81,7 +87,8 @@ extension TrainJob {
         progress?("featurising", 0, corpus.count, 0)
         let trainRows = rows ?? GBDTClassifier.featureRows(featurizer, domains: corpus.domains, threads: linear.threads)
         if let path = gbdt.exportTrainRowsPath {
-            try FeatureTable.write(trainRows, width: featurizer.width, columns: featurizer.columnNames, labels: rowLabels.map { names[Int($0)] }, to: path)
+            try FeatureTable.write(trainRows, width: featurizer.width, columns: featurizer.columnNames, labels: rowLabels.map { names[Int($0)] },
+                                 to: path, inputs: inputPaths + [outputPath])
         }
         let data = GBDTDataset(features: trainRows, rows: rowLabels.count, columns: featurizer.width, labels: rowLabels)
         var validation: GBDTDataset?

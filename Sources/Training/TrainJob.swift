@@ -2,6 +2,7 @@ import Corpora
 import DomainKit
 import Foundation
 import Learners
+import Lines
 import ModelStore
 
 /// What `domcat train` does, independent of argument parsing: read corpora, start from scratch or from
@@ -13,7 +14,10 @@ package struct TrainJob {
     package var name: String?
     package var initModelPath: String?
     package var validPath: String?
-    package var kind = ModelKind.linear
+    /// nil: the kind of the model continued (`initModelPath`), or `linear`.
+    package var kind: ModelKind?
+    /// What becomes of names the corpus gives two different labels.
+    package var conflicts = ConflictPolicy.keepFirst
     package var linear = LinearParams()
     package var gbdt = GBDTJobOptions()
     package var suffixes: PublicSuffixList
@@ -37,22 +41,44 @@ package struct TrainJob {
         package var digest: String
     }
 
+    /// Every file the job reads: none of them may be an output.
+    var inputPaths: [String] {
+        corpusPaths + [validPath, initModelPath, gbdt.embeddingsFrom].compactMap { $0 } + gbdt.unlabelledPaths
+    }
+
     package func run() throws -> Outcome {
         let start = Date()
-        if kind == .gbdt { return try runGBDT(start: start) }
-        let corpus = try LabelledCorpus.read(paths: corpusPaths)
-        for problem in corpus.problems { log("skipped \(problem)") }
-        if corpus.skipped > corpus.problems.count { log("… \(corpus.skipped - corpus.problems.count) more bad lines skipped") }
-        guard corpus.count > 0 else { throw TrainError("no usable examples in \(corpusPaths.joined(separator: ", "))") }
+        if kind == .fasttext, let path = initModelPath { throw TrainUsageError("--kind fasttext cannot continue \(path): \(ModelKind.fastTextCannotContinue)") }
+        // Refused outputs fail before any training, not after it.
+        try OutputPath.check(outputPath, inputs: inputPaths)
+        if let path = gbdt.exportTrainRowsPath { try OutputPath.check(path, inputs: inputPaths + [outputPath]) }
+        let earlier = try initModelPath.map { try Model.load(path: $0, suffixes: suffixes) }
+        switch try resolvedKind(continuing: earlier) {
+        case .gbdt: return try runGBDT(continuing: earlier, start: start)
+        case .fasttext: return try runFastText(try readCorpus(known: []), start: start)
+        case .linear: return try runLinear(continuing: earlier, start: start)
+        }
+    }
 
-        if kind == .fasttext { return try runFastText(corpus, start: start) }
+    /// The kind to train: the continued model's (another `--kind` is a usage error), else `kind` or linear.
+    func resolvedKind(continuing earlier: Model?) throws -> ModelKind {
+        guard let earlier, let path = initModelPath else { return kind ?? .linear }
+        guard let earlierKind = ModelKind(rawValue: earlier.header.kind) else {
+            throw ModelFileError.unknownKind(path: path, kind: earlier.header.kind)
+        }
+        if earlierKind == .fasttext { throw TrainUsageError("\(path) is a fasttext model, and \(ModelKind.fastTextCannotContinue)") }
+        if let kind, kind != earlierKind {
+            throw TrainUsageError("--kind \(kind.rawValue) does not match \(path), a \(earlierKind.rawValue) model: leave --kind out to continue it")
+        }
+        return earlierKind
+    }
+
+    func runLinear(continuing earlier: Model?, start: Date) throws -> Outcome {
         var model: LinearModel
-        var parent: String?
-        if let initModelPath {
-            let earlier = try Model.load(path: initModelPath, suffixes: suffixes)
-            guard let linear = earlier.classifier as? LinearModel else {
-                throw TrainError("\(initModelPath) is a '\(earlier.header.kind)' model; --init-model needs a model of the same kind")
-            }
+        let corpus: LabelledCorpus
+        if let earlier {
+            let linear = earlier.classifier as! LinearModel  // `resolvedKind` matched the kinds
+            corpus = try readCorpus(known: linear.labels)
             let known = Set(linear.labels)
             let newLabels = corpus.labelIndex(startingWith: linear.labels).names.filter { !known.contains($0) }
             if !newLabels.isEmpty { log("new labels join the model: \(newLabels.joined(separator: ", "))") }
@@ -62,8 +88,8 @@ package struct TrainJob {
             params.threads = self.linear.threads
             model = LinearModel(labels: linear.labels, params: params, tokenizer: linear.tokenizer,
                                 input: linear.input, output: linear.output).extended(with: newLabels)
-            parent = earlier.digest
         } else {
+            corpus = try readCorpus(known: [])
             model = LinearModel(labels: corpus.labelIndex().names, params: linear, suffixes: suffixes)
         }
         let (_, indices) = corpus.labelIndex(startingWith: model.labels)
@@ -74,19 +100,41 @@ package struct TrainJob {
                                    bucketMask: UInt64(model.params.buckets - 1), threads: model.params.threads)
             LinearTrainer.train(model, on: bags) { done, total, loss in report?("training", done, total, loss) }
         }
+        return try finish(model, examples: CorpusDigest(corpus), skipped: corpus.skipped, start: start, parent: earlier?.digest) {
+            try LinearCodec.encode(model, header: $0)
+        }
+    }
 
-        return try finish(model, corpus: corpus, start: start, parent: parent) { try LinearCodec.encode(model, header: $0) }
+    /// The corpus as training sees it: read, its problems logged, conflicting labels resolved under
+    /// `conflicts`, and at least two labels together with the `known` ones of a continued model.
+    func readCorpus(known: [String]) throws -> LabelledCorpus {
+        let read = try LabelledCorpus.read(paths: corpusPaths)
+        read.problemReport.forEach(log)
+        try read.requireExamples(corpusPaths)
+        let conflicts = LabelConflicts(read)
+        let (corpus, removed) = try conflicts.resolve(read, policy: self.conflicts)
+        if let summary = conflicts.summary(policy: self.conflicts, removed: removed) { log(summary) }
+        try requireTwoLabels(corpus.labelIndex(startingWith: known).names)
+        return corpus
+    }
+
+    /// One label is no classifier: it would answer that label with p = 1 for every name.
+    func requireTwoLabels(_ labels: [String]) throws {
+        guard labels.count < 2 else { return }
+        let which = labels.first.map { "only the label '\($0)'" } ?? "no labels"
+        throw TrainError("\(corpusPaths.joined(separator: ", ")) has \(which): a classifier needs examples of at least two labels")
     }
 
     /// Calibrates the new model's probabilities and scores it on the validation file, writes it with its
-    /// header, and reports. Without a validation file the probabilities stay as trained (temperature 1).
-    func finish(_ model: any DomainClassifier, corpus: LabelledCorpus, start: Date, parent: String?,
+    /// header, and reports. Without a validation file the probabilities stay as trained.
+    func finish(_ model: any DomainClassifier, examples: CorpusDigest, skipped: Int, start: Date, parent: String?,
                 encode: (ModelHeader) throws -> ModelFile) throws -> Outcome {
         var metrics: [String: Double] = [:]
         var validation: EvaluationReport?
         model.calibration = Calibration()
         if let validPath {
             let valid = try LabelledCorpus.read(paths: [validPath])
+            try valid.requireExamples([validPath])
             let uncalibrated = calibrate(model, on: valid)
             let r = Evaluation.evaluate(model, domains: valid.domains, truth: valid.labels, threads: linear.threads)
             metrics["valid_accuracy"] = r.accuracy
@@ -102,12 +150,13 @@ package struct TrainJob {
         }
         let seconds = Date().timeIntervalSince(start)
         metrics["train_seconds"] = seconds
-        var header = ModelHeader(kind: kind.rawValue, labels: model.labels, parameters: [:],
-                                 corpusDigest: corpus.digest(), trainingExamples: corpus.count, metrics: metrics, parent: parent)
+        // Each codec writes its own kind, labels and parameters into the header.
+        var header = ModelHeader(kind: "", labels: [], parameters: [:],
+                                 corpusDigest: examples.value, trainingExamples: examples.count, metrics: metrics, parent: parent)
         header.calibration = model.calibration.isIdentity ? nil : model.calibration
         header.name = name ?? Model.stem(of: outputPath)
-        let digest = try encode(header).write(to: outputPath)
-        return Outcome(examples: corpus.count, skipped: corpus.skipped, labels: model.labels, seconds: seconds,
+        let digest = try encode(header).write(to: outputPath, inputs: inputPaths)
+        return Outcome(examples: examples.count, skipped: skipped, labels: model.labels, seconds: seconds,
                        validation: validation, digest: digest)
     }
 }
@@ -131,9 +180,18 @@ extension TrainJob {
 
 package enum ModelKind: String, CaseIterable, Sendable {
     case linear, fasttext, gbdt
+
+    /// Why `--init-model` takes no fasttext model, for `--help` and the error.
+    package static let fastTextCannotContinue = "libfasttext cannot resume training a supervised model; train linear or gbdt to continue batch after batch"
 }
 
 package struct TrainError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
+}
+
+/// Options that contradict each other or the model continued (exit 2, as other usage errors).
+package struct TrainUsageError: Error, CustomStringConvertible {
     package let description: String
     package init(_ description: String) { self.description = description }
 }

@@ -14,6 +14,7 @@ extension ProjectionKind: ExpressibleByArgument {}
 extension PoolingWeights: ExpressibleByArgument {}
 extension GBDTPipelineParams.EmbeddingSource: ExpressibleByArgument {}
 extension RedisReads: ExpressibleByArgument {}
+extension ConflictPolicy: ExpressibleByArgument {}
 
 /// `--input`: a log format, or `auto` (detected from the first lines).
 enum InputChoice: ExpressibleByArgument, Equatable {

@@ -73,7 +73,7 @@ struct ClassifyCommand: ParsableCommand {
         if let only {
             let wanted = Set(only.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
             let unknown = wanted.subtracting(loaded.flatMap(\.classifier.labels))
-            if !unknown.isEmpty { fail("--only names labels no model has: \(unknown.sorted().joined(separator: ", "))", code: 2) }
+            if !unknown.isEmpty { fail("--only names labels no model has: \(unknown.sorted().joined(separator: ", "))", code: ExitCodes.usage) }
             options.onlyLabels = wanted
         }
         stream.run(loaded.map { ClassifyModel(name: $0.name, classifier: $0.classifier, digest: $0.digest) }, options: options)

@@ -20,9 +20,7 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let suffixes = try suffixOptions.load()
         let loaded = loadModel(model, suffixes: suffixes)
-        let corpus: LabelledCorpus
-        do { corpus = try LabelledCorpus.read(paths: [testFile]) } catch { fail("\(error)", code: ExitCodes.input) }
-        for problem in corpus.problems { note("skipped \(problem)") }
+        let corpus = readCorpus(testFile)
         let report = Evaluation.evaluate(loaded.classifier, domains: corpus.domains, truth: corpus.labels, threads: threads)
         if let plot {
             let svg = report.svg(title: "\(loaded.header.kind) model \(loaded.shortVersion) on \((testFile as NSString).lastPathComponent)")

@@ -21,9 +21,7 @@ struct FeaturesCommand: ParsableCommand {
     func run() throws {
         let loaded = loadModel(model, suffixes: try suffixOptions.load())
         guard let gbdt = loaded.classifier as? GBDTClassifier else { fail("\(model) is a '\(loaded.header.kind)' model; features come from a gbdt model", code: ExitCodes.model) }
-        let corpus: LabelledCorpus
-        do { corpus = try LabelledCorpus.read(paths: [file]) } catch { fail("\(error)", code: ExitCodes.input) }
-        for problem in corpus.problems { note("skipped \(problem)") }
+        let corpus = readCorpus(file)
         let featurizer = gbdt.featurizer
         let rows = GBDTClassifier.featureRows(featurizer, domains: corpus.domains, threads: threads)
         FeatureTable.encode(rows, width: featurizer.width, columns: featurizer.columnNames, labels: corpus.labels) {

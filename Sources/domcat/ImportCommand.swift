@@ -22,11 +22,15 @@ struct ImportABP: ParsableCommand {
     @Flag(help: "Also take the sites named by cosmetic rules (site.com##…), labelled 'site'.") var cosmetic = false
     @Option(help: "Output corpus file ('-' for stdout).") var out: String = "-"
 
+    func validate() throws {
+        if let problem = CorpusLabel.problem(label) { throw ValidationError("--label \(CorpusLabel.quoted(label)) \(problem)") }
+    }
+
     func run() throws {
         let sources = lists.map { LabelledSource(path: $0, label: label) }
         let built: (pairs: [(String, String)], conflictsDropped: Int)
         do { built = try DefaultCorpus.build(lists: sources, cosmeticFrom: cosmetic ? lists : []) } catch { fail("\(error)", code: ExitCodes.input) }
-        writeCorpus(DefaultCorpus.tsv(built.pairs), to: out)
+        writeCorpus(DefaultCorpus.tsv(built.pairs), to: out, inputs: lists)
         note("\(built.pairs.count) hosts, \(built.conflictsDropped) under two labels dropped")
     }
 }
@@ -62,7 +66,7 @@ struct ImportDefaultCorpus: ParsableCommand {
             v2flyCorpus = try LabelledCorpus.read(paths: [v2fly])
         } catch { fail("\(error)", code: ExitCodes.input) }
         let pairs = DefaultSets.build(set, ublock: ublock, ut1: ut1Corpus, v2fly: v2flyCorpus, suffixes: suffixes, cap: cap)
-        writeCorpus(DefaultCorpus.tsv(pairs), to: out)
+        writeCorpus(DefaultCorpus.tsv(pairs), to: out, inputs: sources.lists.map(\.path) + sources.cosmeticFrom + [ut1, v2fly])
         var counts: [String: Int] = [:]
         for (_, label) in pairs { counts[label, default: 0] += 1 }
         note("\(set.rawValue): \(pairs.count) names, \(counts.count) labels (" + counts.sorted { $0.value > $1.value }.prefix(12)
@@ -86,19 +90,14 @@ struct ImportFastText: ParsableCommand {
             guard let classifier = loaded.classifier as? FastTextClassifier else { fail("\(bin) did not load as fastText", code: ExitCodes.model) }
             var header = loaded.header
             header.corpusDigest = "fasttext-bin:sha256:" + loaded.digest
-            try FastTextCodec.encode(classifier, header: header).write(to: out)
+            try FastTextCodec.encode(classifier, header: header).write(to: out, inputs: [bin])
             note("\(bin) → \(out): \(classifier.labels.count) labels")
-        } catch let error as ModelFileError {
-            fail("\(error)", code: ExitCodes.model)
         } catch {
-            fail("\(error)", code: ExitCodes.output)
+            fail(error)
         }
     }
 }
 
-func writeCorpus(_ text: String, to path: String) {
-    let fd = path == "-" ? 1 : open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    guard fd >= 0 else { fail("cannot write \(path): \(String(cString: strerror(errno)))", code: ExitCodes.output) }
-    defer { if fd != 1 { close(fd) } }
-    do { try OutputSink(fd: fd, name: path).write(Array(text.utf8)) } catch OutputError.closed {} catch { fail("\(error)", code: ExitCodes.output) }
+func writeCorpus(_ text: String, to path: String, inputs: [String]) {
+    do { try OutputSink.create(path, inputs: inputs).write(Array(text.utf8)) } catch OutputError.closed {} catch { fail("\(error)", code: ExitCodes.output) }
 }

@@ -15,11 +15,9 @@ struct SplitCommand: ParsableCommand {
 
     func run() throws {
         let suffixes = try suffixOptions.load()
-        let data: LabelledCorpus
-        do { data = try LabelledCorpus.read(paths: [corpus]) } catch { fail("\(error)", code: ExitCodes.input) }
-        for problem in data.problems { note("skipped \(problem)") }
+        let data = readCorpus(corpus)
         let counts: [CorpusSplit.Part: Int]
-        do { counts = try CorpusSplit.write(data, suffixes: suffixes, to: out) } catch { fail("\(error)", code: ExitCodes.output) }
+        do { counts = try CorpusSplit.write(data, suffixes: suffixes, to: out, inputs: [corpus]) } catch { fail("\(error)", code: ExitCodes.output) }
         note("train \(counts[.train] ?? 0), valid \(counts[.valid] ?? 0), test \(counts[.test] ?? 0), skipped \(data.skipped) → \(out)")
     }
 }

@@ -9,7 +9,7 @@ struct StreamOptions: ParsableArguments {
     @Option(name: [.customShort("i"), .customLong("in")], help: "Input file (plain, .zst, or '-' for stdin); repeatable.")
     var inputs: [String] = []
 
-    @Option(name: [.customShort("f"), .customLong("follow")], help: "Follow a growing log file across rotation (like tail -F), from its start.")
+    @Option(name: [.customShort("f"), .customLong("follow")], help: "Follow a growing log file across rotation and truncation (like tail -F; waits for a file not there yet), from its start.")
     var follow: String?
 
     @Option(help: "Input format (auto: detected from the first lines).")
@@ -50,7 +50,10 @@ struct StreamOptions: ParsableArguments {
 
     func readers() -> [LineReader] {
         do {
-            if let follow { return [try LineReader.follow(path: follow)] }
+            if let follow {
+                if !FileManager.default.fileExists(atPath: follow) { note("\(follow) does not exist yet; waiting for it to appear") }
+                return [try LineReader.follow(path: follow)]
+            }
             return try (inputs.isEmpty ? ["-"] : inputs).map {
                 try LineReader.open(path: $0, compression: $0 == "-" && zstd ? .zstd : .auto)
             }

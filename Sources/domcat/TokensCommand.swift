@@ -8,16 +8,18 @@ import Streaming
 struct TokensCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokens",
-        abstract: "Print domcat's word tokens of a labelled corpus in fastText's format (__label__L tok …), so peers train on the same tokens.")
+        abstract: "Print domcat's word tokens of a labelled corpus in fastText's format (__label__L tok …), so peers train on the same tokens.",
+        discussion: "A file of names without labels is an error (exit 4) unless --unlabelled says so.")
 
-    @Argument(help: "Corpus (domain<TAB>label, plain or .zst).") var corpus: String
-    @Flag(help: "Names only (no labels): one line of tokens per name.") var unlabelled = false
+    @Argument(help: "Corpus (domain<TAB>label, plain or .zst; with --unlabelled, names one per line).") var corpus: String
+    @Flag(help: "Names only (a label column, if any, is ignored): one line of tokens per name.") var unlabelled = false
     @OptionGroup var suffixOptions: SuffixOptions
 
     func run() throws {
         let tokenizer = Tokenizer(suffixes: try suffixOptions.load())
-        let data: LabelledCorpus
-        do { data = try LabelledCorpus.read(paths: [corpus]) } catch { fail("\(error)", code: ExitCodes.input) }
+        let data = unlabelled
+            ? readCorpus(corpus, labels: .ignored)
+            : readCorpus(corpus, hint: "; a file of names alone is read with --unlabelled")
         var out: [UInt8] = []
         let sink = OutputSink()
         for (domain, label) in zip(data.domains, data.labels) {

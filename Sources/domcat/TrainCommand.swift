@@ -1,13 +1,14 @@
 import ArgumentParser
+import Corpora
 import Foundation
 import Learners
-import ModelStore
 import Training
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a model on labelled corpora (domain<TAB>label, plain or .zst), or continue one.")
+        abstract: "Train a model on labelled corpora (domain<TAB>label, plain or .zst), or continue one.",
+        discussion: "A header row (domain<TAB>label), blank lines and # comments are passed over; a label with whitespace or a control character is an error (exit 4), as is a corpus with fewer than two labels.")
 
     @Argument(help: "Corpus files.")
     var corpora: [String]
@@ -15,7 +16,8 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Model file to write.")
     var out: String
 
-    @Option(help: "Continue training this model on the new corpora; new labels may join.")
+    @Option(help: ArgumentHelp("Continue training this linear or gbdt model on the new corpora (its kind is kept; new labels may join).",
+                               discussion: "A fasttext model cannot be continued: \(ModelKind.fastTextCannotContinue)."))
     var initModel: String?
 
     @Option(help: "The model's name: its output columns and JSON key when several models run together (default: the file name without .dcm).")
@@ -24,7 +26,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Validation corpus: its accuracy and macro-F1 go into the model header.")
     var valid: String?
 
-    @Option(help: "Model kind (fasttext cannot continue an earlier model).") var kind: ModelKind = .linear
+    @Option(help: "Model kind (default: linear, or the --init-model's kind; fasttext cannot continue an earlier model).") var kind: ModelKind?
+    @Option(help: "Names labelled two ways: keep-first (the label met first; a warning gives the count), drop (all their examples) or fail.")
+    var conflicts: ConflictPolicy = .keepFirst
     @Option(help: "Embedding dimension.") var dim: Int = LinearParams().dimension
     @Option(help: "log2 of the hash bucket count.") var bucketBits: Int = LinearParams().bucketBits
     @Option(help: "Epochs.") var epochs: Int = LinearParams().epochs
@@ -51,6 +55,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         var job = TrainJob(corpusPaths: corpora, outputPath: out, suffixes: try suffixOptions.load())
         job.kind = kind
+        job.conflicts = conflicts
         job.initModelPath = initModel
         job.name = name
         job.validPath = valid
@@ -76,7 +81,7 @@ struct TrainCommand: ParsableCommand {
             note(line)
         } catch {
             bar.finish()
-            fail("\(error)", code: (error is ModelFileError) ? ExitCodes.model : ExitCodes.input)
+            fail(error)
         }
     }
 }

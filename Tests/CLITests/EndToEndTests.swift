@@ -22,7 +22,7 @@ final class EndToEndTests: CLITestCase {
         let train = try domcat(["train", corpus, "--out", model, "--bucket-bits", "16", "--dim", "16", "--epochs", "10", "--valid", corpus])
         XCTAssertEqual(train.status, 0, train.stderr)
         XCTAssertTrue(train.stderr.contains("corpus.tsv:901: no TAB"), train.stderr)
-        XCTAssertTrue(train.stderr.contains("corpus.tsv:902: empty label"), train.stderr)
+        XCTAssertTrue(train.stderr.contains("corpus.tsv:902: empty DNS label in name"), train.stderr)
         XCTAssertTrue(train.stderr.contains("2 bad lines skipped"), train.stderr)
 
         let names = "ads77.adserv1.com\nTRACK5.pixel3.net.\n\n8.8.8.8\n"

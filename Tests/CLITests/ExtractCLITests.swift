@@ -18,7 +18,7 @@ final class ExtractCLITests: CLITestCase {
             "xn--bcher-kva.de",
             "10.0.0.1\t!ip\t-",
             "2001:db8::1\t!ip\t-",
-            "a..b\t!error\tempty label",
+            "a..b\t!error\tempty DNS label in name",
             "\t!noquery\t-",
             "www.x.org",
         ])
@@ -44,7 +44,7 @@ final class ExtractCLITests: CLITestCase {
         XCTAssertEqual(objects[2]["name"] as? String, "xn--bcher-kva.de")
         XCTAssertEqual(objects[4]["error"] as? String, "ip address")
         XCTAssertEqual(objects[6]["input"] as? String, "a..b")
-        XCTAssertEqual(objects[6]["error"] as? String, "empty label")
+        XCTAssertEqual(objects[6]["error"] as? String, "empty DNS label in name")
         XCTAssertEqual(objects[7]["noquery"] as? Bool, true)
 
         let annotate = try domcat(["extract", "--format", "annotate", "--quiet"], stdin: stdin)
@@ -56,7 +56,7 @@ final class ExtractCLITests: CLITestCase {
             "xn--bcher-kva.de name=xn--bcher-kva.de",
             "10.0.0.1 label=!ip",
             "[2001:db8::1] label=!ip",
-            "a..b label=!error reason=\"empty label\"",
+            "a..b label=!error reason=\"empty DNS label in name\"",
             "",
             "www.x.org name=www.x.org",
         ])

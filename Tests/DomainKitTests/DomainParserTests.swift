@@ -48,6 +48,30 @@ final class DomainParserTests: XCTestCase {
         XCTAssertEqual(huge.withUnsafeBufferPointer { DomainParser.parse($0) }, .invalid(.nameTooLong))
     }
 
+    /// "empty label" read like a missing class label beside one in a training file.
+    func testMessagesSayWhichPartOfTheNameIsWrong() {
+        XCTAssertEqual(NameError.emptyLabel.description, "empty DNS label in name")
+        XCTAssertEqual(NameError.empty.description, "missing name")
+    }
+
+    /// A query for the root zone is no error: it is marked, as IP literals are.
+    func testTheRootIsNamedNotAnError() {
+        XCTAssertEqual(DomainParser.parse("."), .root)
+        XCTAssertEqual(DomainParser.parse(" <Root> "), .root)
+        XCTAssertEqual(DomainParser.parse(".."), .invalid(.emptyLabel))
+    }
+
+    /// One comment rule: `#` at the start or after whitespace starts a comment; inside a bare name it is an
+    /// error; in a URL it starts the fragment.
+    func testCommentRule() {
+        XCTAssertEqual(name("ads.example.com # comment"), "ads.example.com")
+        XCTAssertEqual(name("ads.example.com\t#comment"), "ads.example.com")
+        XCTAssertEqual(DomainParser.parse("# just a comment"), .invalid(.empty))
+        XCTAssertEqual(DomainParser.parse("example.com#foo"), .invalid(.badCharacter))
+        XCTAssertEqual(name("https://example.com#foo"), "example.com")
+        XCTAssertEqual(name("https://example.com/page#foo"), "example.com")
+    }
+
     func testUnicodeAndPunycodeGiveOneKey() throws {
         guard let unicode = name("Bücher.de") else { throw XCTSkip("IDNA unavailable") }
         XCTAssertEqual(unicode, "xn--bcher-kva.de")

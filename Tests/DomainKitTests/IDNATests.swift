@@ -24,6 +24,16 @@ final class IDNATests: XCTestCase {
         XCTAssertEqual(IDNA.toUnicode("xn--r8jz45g.xn--zckzah"), "例え.テスト")
     }
 
+    /// UTS #46 maps fullwidth ASCII to ASCII: `ｅxample.com` is example.com, not a punycoded name of its own.
+    func testMapsFullwidthASCII() {
+        XCTAssertEqual(IDNA.toASCII("ｅxample.com"), "example.com")
+        XCTAssertEqual(IDNA.toASCII("ＥＸＡＭＰＬＥ．ｃｏｍ"), "example.com")
+        XCTAssertEqual(IDNA.toASCII("ｂüｃｈｅｒ。ｄｅ"), "xn--bcher-kva.de")
+        XCTAssertNil(IDNA.toASCII("ｅxample！.com"), "mapped to '!', which no label may hold")
+        XCTAssertNil(IDNA.toASCII("xn--xample-hy68a.com"), "an A-label whose U-label the mapping would change is no genuine one")
+        XCTAssertEqual(DomainParser.parse("ｅxample.com"), DomainParser.parse("example.com"))
+    }
+
     func testChineseAndMixedLabels() {
         XCTAssertEqual(IDNA.toASCII("食狮.公司.cn"), "xn--85x722f.xn--55qx5d.cn")
         XCTAssertEqual(IDNA.toASCII("WWW.食狮.中国"), "www.xn--85x722f.xn--fiqs8s")

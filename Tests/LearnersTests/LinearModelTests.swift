@@ -82,6 +82,17 @@ final class LinearModelTests: XCTestCase {
         XCTAssertTrue(weights.contains { $0.token == "ads1" })
     }
 
+    /// `adserver1.com` is both the whole name and its registrable name: listed once, with what both weighed.
+    func testExplainListsEachTokenOnce() {
+        let (domains, labels) = corpus()
+        let model = LinearModel(labels: ["ads", "shopping"], params: params(), suffixes: suffixes)
+        train(model, domains, labels)
+        let weights = model.explain(Domain(normalised: "adserver1.com"), label: 0)
+        XCTAssertEqual(Set(weights.map(\.token)).count, weights.count, "no token twice: \(weights.map(\.token))")
+        XCTAssertEqual(weights.filter { $0.token == "adserver1.com" }.count, 1)
+        XCTAssertEqual(weights.map(\.weight).reduce(0, +), 1, accuracy: 1e-4)
+    }
+
     func testMetrics() {
         var counter = ConfusionCounter(labels: ["a", "b"])
         counter.add(truth: 0, predicted: 0)

@@ -76,7 +76,11 @@ final class ModelFileTests: XCTestCase {
     func testUnwritablePathIsAClearError() throws {
         let (_, model) = try writeModel()
         let header = ModelHeader(kind: "linear", labels: model.labels, parameters: [:], corpusDigest: "", trainingExamples: 0)
+        // A missing folder is found before anything is written (`OutputPath`); a refused write after that says why.
         XCTAssertThrowsError(try LinearCodec.encode(model, header: header).write(to: "/nonexistent-dir/m.dcm")) {
+            XCTAssertEqual("\($0)", "cannot write /nonexistent-dir/m.dcm: no folder /nonexistent-dir")
+        }
+        XCTAssertThrowsError(try LinearCodec.encode(model, header: header).write(to: "/proc/nope.dcm")) {
             guard case .unwritable = $0 as? ModelFileError else { return XCTFail("\($0)") }
         }
     }

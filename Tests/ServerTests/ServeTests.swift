@@ -40,7 +40,7 @@ final class ServeProtocolTests: XCTestCase {
         // Again: now from the LRU, and still identical.
         XCTAssertEqual(client.roundTrip(names), names.map { TinyModel.expectedLine($0, model: model) })
         XCTAssertGreaterThanOrEqual(server.cache.lruHits, 50)
-        XCTAssertEqual(client.roundTrip(["1.2.3.4", "bad..name"]), ["1.2.3.4\t!ip\t-", "bad..name\t!error\tempty label"])
+        XCTAssertEqual(client.roundTrip(["1.2.3.4", "bad..name"]), ["1.2.3.4\t!ip\t-", "bad..name\t!error\tempty DNS label in name"])
         // Cached names (answered on the event loop) and fresh ones (answered by a worker), interleaved in
         // one write: the answers keep the order of the questions.
         let mixed = (0..<200).map { $0 % 3 == 0 ? "fresh\($0).daily.com" : names[$0 % names.count] }

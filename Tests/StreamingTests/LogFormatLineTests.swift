@@ -17,6 +17,7 @@ final class LogFormatLineTests: XCTestCase {
         XCTAssertEqual(query(.plain, "https://ads.example.net/x?y=1")?.name, "https://ads.example.net/x?y=1")
         XCTAssertEqual(result(.plain, "   "), .noQuery)
         XCTAssertEqual(result(.plain, "# comment"), .noQuery)
+        XCTAssertEqual(result(.plain, "   # indented comment"), .noQuery)
     }
 
     func testDnsmasqChatterAndVariants() {
@@ -105,5 +106,24 @@ final class LogFormatLineTests: XCTestCase {
         XCTAssertEqual(Parsing.detect(["label\tqname", "news\texample.com"].map(Parsing.bytes)), .tsv)
         XCTAssertEqual(Parsing.detect(["example.com,news", "other.example,ads"].map(Parsing.bytes)), .plain)
         XCTAssertEqual(Parsing.detect([]), .plain)
+    }
+
+    /// A Zeek log names its columns: one row without a query (`-`) among the first rows made tshark-fields
+    /// (whose default third column is this log's id.resp_h) find one query more, and every line came out `!ip`.
+    func testDetectFollowsAZeekOrTsharkHeader() {
+        var zeek = ["#separator \\x09", "#fields\tts\tid.orig_h\tid.resp_h\tquery\tqtype_name", "#types\ttime\taddr\taddr\tstring\tstring"]
+        for i in 0..<6 { zeek.append("1795449356.78\(i)\t10.0.0.2\t10.0.0.1\t\(i == 2 ? "-" : "host\(i).example.com")\tA") }
+        XCTAssertEqual(Parsing.detect(zeek.map(Parsing.bytes)), .zeek)
+        XCTAssertEqual(Parsing.queries(.zeek, zeek.map(Parsing.bytes)).map(\.name), [0, 1, 3, 4, 5].map { "host\($0).example.com" })
+
+        let tshark = ["dns.qry.name\tframe.time_epoch", "-\t1716199200.1", "example.com\t1716199200.2"]
+        XCTAssertEqual(Parsing.detect(tshark.map(Parsing.bytes)), .tsharkFields)
+    }
+
+    /// One line that one log format reads as a query does not make a list of names that format.
+    func testDetectIsNotDecidedByOneOddRow() {
+        var lines = (0..<10).map { "www.site\($0).example.com" }
+        lines.insert("client @0x7f0 10.0.0.2#5353 (a.example): query: a.example IN A + (10.0.0.1)", at: 3)
+        XCTAssertEqual(Parsing.detect(lines.map(Parsing.bytes)), .plain)
     }
 }

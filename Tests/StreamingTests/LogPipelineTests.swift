@@ -54,6 +54,22 @@ final class LogPipelineTests: XCTestCase {
         }
     }
 
+    /// One spelling of query types whatever the log wrote (tshark and Zeek's `qtype` give numbers, dnsmasq
+    /// `type=N`), and a query for the root zone marked as such, its name `.`, not an error with the whole line.
+    func testQueryTypesAreNamesAndTheRootIsMarked() throws {
+        let tshark = try LogFixtures.lines("tshark-fields.tsv").flatMap { $0 + [UInt8(0x0A)] }
+        let qtypes = try classifiedNames(tshark, threads: 1).lines.map { String($0.split(separator: "\t")[2]) }
+        XCTAssertTrue(qtypes.contains("A") && qtypes.contains("AAAA") && qtypes.contains("MX"), "\(qtypes)")
+        XCTAssertFalse(qtypes.contains { $0.allSatisfy(\.isNumber) }, "\(qtypes)")
+
+        let dnsmasq = ["Nov 23 15:44:18 gw dnsmasq[1]: query[type=65] example.com from 10.0.0.7",
+                       "Nov 23 15:44:19 gw dnsmasq[1]: query[type=4242] example.com from 10.0.0.7",
+                       "Nov 23 15:44:20 gw dnsmasq[1]: query[NS] . from 10.0.0.7"]
+        let lines = try classifiedNames(Array(dnsmasq.map { $0 + "\n" }.joined().utf8), threads: 1).lines
+        XCTAssertEqual(lines.map { String($0.split(separator: "\t")[2]) }, ["HTTPS", "TYPE4242", "NS"])
+        XCTAssertEqual(lines[2], "Nov 23 15:44:20\t10.0.0.7\tNS\t.\t!root\t-")
+    }
+
     /// Many batches of a Zeek log: workers that never saw the #fields line still read its columns.
     func testHeaderFormatsAcrossManyBatchesAndThreads() throws {
         let lines = try LogFixtures.lines("zeek-dns.log")

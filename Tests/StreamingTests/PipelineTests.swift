@@ -71,7 +71,7 @@ final class PipelineTests: XCTestCase {
             XCTAssertTrue(lines[4].contains("!error\tinvalid UTF-8"), lines[4])
             XCTAssertTrue(lines[5].contains("!error\tname over 253 bytes"))
             XCTAssertLessThan(lines[5].utf8.count, 400, "echo of a huge line is cut")
-            XCTAssertTrue(lines[6].contains("!error\tempty label"))
+            XCTAssertTrue(lines[6].contains("!error\tempty DNS label in name"))
             XCTAssertTrue(lines[7].contains("!error\tlabel over 63 bytes"))
             XCTAssertTrue(lines[8].contains("!error\tname over 253 bytes"))
             XCTAssertEqual(lines[9], "10.0.0.1\t!ip\t-")

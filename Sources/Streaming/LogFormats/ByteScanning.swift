@@ -49,15 +49,6 @@ extension UnsafeBufferPointer where Element == UInt8 {
         return nil
     }
 
-    /// Whether `range` holds exactly `pattern`, ASCII case-insensitively.
-    func equalsIgnoringCase(_ range: Range<Int>, _ pattern: [UInt8]) -> Bool {
-        guard range.count == pattern.count else { return false }
-        for (offset, expected) in pattern.enumerated() where self[range.lowerBound + offset].asciiLowercased != expected.asciiLowercased {
-            return false
-        }
-        return true
-    }
-
     func equals(_ range: Range<Int>, _ pattern: StaticString) -> Bool {
         range.count == pattern.utf8CodeUnitCount && matches(pattern, at: range.lowerBound, end: range.upperBound)
     }
@@ -169,5 +160,4 @@ extension UInt8 {
     var isDigit: Bool { self >= 0x30 && self <= 0x39 }
     var isLetter: Bool { (self | 0x20) >= 0x61 && (self | 0x20) <= 0x7A }
     var isHexDigit: Bool { isDigit || ((self | 0x20) >= 0x61 && (self | 0x20) <= 0x66) }
-    var asciiLowercased: UInt8 { (self >= 0x41 && self <= 0x5A) ? self | 0x20 : self }
 }

@@ -1,3 +1,5 @@
+import DomainKit
+
 /// CSV or TSV with the name in one column, chosen by 1-based index (`--column 3`)
 /// or by header name (`--column qname`, the first row is then the header).
 /// Without a column, a first row with a cell named like a domain column
@@ -12,8 +14,6 @@ struct DelimitedFormat: LogFormat {
     /// Header names to look for while `column` is unknown.
     private let wanted: [[UInt8]]
 
-    static let domainColumnNames: [[UInt8]] = ["domain", "name", "query", "qname", "host", "hostname", "fqdn"].map { Array($0.utf8) }
-
     init(separator: UInt8, quoted: Bool, column: String?) {
         self.separator = separator
         self.quoted = quoted
@@ -23,7 +23,7 @@ struct DelimitedFormat: LogFormat {
         } else if let column {
             wanted = [Array(column.utf8)]
         } else {
-            wanted = Self.domainColumnNames
+            wanted = ColumnNames.name
         }
     }
 
@@ -47,7 +47,7 @@ struct DelimitedFormat: LogFormat {
         var cells = Cells(line: line, end: end, separator: separator, quoted: quoted)
         var index = 0
         while let cell = cells.next() {
-            if let cell, wanted.contains(where: { line.equalsIgnoringCase(cell, $0) }) {
+            if let cell, ColumnNames.isOne(of: wanted, UnsafeBufferPointer(rebasing: line[cell])) {
                 column = index
                 return .noQuery
             }
