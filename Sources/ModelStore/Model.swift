@@ -18,7 +18,11 @@ package struct Model: Sendable {
     package var shortVersion: String { String(digest.prefix(12)) }
 
     package static func load(path: String, suffixes: PublicSuffixList) throws -> Model {
-        let file = try ModelFile.read(path: path)
+        try Model(file: ModelFile.read(path: path), path: path, suffixes: suffixes)
+    }
+
+    /// The model in a file already read; `path` is for the errors.
+    package init(file: ModelFile, path: String, suffixes: PublicSuffixList) throws {
         do {
             let classifier: any DomainClassifier
             switch file.header.kind {
@@ -27,7 +31,7 @@ package struct Model: Sendable {
             case GBDTCodec.kind: classifier = try GBDTCodec.decode(file, suffixes: suffixes)
             default: throw ModelFileError.unknownKind(path: path, kind: file.header.kind)
             }
-            return Model(header: file.header, classifier: classifier, digest: file.digest)
+            self.init(header: file.header, classifier: classifier, digest: file.digest)
         } catch let error as ModelDataError {
             throw ModelFileError.corrupt(path: path, reason: error.description)
         } catch let error as DecodingError {

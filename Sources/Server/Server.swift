@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import ModelStore
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// `domcat serve`: binds every listener it was given, or none (a taken port is an error, not a half-started server).
@@ -77,14 +76,7 @@ package final class Server: @unchecked Sendable {
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 16 << 10, maximum: 256 << 10))
-            .childChannelInitializer { channel in
-                if http {
-                    return channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
-                        channel.pipeline.addHandler(HTTPHandler(server: core))
-                    }
-                }
-                return channel.pipeline.addHandler(LineProtocolHandler(core: core))
-            }
+            .childChannelInitializer { core.addHandlers(to: $0, http: http) }
         do {
             let channel = try body(bootstrap)
             channels.append(channel)

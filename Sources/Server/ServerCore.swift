@@ -3,9 +3,10 @@ import Foundation
 import Logging
 import ModelStore
 import NIOCore
+import NIOHTTP1
 
 /// What every connection handler shares: the model slot, the workers, metrics, Redis health, reload.
-final class ServerCore: @unchecked Sendable {
+package final class ServerCore: @unchecked Sendable {
     let config: ServeConfig
     let slot: ModelSlot
     let metrics = ServerMetrics()
@@ -15,13 +16,21 @@ final class ServerCore: @unchecked Sendable {
     private let outboxLock = NSLock()
     private var outboxes: [ObjectIdentifier: LoopOutbox] = [:]
 
-    init(config: ServeConfig, model: Model) {
+    package init(config: ServeConfig, model: Model) {
         self.config = config
         slot = ModelSlot(ServingModel(model: model, lruEntries: config.lruEntries, topK: max(1, config.topK), lineFormat: config.lineFormat))
         redisHealth = config.redis.map { RedisHealth(endpoint: $0.endpoint, logger: config.logger) }
         pool = WorkerPool(workers: config.workers, slot: slot, redis: config.redis, health: redisHealth,
                           topK: config.topK, metrics: metrics)
         metrics.setModel(version: model.digest)
+    }
+
+    /// The handlers of one accepted connection: the line protocol, or HTTP/1.1 with `HTTPHandler` behind it.
+    package func addHandlers(to channel: Channel, http: Bool) -> EventLoopFuture<Void> {
+        guard http else { return channel.pipeline.addHandler(LineProtocolHandler(core: self)) }
+        return channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
+            channel.pipeline.addHandler(HTTPHandler(server: self))
+        }
     }
 
     /// The outbox of one event loop, shared by the connections it serves.
