@@ -79,7 +79,9 @@ let package = Package(
         .testTarget(name: "FastTextKitTests", dependencies: ["FastTextKit"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "DomainKit"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "Features", "DomainKit"]),
-        .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "Learners", "Features", "DomainKit"]),
+        .testTarget(name: "ModelStoreTests", dependencies: [
+            "ModelStore", "Learners", "Features", "DomainKit", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Learners", "DomainKit", "TestSupport"]),
         .testTarget(name: "StreamingTests", dependencies: ["Streaming", "Lines", "DomainKit", "Learners", "ModelStore"], exclude: ["Fixtures"]),
         .testTarget(name: "ServerTests", dependencies: [
