@@ -1,3 +1,4 @@
+import Foundation
 import DomainKit
 import XCTest
 
@@ -46,6 +47,19 @@ final class DomainParserTests: XCTestCase {
         XCTAssertEqual(invalidUTF8.withUnsafeBufferPointer { DomainParser.parse($0) }, .invalid(.badUTF8))
         let huge = [UInt8](repeating: 0x61, count: 1 << 20)
         XCTAssertEqual(huge.withUnsafeBufferPointer { DomainParser.parse($0) }, .invalid(.nameTooLong))
+    }
+
+    /// Found while writing the fuzz harness (issue 14): a long non-ASCII field reached Punycode, quadratic in a
+    /// label's length, before any length check; one line of 20,000 distinct CJK characters took seconds in a
+    /// release build (minutes in debug). Longer than any name can come from, it is refused at once.
+    func testLongUnicodeFieldIsRefusedBeforeIDNA() {
+        let field = String(String.UnicodeScalarView((0..<20_000).compactMap { Unicode.Scalar(0x4E00 + $0) }))
+        let start = Date()
+        XCTAssertEqual(DomainParser.parse(field), .invalid(.nameTooLong))
+        XCTAssertLessThan(Date().timeIntervalSince(start), 1, "quadratic work on a field that cannot be a name")
+        // A short one is still a name.
+        guard case let .domain(short) = DomainParser.parse(String(field.prefix(10)) + ".cn") else { return XCTFail("10 CJK characters") }
+        XCTAssertTrue(short.name.hasPrefix("xn--"), short.name)
     }
 
     func testUnicodeAndPunycodeGiveOneKey() throws {
