@@ -6,7 +6,9 @@ SWIFT_BUILD_FLAGS ?=
 RELEASE := .build/release
 OUT := out
 
-.PHONY: all deps build debug model demo test bench clean
+FUZZ_SECONDS ?= 600
+
+.PHONY: all deps build debug model demo test fuzz fuzz-smoke fuzz-replay bench clean
 
 all: build
 
@@ -46,8 +48,20 @@ test: deps
 	swift build --build-tests --explicit-target-dependency-import-check error $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build --disable-swift-testing
 
+## libFuzzer targets (Fuzz/), FUZZ_SECONDS each with LeakSanitizer on; fails on a crash, leak, hang or OOM.
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh
+
+## What CI runs after the tests: 20 s a target, so a regression that crashes at once fails the build.
+fuzz-smoke: deps
+	FUZZ_SECONDS=20 Fuzz/run.sh
+
+## The seeds and past crash inputs (Fuzz/corpus) through the ordinary build's replay drivers.
+fuzz-replay: deps
+	Fuzz/run.sh --replay
+
 bench: build
 	bench/run-all.sh
 
 clean:
-	rm -rf .build $(OUT)
+	rm -rf .build .build-fuzz $(OUT)

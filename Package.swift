@@ -79,7 +79,9 @@ let package = Package(
         .testTarget(name: "FastTextKitTests", dependencies: ["FastTextKit"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "DomainKit"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "Features", "DomainKit"]),
-        .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "Learners", "Features", "DomainKit"]),
+        .testTarget(name: "ModelStoreTests", dependencies: [
+            "ModelStore", "Learners", "Features", "DomainKit", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Learners", "DomainKit", "TestSupport"]),
         .testTarget(name: "StreamingTests", dependencies: ["Streaming", "Lines", "DomainKit", "Learners", "ModelStore"], exclude: ["Fixtures"]),
         .testTarget(name: "ServerTests", dependencies: [
@@ -90,6 +92,24 @@ let package = Package(
         .testTarget(name: "CorporaTests", dependencies: ["Corpora", "DomainKit"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ModelStore", "Learners", "Features", "DomainKit", "Corpora"]),
         .testTarget(name: "CLITests", dependencies: ["DomainKit", "TestSupport"]),
+
+        // libFuzzer targets (README "Fuzzing", `make fuzz`): built with -DFUZZING and -sanitize=fuzzer,address
+        // they are fuzzers; an ordinary build makes them replay drivers that run the files they are given.
+        .systemLibrary(name: "CFuzzer", path: "Fuzz/CFuzzer"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzer"], path: "Fuzz/FuzzSupport"),
+        .target(name: "FuzzServing", dependencies: [
+            "Server", "ModelStore", "DomainKit", "FuzzSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+        ], path: "Fuzz/FuzzServing"),
+        .executableTarget(name: "FuzzLogFormats", dependencies: ["Streaming", "DomainKit", "FuzzSupport"], path: "Fuzz/FuzzLogFormats"),
+        .executableTarget(name: "FuzzNames", dependencies: ["DomainKit", "FuzzSupport"], path: "Fuzz/FuzzNames"),
+        .executableTarget(name: "FuzzModelFile", dependencies: [
+            "ModelStore", "DomainKit", "Lines", "FuzzSupport",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], path: "Fuzz/FuzzModelFile"),
+        .executableTarget(name: "FuzzLineProtocol", dependencies: ["FuzzServing", "FuzzSupport", "Streaming"], path: "Fuzz/FuzzLineProtocol"),
+        .executableTarget(name: "FuzzHTTP", dependencies: ["FuzzServing", "FuzzSupport"], path: "Fuzz/FuzzHTTP"),
     ],
     swiftLanguageModes: [.v5]
 )

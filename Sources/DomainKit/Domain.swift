@@ -56,6 +56,10 @@ package enum DomainParser {
         var ascii = true
         for i in lo..<hi where raw[i] >= 0x80 { ascii = false; break }
         if ascii { return validateASCII(UnsafeBufferPointer(rebasing: raw[lo..<hi])) }
+        // Each byte of the ASCII form comes from at most 16 bytes here (NFC composes at most 4 scalars of at
+        // most 4 bytes into one, and Punycode writes at least a byte a scalar), so a longer field is no name:
+        // refused before IDNA, whose Punycode is quadratic in a label's length (a 64 KiB line took seconds).
+        guard hi - lo <= (maxNameLength + 1) * 16 else { return .invalid(.nameTooLong) }
         guard let text = String(validating: UnsafeBufferPointer(rebasing: raw[lo..<hi]), as: UTF8.self) else {
             return .invalid(.badUTF8)
         }

@@ -24,8 +24,21 @@ package enum Zstd {
         return out
     }
 
-    /// `expectedSize` comes from the caller's own header, so a corrupt frame cannot ask for unbounded memory.
+    /// `expectedSize` comes from the caller's own header, so a corrupt frame cannot ask for unbounded memory;
+    /// and as a damaged header may lie too, a size the compressed bytes could hardly hold (over 64 times
+    /// their size, far past any model table) is first checked by decoding without keeping the output, so
+    /// memory follows what the frame really holds.
     package static func decompress(_ input: ArraySlice<UInt8>, expectedSize: Int) throws -> [UInt8] {
+        if expectedSize > input.count * 64 + (1 << 20) {
+            var decoded = 0
+            try input.withUnsafeBytes { raw in
+                try ZstdDecoder().decode(raw) { piece in
+                    decoded += piece.count
+                    if decoded > expectedSize { throw ZstdError(message: "section holds more than the \(expectedSize) bytes its header says") }
+                }
+            }
+            guard decoded == expectedSize else { throw ZstdError(message: "section is \(decoded) bytes, header says \(expectedSize)") }
+        }
         var out = [UInt8](repeating: 0, count: expectedSize)
         let written = input.withUnsafeBytes { src in
             out.withUnsafeMutableBytes { dst in

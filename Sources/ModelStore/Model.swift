@@ -27,7 +27,11 @@ package struct Model: Sendable {
     package var shortVersion: String { String(digest.prefix(12)) }
 
     package static func load(path: String, suffixes: PublicSuffixList) throws -> Model {
-        let file = try ModelFile.read(path: path)
+        try Model(file: ModelFile.read(path: path), path: path, suffixes: suffixes)
+    }
+
+    /// The model in a file already read; `path` is for the errors.
+    package init(file: ModelFile, path: String, suffixes: PublicSuffixList) throws {
         do {
             let classifier: any DomainClassifier
             switch file.header.kind {
@@ -44,7 +48,7 @@ package struct Model: Sendable {
                 }
                 classifier.calibration = c
             }
-            return Model(header: file.header, classifier: classifier, digest: file.digest, path: path)
+            self.init(header: file.header, classifier: classifier, digest: file.digest, path: path)
         } catch let error as ModelDataError {
             throw ModelFileError.corrupt(path: path, reason: error.description)
         } catch let error as DecodingError {

@@ -14,6 +14,7 @@ package struct ServeConfig: Sendable {
     package var http: String?
     package var redis: RedisSettings?
     package var lruEntries = 1_000_000
+    /// Classification threads; 0 runs each job on the thread that submits it (the fuzz harness only).
     package var workers = 2
     package var eventLoopThreads = 1
     package var lineFormat: OutputFormat = .tsv

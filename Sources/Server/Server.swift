@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import ModelStore
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// `domcat serve`: binds every listener it was given, or none (a taken port is an error, not a half-started server).
@@ -83,7 +82,7 @@ package final class Server: @unchecked Sendable {
             // The handlers answer what came before a client's shutdown(SHUT_WR), then close.
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try Self.configure(channel, http: http, core: core) }
+                channel.eventLoop.makeCompletedFuture { try core.addHandlers(to: channel, http: http) }
             }
         do {
             let channel = try body(bootstrap)
@@ -100,25 +99,6 @@ package final class Server: @unchecked Sendable {
 
     /// One connection's handlers: the idle timeout, then the protocol. A connection over `--max-connections`
     /// is told so by its protocol handler and not counted.
-    private static func configure(_ channel: Channel, http: Bool, core: ServerCore) throws {
-        let admitted = core.connections.admit()
-        if admitted {
-            channel.closeFuture.whenComplete { _ in core.connections.release() }
-        } else {
-            core.metrics.refusedConnections.increment()
-        }
-        let pipeline = channel.pipeline.syncOperations
-        try pipeline.addHandler(IdleTimeout(limit: TimeAmount(core.config.idleTimeout)))
-        if http {
-            let timer = RequestReadTimer(limit: TimeAmount(core.config.requestTimeout))
-            try pipeline.addHandler(timer)
-            try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
-            try pipeline.addHandler(HTTPHandler(server: core, requestTimer: timer, admitted: admitted))
-        } else {
-            try pipeline.addHandler(LineProtocolHandler(core: core, admitted: admitted))
-        }
-    }
-
     private static func reason(_ code: Int32) -> String {
         code == EADDRINUSE ? ServeError.addressInUse : String(cString: strerror(code))
     }

@@ -3,9 +3,10 @@ import Foundation
 import Logging
 import ModelStore
 import NIOCore
+import NIOHTTP1
 
 /// What every connection handler shares: the model slot, the workers, metrics, Redis health, reload.
-final class ServerCore: @unchecked Sendable {
+package final class ServerCore: @unchecked Sendable {
     let config: ServeConfig
     let slot: ModelSlot
     let metrics = ServerMetrics()
@@ -18,7 +19,7 @@ final class ServerCore: @unchecked Sendable {
     private let outboxLock = NSLock()
     private var outboxes: [ObjectIdentifier: LoopOutbox] = [:]
 
-    init(config: ServeConfig, model: Model) {
+    package init(config: ServeConfig, model: Model) {
         self.config = config
         slot = ModelSlot(ServingModel(model: model, config: config))
         redisHealth = config.redis.map { RedisHealth(endpoint: $0.endpoint, logger: config.logger) }
@@ -27,6 +28,28 @@ final class ServerCore: @unchecked Sendable {
         metrics.setModel(version: model.digest)
         connections = ConnectionLimit(limit: config.maxConnections)
         admin = config.adminToken.map { AdminGate(token: $0) }
+    }
+
+    /// The handlers of one accepted connection, on its event loop: the idle timeout, then the line protocol,
+    /// or HTTP/1.1 with its request timer and `HTTPHandler` behind it. A connection over the limit is still
+    /// set up, to be told so and closed by its handler.
+    package func addHandlers(to channel: Channel, http: Bool) throws {
+        let admitted = connections.admit()
+        if admitted {
+            channel.closeFuture.whenComplete { [connections] _ in connections.release() }
+        } else {
+            metrics.refusedConnections.increment()
+        }
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(IdleTimeout(limit: TimeAmount(config.idleTimeout)))
+        if http {
+            let timer = RequestReadTimer(limit: TimeAmount(config.requestTimeout))
+            try pipeline.addHandler(timer)
+            try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+            try pipeline.addHandler(HTTPHandler(server: self, requestTimer: timer, admitted: admitted))
+        } else {
+            try pipeline.addHandler(LineProtocolHandler(core: self, admitted: admitted))
+        }
     }
 
     /// The outbox of one event loop, shared by the connections it serves.

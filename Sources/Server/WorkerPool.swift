@@ -18,9 +18,13 @@ final class WorkerPool: @unchecked Sendable {
     private let condition = NSCondition()
     private var threads: [Thread] = []
     private let finished = DispatchGroup()
+    /// With `workers == 0` there are no threads: `submit` runs the jobs on the thread that hands them over.
+    /// For the fuzz harness, whose `EmbeddedEventLoop` may only be touched from the thread that made it.
+    private let inline: Worker?
 
     init(workers: Int, slot: ModelSlot, redis: RedisSettings?, health: RedisHealth?, topK: Int, metrics: ServerMetrics) {
-        for i in 0..<max(1, workers) {
+        inline = workers == 0 ? Worker(slot: slot, redis: nil, topK: max(1, topK), metrics: metrics) : nil
+        for i in 0..<(workers == 0 ? 0 : max(1, workers)) {
             let connection = redis.flatMap { settings in health.map { RedisConnection(settings: settings, health: $0) } }
             let worker = Worker(slot: slot, redis: connection, topK: max(1, topK), metrics: metrics)
             let thread = Thread { [self] in
@@ -37,6 +41,7 @@ final class WorkerPool: @unchecked Sendable {
 
     func submit(_ jobs: [ClassifyJob]) {
         guard !jobs.isEmpty else { return }
+        if let inline { return inline.run(jobs) }
         condition.lock()
         queue.append(contentsOf: jobs)
         for job in jobs { queuedLines += job.lines.count }

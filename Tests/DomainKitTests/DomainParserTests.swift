@@ -1,3 +1,4 @@
+import Foundation
 import DomainKit
 import XCTest
 
@@ -70,6 +71,19 @@ final class DomainParserTests: XCTestCase {
         XCTAssertEqual(DomainParser.parse("example.com#foo"), .invalid(.badCharacter))
         XCTAssertEqual(name("https://example.com#foo"), "example.com")
         XCTAssertEqual(name("https://example.com/page#foo"), "example.com")
+    }
+
+    /// Found while writing the fuzz harness (issue 14): a long non-ASCII field reached Punycode, quadratic in a
+    /// label's length, before any length check; one line of 20,000 distinct CJK characters took seconds in a
+    /// release build (minutes in debug). Longer than any name can come from, it is refused at once.
+    func testLongUnicodeFieldIsRefusedBeforeIDNA() {
+        let field = String(String.UnicodeScalarView((0..<20_000).compactMap { Unicode.Scalar(0x4E00 + $0) }))
+        let start = Date()
+        XCTAssertEqual(DomainParser.parse(field), .invalid(.nameTooLong))
+        XCTAssertLessThan(Date().timeIntervalSince(start), 1, "quadratic work on a field that cannot be a name")
+        // A short one is still a name.
+        guard case let .domain(short) = DomainParser.parse(String(field.prefix(10)) + ".cn") else { return XCTFail("10 CJK characters") }
+        XCTAssertTrue(short.name.hasPrefix("xn--"), short.name)
     }
 
     func testUnicodeAndPunycodeGiveOneKey() throws {

@@ -1,3 +1,4 @@
+import Crypto
 import DomainKit
 import Learners
 import ModelStore
@@ -71,6 +72,21 @@ final class ModelFileTests: XCTestCase {
         XCTAssertThrowsError(try Model.load(path: path, suffixes: suffixes)) { error in
             guard case .corrupt = error as? ModelFileError else { return XCTFail("\(error)") }
         }
+    }
+
+    /// Found by the fuzzer (issue 14, FuzzModelFile, Fuzz/corpus/FuzzModelFile/oom-section-length): a sealed file
+    /// whose section header claims gigabytes made the reader allocate and zero all of it before zstd could say
+    /// the section holds 4 KB. With the largest length the format allows (64 GiB) that was a crash.
+    func testSectionLengthIsCheckedBeforeItIsAllocated() throws {
+        let (path, _) = try writeModel()
+        var body = Array(FileManager.default.contents(atPath: path)!.dropLast(32))
+        let headerLength = body[12..<16].reversed().reduce(0) { $0 << 8 | Int($1) }
+        // The first section ("input", by name) has its u64 raw length after the u16 name length and the name.
+        let rawLength = 16 + headerLength + 4 + 2 + "input".utf8.count
+        withUnsafeBytes(of: (UInt64(1) << 36 - 1).littleEndian) { body.replaceSubrange(rawLength..<(rawLength + 8), with: $0) }
+        let start = Date()
+        expectError(body + SHA256.hash(data: body)) { if case .corrupt = $0 { return true }; return false }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
     }
 
     func testUnwritablePathIsAClearError() throws {

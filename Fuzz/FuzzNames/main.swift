@@ -1,0 +1,3 @@
+import FuzzSupport
+
+FuzzMain.run("FuzzNames", FuzzNames.testOneInput)
