@@ -24,7 +24,7 @@ build: deps
 ## The default models, category and service, from what a fresh machine has: Debian's uBlock Origin lists and
 ## the corpora shipped in corpora/. Each is split by the corpus rule, trained on train, calibrated on valid.
 DEFAULT_SETS := category service
-TRAIN_DEFAULT := --bucket-bits 20 --dim 16 --epochs 15
+TRAIN_DEFAULT := --bucket-bits 20 --dim 16 --epochs 15 --unknown-below-precision 0.9
 
 $(OUT)/%.tsv: build
 	@mkdir -p $(OUT)

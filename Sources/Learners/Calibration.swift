@@ -75,6 +75,20 @@ package struct Calibration: Codable, Sendable, Equatable {
         for i in 1..<top.count { top[i].probability = min(top[i].probability * scale, mapped) }
     }
 
+    /// The lowest top probability at which the answers at or above it are right at least `precision` of the
+    /// time (`confidences`, `correct`: held-out answers); 1 when none is.
+    package static func threshold(precision: Double, confidences: [Float], correct: [Bool]) -> Float {
+        let order = confidences.indices.sorted { confidences[$0] > confidences[$1] }
+        var right = 0, best: Float = 1
+        for (n, i) in order.enumerated() {
+            if correct[i] { right += 1 }
+            // Only where the next answer is less sure: equal probabilities stand or fall together.
+            let last = n + 1 == order.count || confidences[order[n + 1]] < confidences[i]
+            if last, Double(right) / Double(n + 1) >= precision { best = confidences[i] }
+        }
+        return best
+    }
+
     /// Piecewise-linear through the breakpoints, flat beyond them.
     package func map(_ p: Float) -> Float {
         guard let first = confidence.first, let last = confidence.last else { return p }

@@ -17,6 +17,9 @@ package struct ModelHeader: Codable, Sendable, Equatable {
     package var parent: String?
     /// Fitted on validation names (`Calibration`); nil: the probabilities as trained.
     package var calibration: Calibration?
+    /// Below this top probability, `classify` answers `unknown` unless `--min-p` says otherwise; chosen on
+    /// validation names (`train --unknown-below-precision`). nil: every answer is given.
+    package var unknownBelow: Float?
     package var created: String
     package var domcatVersion: String
 

@@ -6,10 +6,13 @@ package struct ClassifyModel: Sendable {
     package let name: String
     package let classifier: any DomainClassifier
     package let digest: String
+    /// An answer whose top probability is below this says `unknown` (`--min-p`, or the model's own threshold).
+    package let minProbability: Float
 
-    package init(name: String, classifier: any DomainClassifier, digest: String) {
+    package init(name: String, classifier: any DomainClassifier, digest: String, minProbability: Float = 0) {
         self.name = name
         self.classifier = classifier
         self.digest = digest
+        self.minProbability = minProbability
     }
 }

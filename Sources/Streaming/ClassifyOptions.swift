@@ -12,7 +12,6 @@ package struct ClassifyOptions: Sendable {
     package var passNoQuery = true
     /// Only these labels are written (others are counted, not printed).
     package var onlyLabels: Set<String>? = nil
-    package var minProbability: Float = 0
     /// Entries of the cache of recent names all workers share (about 60 bytes each).
     package var cacheEntries = 524_288
     package var threads = 2

@@ -42,8 +42,8 @@ final class LineWorker {
         self.options = options
         self.format = format
         self.firstBatchFormat = firstBatchFormat
-        formatter = AnswerFormatter(format: options.output, models: models.map { ($0.name, $0.classifier.labels) },
-                                    includeLogFields: includeLogFields, minProbability: options.minProbability)
+        formatter = AnswerFormatter(format: options.output, models: models.map { ($0.name, $0.classifier.labels, $0.minProbability) },
+                                    includeLogFields: includeLogFields)
         stats = ClassifyStats(labelCounts: models.map(\.classifier.labels.count))
     }
 
@@ -162,7 +162,7 @@ final class LineWorker {
                 let best = top[top.startIndex]
                 stats.perLabel[m][Int(best.label)] += 1
                 // `unknown` (below --min-p) is none of the labels --only asks for.
-                if let only = lanes[m].onlyLabels, only[Int(best.label)], best.probability >= options.minProbability { wanted = true }
+                if let only = lanes[m].onlyLabels, only[Int(best.label)], best.probability >= lanes[m].model.minProbability { wanted = true }
                 let why = options.explainTokens > 0
                     ? Array(lanes[m].model.classifier.explain(domain, label: best.label).prefix(options.explainTokens)) : []
                 if m == 0 { first = ModelAnswer(top: top, why: why) } else { more.append(ModelAnswer(top: top, why: why)) }

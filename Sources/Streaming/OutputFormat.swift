@@ -39,8 +39,6 @@ package enum LineOutcome {
 package struct AnswerFormatter: Sendable {
     package let format: OutputFormat
     package let includeLogFields: Bool
-    /// Answers whose top probability is below this say `unknown` instead of their label (`--min-p`).
-    package let minProbability: Float
     private let models: [EncodedModel]
 
     /// One model's name and labels, encoded for each format.
@@ -48,20 +46,21 @@ package struct AnswerFormatter: Sendable {
         let name: String
         let labelBytes: EncodedLabels
         let labelJSON: EncodedLabels
+        /// Answers whose top probability is below this say `unknown` instead of their label.
+        let minProbability: Float
     }
 
     package init(format: OutputFormat, labels: [String], includeLogFields: Bool, minProbability: Float = 0) {
-        self.init(format: format, models: [("", labels)], includeLogFields: includeLogFields, minProbability: minProbability)
+        self.init(format: format, models: [("", labels, minProbability)], includeLogFields: includeLogFields)
     }
 
-    /// `models`: each model's name and labels, in output order.
-    package init(format: OutputFormat, models: [(name: String, labels: [String])], includeLogFields: Bool, minProbability: Float = 0) {
+    /// `models`: each model's name, labels and `unknown` threshold, in output order.
+    package init(format: OutputFormat, models: [(name: String, labels: [String], minProbability: Float)], includeLogFields: Bool) {
         self.format = format
         self.includeLogFields = includeLogFields
-        self.minProbability = minProbability
         self.models = models.map { model in
             EncodedModel(name: model.name, labelBytes: EncodedLabels(model.labels.map { Array($0.utf8) }),
-                         labelJSON: EncodedLabels(model.labels.map { Array(jsonString($0).utf8) }))
+                         labelJSON: EncodedLabels(model.labels.map { Array(jsonString($0).utf8) }), minProbability: model.minProbability)
         }
     }
 
@@ -227,9 +226,9 @@ package struct AnswerFormatter: Sendable {
         }
     }
 
-    /// The answer's label, or `unknown` when its probability is below `minProbability`.
+    /// The answer's label, or `unknown` when its probability is below the model's threshold.
     private func appendBestLabel(_ best: LabelScore, model m: Int, json: Bool, to out: inout [UInt8]) {
-        if best.probability < minProbability {
+        if best.probability < models[m].minProbability {
             out.append(contentsOf: (json ? "\"unknown\"" : "unknown").utf8)
         } else {
             (json ? models[m].labelJSON : models[m].labelBytes).append(best.label, to: &out)

@@ -12,6 +12,8 @@ package struct TrainJob {
     package var outputPath: String
     /// The model's name in its header (`category`, `service`); nil: the output file's name without `.dcm`.
     package var name: String?
+    /// With a validation file: choose the `unknown` threshold at which answers are right this often.
+    package var unknownPrecision: Double?
     package var initModelPath: String?
     package var validPath: String?
     /// nil: the kind of the model continued (`initModelPath`), or `linear`.
@@ -131,6 +133,7 @@ package struct TrainJob {
                 encode: (ModelHeader) throws -> ModelFile) throws -> Outcome {
         var metrics: [String: Double] = [:]
         var validation: EvaluationReport?
+        var unknownBelow: Float?
         model.calibration = Calibration()
         if let validPath {
             let valid = try LabelledCorpus.read(paths: [validPath])
@@ -144,6 +147,16 @@ package struct TrainJob {
             log(String(format: "calibrated on %d validation names: temperature %.3f and a %d-step top-1 map, ECE %.4f → %.4f",
                        valid.count, model.calibration.temperature, model.calibration.confidence.count, uncalibrated,
                        r.calibration?.expectedCalibrationError ?? 0))
+            if let unknownPrecision {
+                let answers = Evaluation.topAnswers(model, domains: valid.domains, threads: linear.threads)
+                let index = Dictionary(uniqueKeysWithValues: model.labels.enumerated().map { ($1, Int32($0)) })
+                let t = Calibration.threshold(precision: unknownPrecision, confidences: answers.map(\.probability),
+                                              correct: zip(answers, valid.labels).map { index[$1] == $0.label })
+                unknownBelow = t
+                let kept = answers.filter { $0.probability >= t }.count
+                log(String(format: "unknown below p %.4f: %d of %d validation answers kept, right %.0f%% of the time", t, kept, answers.count,
+                           100 * unknownPrecision))
+            }
             validation = r
         } else {
             log("no --valid file: probabilities are not calibrated")
@@ -155,6 +168,7 @@ package struct TrainJob {
                                  corpusDigest: examples.value, trainingExamples: examples.count, metrics: metrics, parent: parent)
         header.calibration = model.calibration.isIdentity ? nil : model.calibration
         header.name = name ?? Model.stem(of: outputPath)
+        header.unknownBelow = unknownBelow
         let digest = try encode(header).write(to: outputPath, inputs: inputPaths)
         return Outcome(examples: examples.count, skipped: skipped, labels: model.labels, seconds: seconds,
                        validation: validation, digest: digest)

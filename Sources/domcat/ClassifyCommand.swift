@@ -33,8 +33,8 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Only print names given one of these labels (comma-separated).")
     var only: String?
 
-    @Option(name: .customLong("min-p"), help: "Answer `unknown` (with its p) when the top label's probability is below this; calibrated models make it a real threshold.")
-    var minP: Float = 0
+    @Option(name: .customLong("min-p"), help: "Answer `unknown` (with its p) when the top label's probability is below this (default: the model's own threshold, if it was trained with one; else 0).")
+    var minP: Float?
 
     @Flag(help: "Send local, reverse-lookup and no-public-suffix names to the model too, instead of answering !local, !reverse, !nosuffix.")
     var classifyAllNames = false
@@ -46,7 +46,7 @@ struct ClassifyCommand: ParsableCommand {
     func validate() throws {
         try Check.range(k, 1...1000, "--k")
         try Check.range(cacheEntries, 0...(1 << 28), "--cache-entries")
-        try Check.range(minP, 0...1, "--min-p")
+        if let minP { try Check.range(minP, 0...1, "--min-p") }
         if fasttextBin != nil, !models.isEmpty { throw ValidationError("give a MODEL or --fasttext-bin, not both") }
         if tokenize, fasttextBin == nil { throw ValidationError("--tokenize goes with --fasttext-bin") }
     }
@@ -66,7 +66,6 @@ struct ClassifyCommand: ParsableCommand {
         var options = stream.options()
         options.topK = k
         options.cacheEntries = cacheEntries
-        options.minProbability = minP
         options.explainTokens = explain ? 5 : 0
         options.nameScope = classifyAllNames ? nil : NameScope(suffixes: suffixes)
         options.redis = redisOptions.settings()
@@ -76,7 +75,8 @@ struct ClassifyCommand: ParsableCommand {
             if !unknown.isEmpty { fail("--only names labels no model has: \(unknown.sorted().joined(separator: ", "))", code: ExitCodes.usage) }
             options.onlyLabels = wanted
         }
-        stream.run(loaded.map { ClassifyModel(name: $0.name, classifier: $0.classifier, digest: $0.digest) }, options: options)
+        stream.run(loaded.map { ClassifyModel(name: $0.name, classifier: $0.classifier, digest: $0.digest,
+                                              minProbability: minP ?? $0.header.unknownBelow ?? 0) }, options: options)
     }
 }
 

@@ -23,6 +23,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "The model's name: its output columns and JSON key when several models run together (default: the file name without .dcm).")
     var name: String?
 
+    @Option(help: "With --valid: choose the probability below which classify answers `unknown`, so that the answers given are right this often on the validation names (e.g. 0.9).")
+    var unknownBelowPrecision: Double?
+
     @Option(help: "Validation corpus: its accuracy and macro-F1 go into the model header.")
     var valid: String?
 
@@ -45,6 +48,10 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         guard (8...28).contains(bucketBits) else { throw ValidationError("--bucket-bits must be 8…28") }
+        if let unknownBelowPrecision {
+            try Check.range(unknownBelowPrecision, 0.01...0.999, "--unknown-below-precision")
+            if valid == nil { throw ValidationError("--unknown-below-precision needs --valid: the threshold is chosen on it") }
+        }
         guard (1...1024).contains(dim) else { throw ValidationError("--dim must be 1…1024") }
         guard epochs >= 1, lr > 0, minn >= 0, maxn >= minn else { throw ValidationError("need epochs ≥ 1, lr > 0, 0 ≤ minn ≤ maxn") }
         try Check.range(epochs, 1...10_000, "--epochs")
@@ -58,6 +65,7 @@ struct TrainCommand: ParsableCommand {
         job.conflicts = conflicts
         job.initModelPath = initModel
         job.name = name
+        job.unknownPrecision = unknownBelowPrecision
         job.validPath = valid
         job.linear.dimension = dim
         job.linear.bucketBits = bucketBits

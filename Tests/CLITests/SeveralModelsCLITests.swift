@@ -51,4 +51,23 @@ final class SeveralModelsCLITests: CLITestCase {
         XCTAssertEqual(Set(reports?.keys ?? [:].keys), ["alpha", "beta"])
         XCTAssertEqual(try domcat(["eval", alpha]).status, 2, "a model and no test file")
     }
+
+    /// A model trained with `--unknown-below-precision` answers `unknown` below the threshold it chose on the
+    /// validation names; `--min-p` overrides it.
+    func testModelThresholdChosenOnValidation() throws {
+        let model = directory + "/t.dcm"
+        var lines: [String] = []
+        for i in 0..<300 { lines.append("name\(i).example\(i % 7).com\t\(["a", "b", "c"][i % 3])") }  // labels are noise
+        let corpus = write("noise.tsv", lines.joined(separator: "\n") + "\n")
+        let r = try domcat(["train", corpus, "--valid", corpus, "--out", model, "--unknown-below-precision", "0.99",
+                            "--bucket-bits", "12", "--dim", "8", "--epochs", "2", "--threads", "1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("unknown below p"), r.stderr)
+        let names = Data("fresh1.other.org\nfresh2.other.org\n".utf8)
+        let out = try domcat(["classify", model, "--quiet"], stdin: names)
+        XCTAssertTrue(self.lines(out.stdout).allSatisfy { $0.split(separator: "\t")[1] == "unknown" }, out.stdout)
+        let forced = try domcat(["classify", model, "--min-p", "0", "--quiet"], stdin: names)
+        XCTAssertFalse(self.lines(forced.stdout).contains { $0.split(separator: "\t")[1] == "unknown" }, forced.stdout)
+        XCTAssertEqual(try domcat(["train", corpus, "--out", model, "--unknown-below-precision", "0.9"]).status, 2, "needs --valid")
+    }
 }

@@ -94,3 +94,16 @@ final class IsotonicCalibrationTests: XCTestCase {
         XCTAssertTrue(Calibration.isotonic(confidences: [0.5, 0.6], correct: [true, false]).confidence.isEmpty)
     }
 }
+
+final class UnknownThresholdTests: XCTestCase {
+    /// By hand: sorted by p, 0.9 ✓, 0.8 ✓, 0.7 ✗, 0.6 ✓, 0.5 ✗ — precision at or above each: 1, 1, 0.67, 0.75, 0.6.
+    func testLowestProbabilityThatKeepsThePrecision() {
+        let p: [Float] = [0.5, 0.9, 0.7, 0.6, 0.8], right = [false, true, false, true, true]
+        XCTAssertEqual(Calibration.threshold(precision: 0.9, confidences: p, correct: right), 0.8)
+        XCTAssertEqual(Calibration.threshold(precision: 0.75, confidences: p, correct: right), 0.6)
+        XCTAssertEqual(Calibration.threshold(precision: 0.5, confidences: p, correct: right), 0.5)
+        XCTAssertEqual(Calibration.threshold(precision: 0.9, confidences: [0.4], correct: [false]), 1, "none is right enough")
+        // Ties stand or fall together: two answers at 0.7, one wrong.
+        XCTAssertEqual(Calibration.threshold(precision: 0.9, confidences: [0.7, 0.7], correct: [true, false]), 1)
+    }
+}
