@@ -78,17 +78,19 @@ package final class AnswerCache: Sendable {
         redis.readPolicy.recordModel(names: names, nanoseconds: DispatchTime.now().uptimeNanoseconds - started)
     }
 
-    /// Remembers the answers of `batch` the model computed: in the LRU, and in Redis in one pipelined
-    /// round of `SET … EX`.
-    package func store(_ batch: AnswerBatch, redis: RedisConnection?) {
+    /// Remembers the answers of `batch` the model computed in the LRU, so the next request finds them.
+    package func remember(_ batch: AnswerBatch) {
+        for i in 0..<batch.count where batch.tiers[i] == .model { lru.set(NameKey(batch.names[i]), batch.top(i)) }
+    }
+
+    /// Stores the answers of `batch` the model computed in Redis, in one pipelined round of `SET … EX`.
+    package func store(_ batch: AnswerBatch, redis: RedisConnection) {
         var pairs: [(key: [UInt8], value: [UInt8])] = []
         for i in 0..<batch.count where batch.tiers[i] == .model {
-            lru.set(NameKey(batch.names[i]), batch.top(i))
-            guard redis != nil else { continue }
             var value: [UInt8] = []
             AnswerCodec.encode(batch.top(i), into: &value)
             pairs.append((redisKey(batch.names[i]), value))
         }
-        if let redis, !pairs.isEmpty { redis.set(pairs) }
+        if !pairs.isEmpty { redis.set(pairs) }
     }
 }

@@ -73,11 +73,14 @@ package final class CacheAside {
                 answers.answer(unansweredAt[j], top, tier: .model)
             }
         }
+        // In the LRU at once: a client that sends again as soon as it has its answers finds them there.
+        cache.remember(answers)
     }
 
-    /// Remembers what the model computed, in the LRU and in Redis (after the answers went out: a slow
-    /// SET never delays a reply).
-    package func store(cache: AnswerCache) { cache.store(answers, redis: redis) }
+    /// Stores what the model computed in Redis — after the answers went out, so a slow SET never delays a reply.
+    package func store(cache: AnswerCache) {
+        if let redis { cache.store(answers, redis: redis) }
+    }
 
     /// At the end of a run: waits until Redis has taken every answer stored.
     package func finish() { redis?.awaitReplies() }
