@@ -24,8 +24,10 @@ TARGETS=("$@")
 # modules) it keeps every overflow and bounds check; AddressSanitizer covers the unsafe buffers.
 SWIFT_LIB=$(dirname "$(dirname "$(command -v swiftc)")")/lib
 FUZZER_LIB=$(ls "$SWIFT_LIB"/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a | tail -1)
-FLAGS=(-c debug --build-path "$BUILD" -Xswiftc -O -Xswiftc -DFUZZING -Xswiftc -sanitize=address
-       -Xswiftc -sanitize-coverage=edge,indirect-calls,trace-cmp,inline-8bit-counters,pc-table
+# The C and C++ underneath (NIO's HTTP parser, the fastText model check, the shims) get the same.
+COVERAGE=edge,indirect-calls,trace-cmp,inline-8bit-counters,pc-table
+FLAGS=(-c debug --build-path "$BUILD" -Xswiftc -O -Xswiftc -DFUZZING -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=$COVERAGE
+       -Xcc -fsanitize=address -Xcc -fsanitize-coverage=$COVERAGE -Xcxx -fsanitize=address -Xcxx -fsanitize-coverage=$COVERAGE
        -Xlinker "$FUZZER_LIB" -Xlinker -lstdc++)
 BIN=$BUILD/debug
 [ $replay = 0 ] || { FLAGS=(); BIN=.build/debug; }

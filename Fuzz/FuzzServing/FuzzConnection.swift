@@ -25,6 +25,7 @@ package final class FuzzConnection {
     package init(http: Bool, configure: (inout ServeConfig) -> Void = { _ in }) {
         var config = ServeConfig(modelPath: Self.modelPath, suffixes: Self.suffixes)
         config.workers = 0
+        config.lruEntries = 64  // the default million would be allocated (and zeroed) for every input
         configure(&config)
         core = ServerCore(config: config, model: Self.model)
         try! core.addHandlers(to: channel, http: http)

@@ -91,7 +91,8 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
                 if closingError != nil { return }
             }
             partial.append(contentsOf: bytes[start...])
-            if partial.count > maxLineLength { tooLong(Array(partial.prefix(64))) }
+            // A read may end between a line's \r and \n; the \r does not count here either (see addLine).
+            if partial.count - (partial.last == 0x0D ? 1 : 0) > maxLineLength { tooLong(Array(partial.prefix(64))) }
         }
         finishRead(context, serving)
     }
