@@ -1,5 +1,6 @@
 import Crypto
 import DomainKit
+import Foundation
 import FuzzSupport
 import Lines
 import ModelStore
@@ -25,13 +26,25 @@ enum FuzzModelFile {
             guard let packed = OpenModelFile.pack(options.rest) else { return }
             bytes = sealed(packed)
         }
-        guard let file = try? ModelFile.decode(bytes), let model = try? Model(file: file, path: "<fuzz>", suffixes: suffixes) else { return }
+        guard let file = try? ModelFile.decode(bytes), fitsTheFuzzer(file.header),
+              let model = try? Model(file: file, path: "<fuzz>", suffixes: suffixes) else { return }
         let labels = model.classifier.labels.count
         for probe in probes {
             for score in model.classifier.classify(probe, k: 3) {
                 precondition(score.label >= 0 && Int(score.label) < labels, "label \(score.label) of a \(labels)-label model")
             }
         }
+    }
+
+    /// A gbdt model's embedding table is allocated whole when it loads (a linear model's is mapped, and only
+    /// the rows it has are touched), so a valid header asking for a big one would trip the fuzzer's memory
+    /// limit. Tables the codec accepts (up to 2^31 floats) but over 2^24 are left out; past the codec's bound
+    /// they go on, to be refused.
+    static func fitsTheFuzzer(_ header: ModelHeader) -> Bool {
+        guard header.kind == GBDTCodec.kind, case let .number(bits)? = header.parameters["bucketBits"],
+              case let .number(dimension)? = header.parameters["dimension"] else { return true }
+        let floats = exp2(bits) * dimension
+        return !(floats > exp2(24) && floats <= exp2(31))
     }
 
     static func sealed(_ body: [UInt8]) -> [UInt8] {

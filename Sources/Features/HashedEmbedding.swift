@@ -96,12 +96,12 @@ package final class HashedEmbedding: TokenEmbedding, @unchecked Sendable {
     /// The inverse of `sparseBytes`; nil when the bytes do not fit the sizes.
     package static func fromSparse(_ bytes: [UInt8], bucketBits bits: Int, dimension d: Int) -> HashedEmbedding? {
         guard bits > 0, bits <= 28, d > 0, bytes.count >= 4 else { return nil }
+        let count = bytes.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
+        let rowBytes = 4 + d * 4
+        guard bytes.count == 4 + count * rowBytes else { return nil }  // before the table is allocated
         var dense = [Float](repeating: 0, count: (1 << bits) * d)
         let ok: Bool = bytes.withUnsafeBytes { raw in
-            let count = Int(UInt32(littleEndian: raw.loadUnaligned(as: UInt32.self)))
-            let rowBytes = 4 + d * 4
-            guard raw.count == 4 + count * rowBytes else { return false }
-            return dense.withUnsafeMutableBytes { target in
+            dense.withUnsafeMutableBytes { target in
                 for i in 0..<count {
                     let offset = 4 + i * rowBytes
                     let r = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))

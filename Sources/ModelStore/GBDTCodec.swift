@@ -36,7 +36,9 @@ package enum GBDTCodec {
             guard let bytes = file.sections[name] else { throw ModelDataError("section \(name) missing") }
             return bytes
         }
-        guard p.bucketBits > 0, p.bucketBits <= 28, p.dimension > 0, p.dimension <= 1024, p.hashesPerToken >= 1, p.hashesPerToken <= 8 else {
+        // Bounded before anything is allocated, as for `linear`: a damaged header must not ask for terabytes.
+        guard p.bucketBits > 0, p.bucketBits <= 28, p.dimension > 0, p.dimension <= 1024, p.hashesPerToken >= 1, p.hashesPerToken <= 8,
+              (1 << p.bucketBits) * p.dimension <= 1 << 31 else {
             throw ModelDataError("implausible embedding sizes: 2^\(p.bucketBits) × \(p.dimension), k \(p.hashesPerToken)")
         }
         let embedding: any TokenEmbedding

@@ -89,6 +89,25 @@ final class ModelFileTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(start), 5)
     }
 
+    /// Found reviewing what FuzzModelFile reaches (issue 14): a gbdt header's embedding sizes were bounded one
+    /// by one but not their product, so a damaged header asked for a 2^28 × 1024 table (1 TiB) and the loader
+    /// crashed; a learned table was also allocated before its section's size was checked.
+    func testGBDTTableSizeIsBoundedBeforeAllocation() throws {
+        var params = GBDTPipelineParams()
+        params.bucketBits = 28
+        params.dimension = 1024
+        for embedding in [GBDTPipelineParams.EmbeddingSource.hashed, .linear] {
+            params.embedding = embedding
+            let header = ModelHeader(kind: GBDTCodec.kind, labels: ["a", "b"], parameters: try JSONValue.from(params),
+                                     corpusDigest: "", trainingExamples: 0)
+            let path = directory + "/huge.dcm"
+            try ModelFile(header: header, sections: ["embedding": [0, 0, 0, 0]]).write(to: path)
+            XCTAssertThrowsError(try Model.load(path: path, suffixes: suffixes), "\(embedding)") { error in
+                guard case .corrupt = error as? ModelFileError else { return XCTFail("\(error)") }
+            }
+        }
+    }
+
     func testUnwritablePathIsAClearError() throws {
         let (_, model) = try writeModel()
         let header = ModelHeader(kind: "linear", labels: model.labels, parameters: [:], corpusDigest: "", trainingExamples: 0)
