@@ -13,7 +13,7 @@ import Server
 package final class FuzzConnection {
     package static let suffixes = FuzzMain.need(PublicSuffixList.shared, "no public suffix list at \(PublicSuffixList.debianPath)")
     package static let modelPath = FuzzMain.need(ProcessInfo.processInfo.environment["DOMCAT_FUZZ_MODEL"],
-                                                      "set DOMCAT_FUZZ_MODEL to a model file (`make fuzz` trains a small one)", code: 2)
+                                                 "set DOMCAT_FUZZ_MODEL to a model file (`make fuzz` trains a small one)", code: 2)
     package static let model: Model = {
         do { return try Model.load(path: modelPath, suffixes: suffixes) } catch { FuzzMain.fail("\(error)", code: 3) }
     }()
