@@ -11,7 +11,7 @@ extension TrainJob {
     func linearEmbeddingSource(_ corpus: LabelledCorpus) throws -> LinearModel {
         if let path = gbdt.embeddingsFrom {
             let loaded = try Model.load(path: path, suffixes: suffixes)
-            guard let model = loaded.classifier as? LinearModel else { throw TrainError("--embeddings-from \(path): a '\(loaded.header.kind)' model, not linear") }
+            guard let model = loaded.learned as? LinearModel else { throw TrainError("--embeddings-from \(path): a '\(loaded.header.kind)' model, not linear") }
             return model
         }
         return try trainLinear(corpus)

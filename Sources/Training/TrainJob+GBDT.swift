@@ -14,10 +14,11 @@ extension TrainJob {
     /// join with their prior as base score. A linear embedding model keeps training on every batch
     /// (`GBDTEmbeddingContinuation.swift`) unless `--freeze-embeddings`; other embeddings stay fixed.
     func runGBDT(continuing earlier: Model?, start: Date) throws -> Outcome {
-        var current = earlier?.classifier as? GBDTClassifier  // `resolvedKind` matched the kinds
+        var current = earlier?.learned as? GBDTClassifier  // `resolvedKind` matched the kinds
         let known = current?.labels ?? []
         let valid = try validPath.map { try LabelledCorpus.read(paths: [$0]) }
         var examples = CorpusDigest()
+        var names = TrainedNameList()
         let skipped: Int
         if let batchSize = gbdt.batchSize {
             let scan = try CorpusBatches.scan(paths: corpusPaths)
@@ -37,6 +38,7 @@ extension TrainJob {
                 log("batch \(batches): \(batch.count) examples")
                 current = try job.trainGBDT(batch, continuing: current, valid: valid, first: batches == 1 && earlier == nil)
                 examples.add(batch)
+                names.add(batch)
             }
             if let summary = scan.conflicts.summary(policy: conflicts, removed: removed) { log(summary) }
             skipped = scan.problems.skipped
@@ -44,10 +46,11 @@ extension TrainJob {
             let corpus = try readCorpus(known: known)
             current = try trainGBDT(corpus, continuing: current, valid: valid, first: earlier == nil)
             examples = CorpusDigest(corpus)
+            names = TrainedNameList(corpus)
             skipped = corpus.skipped
         }
         guard let classifier = current, examples.count > 0 else { throw CorpusError.noExamples(in: corpusPaths, skipped: skipped) }
-        return try finish(classifier, examples: examples, skipped: skipped, start: start, parent: earlier?.digest) {
+        return try finish(classifier, examples: examples, names: names, skipped: skipped, start: start, earlier: earlier) {
             try GBDTCodec.encode(classifier, header: $0)
         }
     }

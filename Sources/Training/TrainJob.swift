@@ -20,6 +20,9 @@ package struct TrainJob {
     package var kind: ModelKind?
     /// What becomes of names the corpus gives two different labels.
     package var conflicts = ConflictPolicy.keepFirst
+    /// Keep the training names in the model, answered as trained (`TrainedNames`); a continued model
+    /// keeps its earlier ones too.
+    package var keepTrainedNames = true
     package var linear = LinearParams()
     package var gbdt = GBDTJobOptions()
     package var suffixes: PublicSuffixList
@@ -79,7 +82,7 @@ package struct TrainJob {
         var model: LinearModel
         let corpus: LabelledCorpus
         if let earlier {
-            let linear = earlier.classifier as! LinearModel  // `resolvedKind` matched the kinds
+            let linear = earlier.learned as! LinearModel  // `resolvedKind` matched the kinds
             corpus = try readCorpus(known: linear.labels)
             let known = Set(linear.labels)
             let newLabels = corpus.labelIndex(startingWith: linear.labels).names.filter { !known.contains($0) }
@@ -102,7 +105,8 @@ package struct TrainJob {
                                    bucketMask: UInt64(model.params.buckets - 1), threads: model.params.threads)
             LinearTrainer.train(model, on: bags) { done, total, loss in report?("training", done, total, loss) }
         }
-        return try finish(model, examples: CorpusDigest(corpus), skipped: corpus.skipped, start: start, parent: earlier?.digest) {
+        return try finish(model, examples: CorpusDigest(corpus), names: TrainedNameList(corpus), skipped: corpus.skipped, start: start,
+                          earlier: earlier) {
             try LinearCodec.encode(model, header: $0)
         }
     }
@@ -129,8 +133,8 @@ package struct TrainJob {
 
     /// Calibrates the new model's probabilities and scores it on the validation file, writes it with its
     /// header, and reports. Without a validation file the probabilities stay as trained.
-    func finish(_ model: any DomainClassifier, examples: CorpusDigest, skipped: Int, start: Date, parent: String?,
-                encode: (ModelHeader) throws -> ModelFile) throws -> Outcome {
+    func finish(_ model: any DomainClassifier, examples: CorpusDigest, names: TrainedNameList, skipped: Int, start: Date,
+                earlier: Model?, encode: (ModelHeader) throws -> ModelFile) throws -> Outcome {
         var metrics: [String: Double] = [:]
         var validation: EvaluationReport?
         var unknownBelow: Float?
@@ -165,11 +169,15 @@ package struct TrainJob {
         metrics["train_seconds"] = seconds
         // Each codec writes its own kind, labels and parameters into the header.
         var header = ModelHeader(kind: "", labels: [], parameters: [:],
-                                 corpusDigest: examples.value, trainingExamples: examples.count, metrics: metrics, parent: parent)
+                                 corpusDigest: examples.value, trainingExamples: examples.count, metrics: metrics, parent: earlier?.digest)
         header.calibration = model.calibration.isIdentity ? nil : model.calibration
         header.name = name ?? Model.stem(of: outputPath)
         header.unknownBelow = unknownBelow
-        let digest = try encode(header).write(to: outputPath, inputs: inputPaths)
+        var file = try encode(header)
+        if keepTrainedNames {
+            file.sections[TrainedNamesCodec.section] = TrainedNamesCodec.encode(names.names(labels: model.labels, continuing: earlier?.trainedNames))
+        }
+        let digest = try file.write(to: outputPath, inputs: inputPaths)
         return Outcome(examples: examples.count, skipped: skipped, labels: model.labels, seconds: seconds,
                        validation: validation, digest: digest)
     }

@@ -29,6 +29,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Validation corpus: its accuracy and macro-F1 go into the model header.")
     var valid: String?
 
+    @Flag(help: "Do not keep the training names in the model. By default a name the model was trained on is answered with its training label (p 1, `--explain` says `trained=NAME`) and a continued model keeps its earlier names.")
+    var noTrainedNames = false
+
     @Option(help: "Model kind (default: linear, or the --init-model's kind; fasttext cannot continue an earlier model).") var kind: ModelKind?
     @Option(help: "Names labelled two ways: keep-first (the label met first; a warning gives the count), drop (all their examples) or fail.")
     var conflicts: ConflictPolicy = .keepFirst
@@ -63,6 +66,7 @@ struct TrainCommand: ParsableCommand {
         var job = TrainJob(corpusPaths: corpora, outputPath: out, suffixes: try suffixOptions.load())
         job.kind = kind
         job.conflicts = conflicts
+        job.keepTrainedNames = !noTrainedNames
         job.initModelPath = initModel
         job.name = name
         job.unknownPrecision = unknownBelowPrecision

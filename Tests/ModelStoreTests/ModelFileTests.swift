@@ -120,3 +120,21 @@ final class ModelFileTests: XCTestCase {
         }
     }
 }
+
+final class TrainedNamesCodecTests: XCTestCase {
+    func testRoundTripsAndRejectsDamage() throws {
+        let entries: [(hash: UInt64, label: UInt16)] = [(TrainedNames.hash("a.com"), 0), (TrainedNames.hash("b.com"), 1)]
+        let names = TrainedNames(entries)
+        let bytes = TrainedNamesCodec.encode(names)
+        XCTAssertEqual(bytes.count, 20)
+        let back = try TrainedNamesCodec.decode(bytes, labelCount: 2)
+        XCTAssertEqual(back.label(of: "a.com"), 0)
+        XCTAssertEqual(back.label(of: "b.com"), 1)
+        XCTAssertThrowsError(try TrainedNamesCodec.decode(bytes, labelCount: 1), "a label the model does not have")
+        XCTAssertThrowsError(try TrainedNamesCodec.decode(Array(bytes.dropLast()), labelCount: 2), "not whole entries")
+        var swapped = Array(bytes[8..<16] + bytes[0..<8] + bytes[16...])
+        XCTAssertThrowsError(try TrainedNamesCodec.decode(swapped, labelCount: 2), "hashes out of order")
+        swapped = Array(repeating: 0, count: 10)
+        XCTAssertThrowsError(try TrainedNamesCodec.decode(swapped, labelCount: 2), "hash 0 marks an empty slot")
+    }
+}
