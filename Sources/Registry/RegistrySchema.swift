@@ -1,0 +1,56 @@
+/// The index's tables, as numbered migrations: `PRAGMA user_version` says how many have run. A registry
+/// made by an older domcat is brought up to date when opened; one made by a newer domcat is refused.
+enum RegistrySchema {
+    static let migrations: [String] = [
+        // 1: versions, the production stack (promote pushes, rollback pops) and the audit log.
+        """
+        CREATE TABLE models (
+            version TEXT PRIMARY KEY,
+            major INTEGER NOT NULL, minor INTEGER NOT NULL, patch INTEGER NOT NULL,
+            digest TEXT NOT NULL UNIQUE,
+            file TEXT NOT NULL,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            parent_digest TEXT,
+            corpus_digest TEXT NOT NULL,
+            header TEXT NOT NULL,
+            size_bytes INTEGER NOT NULL,
+            test_report TEXT,
+            notes TEXT,
+            status TEXT NOT NULL DEFAULT 'registered' CHECK (status IN ('registered', 'archived')),
+            added_at TEXT NOT NULL,
+            added_by TEXT NOT NULL
+        );
+        CREATE TABLE production (
+            position INTEGER PRIMARY KEY AUTOINCREMENT,
+            version TEXT NOT NULL REFERENCES models(version)
+        );
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            by TEXT NOT NULL,
+            action TEXT NOT NULL,
+            version TEXT,
+            detail TEXT
+        );
+        """,
+    ]
+
+    static func migrate(_ db: SQLiteDatabase, path: String) throws {
+        try db.transaction {
+            let current = try db.query("PRAGMA user_version").first?.int("user_version") ?? 0
+            guard current <= migrations.count else {
+                throw RegistryError("\(path) has schema version \(current); this domcat knows up to \(migrations.count): upgrade domcat")
+            }
+            for version in current..<migrations.count {
+                try db.execute(migrations[version])
+                try db.execute("PRAGMA user_version = \(version + 1)")
+            }
+        }
+    }
+}
+
+package struct RegistryError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
+}
