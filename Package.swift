@@ -60,7 +60,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: lean),
         .target(name: "Corpora", dependencies: ["Lines", "DomainKit"]),
-        .target(name: "Registry", dependencies: ["CSQLite", "DomainKit", "Learners", "ModelStore"]),
+        .target(name: "Registry", dependencies: ["CSQLite", "DomainKit", "Learners", "ModelStore", "Corpora", "Training"]),
         .target(name: "Training", dependencies: ["Lines", "DomainKit", "Features", "Learners", "ModelStore", "Corpora", "FastTextKit"]),
         .target(name: "Bench", dependencies: [
             "DomainKit",

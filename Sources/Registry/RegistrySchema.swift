@@ -34,6 +34,31 @@ enum RegistrySchema {
             detail TEXT
         );
         """,
+        // 2: retraining — the corpus files a version was trained on, and every `retrain` run.
+        """
+        CREATE TABLE corpus_files (
+            digest TEXT NOT NULL,
+            version TEXT NOT NULL,
+            path TEXT NOT NULL,
+            examples INTEGER NOT NULL,
+            PRIMARY KEY (digest, version)
+        );
+        CREATE TABLE retrain_runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            pid INTEGER NOT NULL,
+            production TEXT,
+            new_files TEXT,
+            new_examples INTEGER,
+            base_examples INTEGER,
+            candidate TEXT,
+            comparison TEXT,
+            decision TEXT NOT NULL CHECK (decision IN ('running', 'waiting', 'promoted', 'archived', 'failed', 'interrupted')),
+            reason TEXT,
+            seconds REAL
+        );
+        """,
     ]
 
     static func migrate(_ db: SQLiteDatabase, path: String) throws {

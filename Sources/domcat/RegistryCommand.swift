@@ -11,7 +11,7 @@ struct RegistryCommand: ParsableCommand {
         abstract: "Model versions: add, list, show, compare, promote, roll back, archive, collect garbage.",
         discussion: "The registry is a folder (--registry, else $DOMCAT_REGISTRY, else ./models) holding the model files and an SQLite index.",
         subcommands: [RegistryAdd.self, RegistryList.self, RegistryShow.self, RegistryPromote.self, RegistryRollback.self,
-                      RegistryArchive.self, RegistryGC.self, RegistryCompare.self, RegistryCheck.self])
+                      RegistryArchive.self, RegistryGC.self, RegistryCompare.self, RegistryCheck.self, RegistryRuns.self])
 }
 
 struct RegistryOptions: ParsableArguments {
@@ -41,6 +41,8 @@ struct RegistryAdd: ParsableCommand {
     @Option(help: "Bump this part of the latest version: major, minor or patch.") var bump: SemanticVersion.Bump?
     @Option(help: "A note kept with the version.") var notes: String?
     @Option(help: "A labelled test file: its per-label F1 goes on the model card.") var test: String?
+    @Option(name: .customLong("trained-on"), help: "A corpus file the model was trained on (repeatable): `retrain` counts only other files as new.")
+    var trainedOn: [String] = []
     @OptionGroup var registryOptions: RegistryOptions
     @OptionGroup var suffixOptions: SuffixOptions
 
@@ -63,6 +65,11 @@ struct RegistryAdd: ParsableCommand {
             try registry.add(path: model, version: version.flatMap(SemanticVersion.init), bump: bump, notes: notes, testReport: report,
                              suffixes: suffixes)
         }
+        let files = trainedOn.map { path in
+            let corpus = readCorpus(path)
+            return ModelRegistry.CorpusFile(path: path, digest: CorpusDigest(corpus).value, examples: corpus.count)
+        }
+        registryStep { try registry.recordCorpusFiles(files, version: added.version.description) }
         print("\(added.version)\t\(added.name)\t\(added.header.kind)\t\(added.digest.prefix(12))")
     }
 }
@@ -166,6 +173,30 @@ struct RegistryGC: ParsableCommand {
         let registry = registryOptions.open()
         let removed = registryStep { try registry.gc(keep: keep) }
         note("removed \(removed.count) version\(removed.count == 1 ? "" : "s")\(removed.isEmpty ? "" : ": " + removed.joined(separator: ", "))")
+    }
+}
+
+struct RegistryRuns: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "runs", abstract: "The `retrain` cycles, newest first: trigger, sizes, time, decision and why.")
+    @Option(help: "How many.") var last: Int = 20
+    @Flag(help: "JSON.") var json = false
+    @OptionGroup var registryOptions: RegistryOptions
+
+    func validate() throws { try Check.range(last, 1...1_000_000, "--last") }
+
+    func run() throws {
+        let registry = registryOptions.open()
+        let runs = registryStep { try registry.retrainRuns(limit: last) }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(runs), as: UTF8.self))
+            return
+        }
+        for r in runs {
+            let seconds = r.seconds.map { String(format: "%.1f s", $0) } ?? "-"
+            print("\(r.id)\t\(r.startedAt)\t\(r.decision)\tproduction \(r.production ?? "-")\tcandidate \(r.candidate ?? "-")\t\(r.newExamples) new of \(r.baseExamples)\t\(seconds)\t\(r.reason ?? "")")
+        }
     }
 }
 
