@@ -9,7 +9,7 @@ let lean: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .wh
 
 // Dependencies point one way, bottom to top (the README's layout section draws it):
 //   Lines, DomainKit → Features → Learners → ModelStore → Cache → Streaming | Server → domcat
-//   with Corpora (Lines, DomainKit) and Training (ModelStore, Corpora) beside them, Bench (DomainKit, NIO)
+//   with Corpora (Lines, DomainKit), Training (ModelStore, Corpora) and Registry (Training, SQLite) beside them, Bench (DomainKit, NIO)
 //   for the load generator, and the C shims CZstd, CHiredis, CFastText (+ FastTextKit), CSupport underneath.
 let package = Package(
     name: "domcat",

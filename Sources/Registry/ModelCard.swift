@@ -35,7 +35,7 @@ package struct ModelCard: Codable, Sendable {
     package var promotions: [Promotion]
 
     package init(_ entry: RegisteredModel, registry: ModelRegistry) throws {
-        let h = entry.header
+        let h = try entry.header()
         version = entry.version.description
         name = entry.name
         kind = h.kind
@@ -54,15 +54,10 @@ package struct ModelCard: Codable, Sendable {
         trainingSeconds = h.metrics["train_seconds"]
         validAccuracy = h.metrics["valid_accuracy"]
         validMacroF1 = h.metrics["valid_macro_f1"]
-        let all = try registry.list(includeArchived: true)
-        let byDigest = Dictionary(all.map { ($0.digest, $0) }, uniquingKeysWith: { first, _ in first })
-        var chain: [String] = [], parent = h.parent
-        while let digest = parent, chain.count < 1000 {
-            guard let ancestor = byDigest[digest] else { chain.append(String(digest.prefix(12))); break }
-            chain.append(ancestor.version.description)
-            parent = ancestor.header.parent
-        }
-        lineage = chain
+        let ancestors = try registry.lineage(of: entry).dropFirst()
+        lineage = ancestors.map(\.version.description)
+        // A parent that is not registered is still named, by its digest.
+        if let unregistered = (ancestors.last ?? entry).parentDigest { lineage.append(String(unregistered.prefix(12))) }
         created = h.created
         addedAt = entry.addedAt
         addedBy = entry.addedBy

@@ -28,10 +28,10 @@ extension ModelRegistry {
     /// The version and its registered ancestors, nearest first.
     package func lineage(of entry: RegisteredModel) throws -> [RegisteredModel] {
         let byDigest = Dictionary(try list(includeArchived: true).map { ($0.digest, $0) }, uniquingKeysWith: { first, _ in first })
-        var chain = [entry], parent = entry.header.parent
+        var chain = [entry], parent = entry.parentDigest
         while let digest = parent, let ancestor = byDigest[digest], chain.count < 10_000 {
             chain.append(ancestor)
-            parent = ancestor.header.parent
+            parent = ancestor.parentDigest
         }
         return chain
     }

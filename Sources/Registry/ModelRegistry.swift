@@ -66,7 +66,7 @@ package final class ModelRegistry {
         guard let latest = all.map(\.version).max() else { return SemanticVersion(1, 0, 0) }
         let production = try production()
         let base = all.first { $0.digest == model.header.parent } ?? production ?? all.max { $0.version < $1.version }!
-        let part = bump ?? VersionRule.bump(model.header, after: base.header, baseDigest: base.digest)
+        let part = try bump ?? VersionRule.bump(model.header, after: base.header(), baseDigest: base.digest)
         // Bumped from the latest, so a bump never lands on a version already taken.
         return latest.bumped(part)
     }

@@ -62,6 +62,8 @@ enum RegistrySchema {
     ]
 
     static func migrate(_ db: SQLiteDatabase, path: String) throws {
+        // Read first: opening an up-to-date index takes no write lock.
+        if try db.query("PRAGMA user_version").first?.int("user_version") == migrations.count { return }
         try db.transaction {
             let current = try db.query("PRAGMA user_version").first?.int("user_version") ?? 0
             guard current <= migrations.count else {

@@ -64,7 +64,7 @@ package final class Retrainer {
         let fresh = files.filter { !used.contains($0.file.digest) }
         run.newFiles = fresh.map(\.file.path)
         run.newExamples = fresh.reduce(0) { $0 + $1.file.examples }
-        run.baseExamples = lineage.reduce(0) { $0 + $1.header.trainingExamples }
+        run.baseExamples = try lineage.reduce(0) { $0 + (try $1.header().trainingExamples) }
         let growth = Double(run.newExamples) / Double(max(run.baseExamples, 1))
         guard growth >= policy.growth, !fresh.isEmpty else {
             run.decision = "waiting"
@@ -79,7 +79,7 @@ package final class Retrainer {
             return nil
         }
 
-        let continuing = !policy.fromScratch && production.header.kind != ModelKind.fasttext.rawValue
+        let continuing = !policy.fromScratch && production.kind != ModelKind.fasttext.rawValue
         let trainFiles = continuing ? fresh : files
         var job = try trainingJob(production: production, continuing: continuing, trainFiles: trainFiles, allFiles: files, work: work)
         job.log = { [log] in log("train: " + $0) }
@@ -125,7 +125,7 @@ package final class Retrainer {
         }
         var job = TrainJob(corpusPaths: trainPaths, outputPath: work + "/candidate.dcm", suffixes: suffixes)
         job.name = production.name
-        if let params = try? JSONValue.decode(LinearParams.self, from: production.header.parameters) {
+        if let params = try? JSONValue.decode(LinearParams.self, from: production.header().parameters) {
             job.linear.epochs = params.epochs
             job.linear.learningRate = params.learningRate
             if !continuing { job.linear = params }
@@ -134,7 +134,7 @@ package final class Retrainer {
         if continuing {
             job.initModelPath = registry.directory + "/" + production.file
         } else {
-            job.kind = ModelKind(rawValue: production.header.kind)
+            job.kind = ModelKind(rawValue: production.kind)
         }
         let valid = allFiles.reduce(into: LabelledCorpus()) { whole, f in
             let part = parts(of: f.corpus)[.valid]!

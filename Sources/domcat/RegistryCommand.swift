@@ -70,7 +70,7 @@ struct RegistryAdd: ParsableCommand {
             return ModelRegistry.CorpusFile(path: path, digest: CorpusDigest(corpus).value, examples: corpus.count)
         }
         registryStep { try registry.recordCorpusFiles(files, version: added.version.description) }
-        print("\(added.version)\t\(added.name)\t\(added.header.kind)\t\(added.digest.prefix(12))")
+        print("\(added.version)\t\(added.name)\t\(added.kind)\t\(added.digest.prefix(12))")
     }
 }
 
@@ -85,7 +85,7 @@ struct RegistryList: ParsableCommand {
         let (entries, production) = registryStep { (try registry.list(includeArchived: all), try registry.production()) }
         if json {
             let rows: [[String: String]] = entries.map {
-                ["version": $0.version.description, "name": $0.name, "kind": $0.header.kind, "sha256": $0.digest, "status": $0.status.rawValue,
+                ["version": $0.version.description, "name": $0.name, "kind": $0.kind, "sha256": $0.digest, "status": $0.status.rawValue,
                  "production": String($0.version == production?.version), "added": $0.addedAt]
             }
             let encoder = JSONEncoder()
@@ -95,7 +95,7 @@ struct RegistryList: ParsableCommand {
         }
         for e in entries {
             let mark = e.version == production?.version ? "*" : " "
-            print("\(mark) \(e.version)\t\(e.name)\t\(e.header.kind)\t\(e.digest.prefix(12))\t\(e.status.rawValue)\t\(e.addedAt)")
+            print("\(mark) \(e.version)\t\(e.name)\t\(e.kind)\t\(e.digest.prefix(12))\t\(e.status.rawValue)\t\(e.addedAt)")
         }
     }
 }
