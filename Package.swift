@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "CorporaTests", dependencies: ["Corpora", "DomainKit"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ModelStore", "Learners", "Features", "DomainKit", "Corpora"]),
         .testTarget(name: "CLITests", dependencies: ["DomainKit", "TestSupport"]),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "ModelStore"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "ModelStore", "DomainKit"]),
 
         // libFuzzer targets (README "Fuzzing", `make fuzz`): built with -DFUZZING and -sanitize=fuzzer,address
         // they are fuzzers; an ordinary build makes them replay drivers that run the files they are given.

@@ -129,18 +129,22 @@ package final class ModelRegistry {
         try db.transaction {
             let entry = try model(version)
             if try production()?.version == entry.version { throw RegistryError("\(version) is in production: promote another first") }
+            if let running = try runningExperiment(), [running.control, running.treatment].contains(version) {
+                throw RegistryError("\(version) is an arm of experiment \(running.id): stop it first")
+            }
             try db.query("UPDATE models SET status = 'archived' WHERE version = ?", [.text(version)])
             try log("archive", version, detail: nil)
         }
     }
 
-    /// Deletes all but the newest `keep` versions, never one in production or in the rollback stack (nor,
-    /// once experiments exist, an arm of a running one). Returns the versions deleted.
+    /// Deletes all but the newest `keep` versions, never one in production or in the rollback stack, nor an
+    /// arm of a running experiment. Returns the versions deleted.
     @discardableResult
     package func gc(keep: Int) throws -> [String] {
         let removed: [RegisteredModel] = try db.transaction {
             let all = try list(includeArchived: true).sorted { $0.version > $1.version }
-            let pinned = Set(try db.query("SELECT version FROM production").compactMap { $0.text("version") })
+            var pinned = Set(try db.query("SELECT version FROM production").compactMap { $0.text("version") })
+            if let running = try runningExperiment() { pinned.formUnion([running.control, running.treatment]) }
             let doomed = all.dropFirst(keep).filter { !pinned.contains($0.version.description) }
             for entry in doomed {
                 try db.query("DELETE FROM models WHERE version = ?", [.text(entry.version.description)])
@@ -175,7 +179,7 @@ package final class ModelRegistry {
         return problems
     }
 
-    private func log(_ action: String, _ version: String?, detail: String?) throws {
+    func log(_ action: String, _ version: String?, detail: String?) throws {
         try db.query("INSERT INTO audit (at, by, action, version, detail) VALUES (?, ?, ?, ?, ?)",
                      [.text(Self.now()), .text(actor), .text(action), version.map(SQLiteValue.text) ?? .null, detail.map(SQLiteValue.text) ?? .null])
     }

@@ -59,6 +59,36 @@ enum RegistrySchema {
             seconds REAL
         );
         """,
+        // 3: experiments — a control and a treatment version, split or shadow, and what they scored.
+        """
+        CREATE TABLE experiments (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            control TEXT NOT NULL REFERENCES models(version),
+            treatment TEXT NOT NULL REFERENCES models(version),
+            mode TEXT NOT NULL CHECK (mode IN ('split', 'shadow')),
+            share REAL NOT NULL,
+            unit TEXT NOT NULL,
+            min_effect REAL NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('running', 'stopped')),
+            started_at TEXT NOT NULL,
+            stopped_at TEXT,
+            decision TEXT
+        );
+        CREATE TABLE experiment_tallies (
+            experiment_id INTEGER NOT NULL REFERENCES experiments(id),
+            arm TEXT NOT NULL CHECK (arm IN ('control', 'treatment')),
+            examples INTEGER NOT NULL DEFAULT 0,
+            correct INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (experiment_id, arm)
+        );
+        CREATE TABLE experiment_pairs (
+            experiment_id INTEGER PRIMARY KEY REFERENCES experiments(id),
+            both_right INTEGER NOT NULL DEFAULT 0,
+            only_control INTEGER NOT NULL DEFAULT 0,
+            only_treatment INTEGER NOT NULL DEFAULT 0,
+            both_wrong INTEGER NOT NULL DEFAULT 0
+        );
+        """,
     ]
 
     static func migrate(_ db: SQLiteDatabase, path: String) throws {

@@ -143,4 +143,42 @@ final class RegistryCLITests: CLITestCase {
             _ = try? reg(["gc", "--keep", "0"])  // the big model may have landed: make room to add it again
         }
     }
+
+    /// Start, score, status and stop: one experiment at a time, its arms kept from gc and archive, the winner
+    /// promoted on request.
+    func testExperimentLifecycle() throws {
+        let weak = try train("weak.dcm", ["--epochs", "1", "--dim", "2", "--no-trained-names"])
+        let strong = try train("strong.dcm", ["--epochs", "5", "--dim", "2", "--no-trained-names"])
+        _ = try ok(["add", weak])
+        _ = try ok(["add", strong])
+        _ = try ok(["promote", "1.0.0"])
+        XCTAssertEqual(try ok(["experiment", "start", "--control", "1.0.0", "--treatment", "1.0.1", "--shadow"]), "1\n")
+        XCTAssertEqual(try reg(["experiment", "start", "--control", "1.0.0", "--treatment", "1.0.1", "--split", "0.1"]).status, 4,
+                       "one experiment at a time")
+        XCTAssertEqual(try reg(["archive", "1.0.1"]).status, 4, "an arm of a running experiment")
+        _ = try ok(["gc", "--keep", "0"])
+        XCTAssertTrue(try ok(["list"]).contains("1.0.1"), "gc keeps the arms")
+
+        let test = tinyCorpus(300, name: "later.tsv")
+        _ = try ok(["experiment", "score", test])
+        _ = try ok(["experiment", "score", test])
+        let status = try JSONSerialization.jsonObject(with: Data(try ok(["experiment", "status", "--json"]).utf8)) as! [String: Any]
+        let control = status["control"] as! [String: Any], pairs = status["pairs"] as! [String: Int]
+        XCTAssertEqual(control["examples"] as? Int, 1800, "two scorings of 900 names add up")
+        XCTAssertEqual(pairs.values.reduce(0, +), 1800)
+        XCTAssertEqual(status["test"] as? String, "McNemar exact")
+        let recommendation = status["recommendation"] as! String
+        let stopped = try ok(["experiment", "stop", "--promote-winner"])
+        XCTAssertTrue(stopped.contains("recommendation: \(recommendation)"), stopped)
+        XCTAssertTrue(try ok(["list"]).contains(recommendation == "PROMOTE" ? "* 1.0.1" : "* 1.0.0"))
+        XCTAssertEqual(try reg(["experiment", "stop"]).status, 4, "nothing is running")
+
+        _ = try ok(["experiment", "start", "--control", "1.0.0", "--treatment", "1.0.1", "--split", "0.5", "--unit", "name"])
+        _ = try ok(["experiment", "score", test])
+        let split = try JSONSerialization.jsonObject(with: Data(try ok(["experiment", "status", "--json"]).utf8)) as! [String: Any]
+        let c = (split["control"] as! [String: Any])["examples"] as! Int, t = (split["treatment"] as! [String: Any])["examples"] as! Int
+        XCTAssertEqual(c + t, 900, "each name scored by one arm")
+        XCTAssertEqual(Double(t) / 900, 0.5, accuracy: 0.1)
+        XCTAssertEqual(split["test"] as? String, "two-proportion z")
+    }
 }
