@@ -88,9 +88,7 @@ struct RegistryList: ParsableCommand {
                 ["version": $0.version.description, "name": $0.name, "kind": $0.kind, "sha256": $0.digest, "status": $0.status.rawValue,
                  "production": String($0.version == production?.version), "added": $0.addedAt]
             }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+            try printJSON(rows, pretty: false)
             return
         }
         for e in entries {
@@ -118,9 +116,7 @@ struct RegistryShow: ParsableCommand {
             return try ModelCard(entry, registry: registry)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(card), as: UTF8.self))
+            try printJSON(card)
         } else {
             print(card.text(markdown: md), terminator: "")
         }
@@ -188,9 +184,7 @@ struct RegistryRuns: ParsableCommand {
         let registry = registryOptions.open()
         let runs = registryStep { try registry.retrainRuns(limit: last) }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(runs), as: UTF8.self))
+            try printJSON(runs)
             return
         }
         for r in runs {
@@ -236,9 +230,7 @@ struct RegistryCompare: ParsableCommand {
         let corpus = readCorpus(test)
         let comparison = ModelComparison(a: (a, modelA.classifier), b: (b, modelB.classifier), domains: corpus.domains, truth: corpus.labels, threads: threads)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(comparison), as: UTF8.self))
+            try printJSON(comparison)
         } else {
             print(comparison.text, terminator: "")
         }
@@ -315,9 +307,7 @@ struct ExperimentStatusCommand: ParsableCommand {
             return try registry.experimentStatus(experiment)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(status), as: UTF8.self))
+            try printJSON(status)
         } else {
             print(status.text, terminator: "")
         }
