@@ -6,7 +6,7 @@ import NIOCore
 import Streaming
 
 /// One name (or URL) per request line, one answer line per request, in order. Lines the event loop can
-/// answer without the model — names in the in-process LRU, IP literals, unparsable lines — are answered at
+/// answer without a model — names in every model's in-process LRU, IP literals, unparsable lines — are answered at
 /// once while no earlier line is still waiting; the rest of a read's lines go to a worker as one job, and
 /// later lines wait until it is back, so answers never overtake each other. A line longer than
 /// `maxLineLength` gets an error answer and closes this connection only. When the client shuts its write

@@ -1,4 +1,5 @@
 import Cache
+import DomainKit
 import Foundation
 import ModelStore
 import Server
@@ -100,6 +101,26 @@ final class ServeModelsTests: XCTestCase {
         XCTAssertTrue(metrics.contains("domcat_model_info{version=\"\(b.digest)\",model=\"b\"} 1"), metrics)
         XCTAssertTrue(metrics.contains("domcat_cache_hits_total{tier=\"lru\",model=\"b\"}"), metrics)
         XCTAssertEqual(both.serving.models[0].cache.lruHits, both.serving.models[1].cache.lruHits, "each name is looked up once per model")
+    }
+
+    /// `--format jsonl`: classify's several-model objects, one per model under its name.
+    func testJSONLinesHaveOneObjectPerModel() throws {
+        let pair = try Pair()
+        let (a, _) = try pair.write(seed: 1)
+        var config = serveConfig(modelPaths: [pair.a, pair.b])
+        config.lineFormat = .jsonl
+        let server = try Server(config: config)
+        defer { server.shutdown() }
+        let client = try LineClient(port: server.linePort)
+        for _ in 0..<2 {  // from the workers, then from the LRUs
+            let lines = client.roundTrip(["news3.daily.com", "nas.lan"])
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any], "\(lines)")
+            XCTAssertEqual(Set(object.keys), ["name", "a", "b"])
+            let top = a.classifier.classify(Domain(normalised: "news3.daily.com"), k: 1)[0]
+            XCTAssertEqual((object["a"] as? [String: Any])?["label"] as? String, a.classifier.labels[Int(top.label)])
+            XCTAssertEqual((object["b"] as? [String: Any])?["label"] as? String, "press")
+            XCTAssertEqual(lines[1], "{\"name\":\"nas.lan\",\"label\":\"!local\"}")
+        }
     }
 
     /// Each model's answers are stored in Redis under its own digest, and read back from there.
