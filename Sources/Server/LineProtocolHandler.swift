@@ -6,9 +6,9 @@ import NIOCore
 import Streaming
 
 /// One name (or URL) per request line, one answer line per request, in order. Lines the event loop can
-/// answer without a model — names in every model's in-process LRU, IP literals, unparsable lines — are answered at
-/// once while no earlier line is still waiting; the rest of a read's lines go to a worker as one job, and
-/// later lines wait until it is back, so answers never overtake each other. A line longer than
+/// answer without a model — names in every model's in-process LRU, IP literals, unparsable lines — are
+/// answered at once while no earlier line is still waiting; the rest of a read's lines go to a worker as one
+/// job, and later lines wait until it is back, so answers never overtake each other. A line longer than
 /// `maxLineLength` gets an error answer and closes this connection only. When the client shuts its write
 /// side, every line before is answered (a last one without a newline too), then the connection closes.
 final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
