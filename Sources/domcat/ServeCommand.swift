@@ -10,10 +10,10 @@ struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Answer classification requests over TCP/Unix line protocol and HTTP, with an LRU + Redis cache.",
-        discussion: "SIGHUP (or POST /admin/reload, with --admin-token) reloads MODEL from its file; a bad file leaves the old model serving.")
+        discussion: "SIGHUP (or POST /admin/reload, with --admin-token) reloads every MODEL from its file; a bad file leaves every old model serving.")
 
-    @Argument(help: "Model file (.dcm). The default model when omitted.")
-    var model: String?
+    @Argument(help: "Model files (.dcm): each adds its answer columns (line) or its object under its name (JSON), in order. The default set (category, service) when omitted.")
+    var models: [String] = []
 
     @Option(help: "Line protocol on TCP host:port (default 127.0.0.1:7878 when no listener is given).")
     var listen: String?
@@ -67,7 +67,7 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-        var config = ServeConfig(modelPath: model ?? DefaultModel.paths()[0], suffixes: try suffixOptions.load())
+        var config = ServeConfig(modelPaths: models.isEmpty ? DefaultModel.paths() : models, suffixes: try suffixOptions.load())
         config.listen = listen
         config.unixPath = unix
         config.http = http
@@ -88,6 +88,7 @@ struct ServeCommand: ParsableCommand {
         do {
             server = try Server(config: config)
         } catch let error as ServeError {
+            if case .duplicateModelNames = error { fail(error.description, code: ExitCodes.usage) }
             fail(error.description, code: ExitCodes.listen)
         } catch {
             fail("\(error)", code: ExitCodes.model)
