@@ -71,7 +71,9 @@ enum PredictResponse {
     private static func modelFields(_ answers: BatchAnswers, _ row: Int, model m: Int, _ model: ServingModel) -> String {
         let top = answers.top(row, model: m)
         let tier = answers.tier(row, model: m)
-        var s = "\"label\":\(model.labelJSON[Int(top.first!.label)]),\"probability\":\(JSONText.probability(top.first!.probability)),\"top\":["
+        let best = top.first!
+        let label = best.probability < model.minProbability ? "\"unknown\"" : model.labelJSON[Int(best.label)]
+        var s = "\"label\":\(label),\"probability\":\(JSONText.probability(top.first!.probability)),\"top\":["
         for (i, score) in top.enumerated() {
             if i > 0 { s += "," }
             s += "{\"label\":\(model.labelJSON[Int(score.label)]),\"probability\":\(JSONText.probability(score.probability))}"

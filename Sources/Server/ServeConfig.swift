@@ -22,6 +22,8 @@ package struct ServeConfig: Sendable {
     package var topK = 3
     /// Local, reverse-lookup and no-suffix names are answered with a marker, not by the model (as `classify`).
     package var marksSpecialNames = true
+    /// Below this top probability a model answers `unknown`; nil: each model's own threshold (as `classify`).
+    package var minProbability: Float?
     package var maxLineLength = 64 << 10
     /// A connection with nothing read or written for this long is closed (line and HTTP).
     package var idleTimeout: Duration = .seconds(60)

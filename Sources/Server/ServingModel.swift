@@ -11,6 +11,8 @@ package final class ServingModel: Sendable {
     let labelJSON: [String]
     /// The model's name as a JSON string literal: its key in the replies of a several-model server.
     let nameJSON: String
+    /// Below this top probability the answer says `unknown` (with its p), as in `classify`.
+    let minProbability: Float
 
     init(model: Model, config: ServeConfig) {
         self.model = model
@@ -18,5 +20,6 @@ package final class ServingModel: Sendable {
                             lruEntries: config.lruEntries, width: max(1, config.topK))
         labelJSON = model.classifier.labels.map(JSONText.string)
         nameJSON = JSONText.string(model.name)
+        minProbability = config.minProbability ?? model.header.unknownBelow ?? 0
     }
 }

@@ -20,8 +20,7 @@ package final class ServingSet: Sendable {
         self.models = models.map { model in
             old?.models.first { $0.model.digest == model.digest && $0.model.name == model.name } ?? ServingModel(model: model, config: config)
         }
-        // Serve applies no `unknown` threshold (as with one model): the probabilities say it.
-        lineFormatter = AnswerFormatter(format: config.lineFormat, models: models.map { ($0.name, $0.classifier.labels, 0) },
+        lineFormatter = AnswerFormatter(format: config.lineFormat, models: self.models.map { ($0.model.name, $0.model.classifier.labels, $0.minProbability) },
                                         includeLogFields: false)
         scope = config.marksSpecialNames ? NameScope(suffixes: config.suffixes) : nil
     }

@@ -51,12 +51,16 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Send local, reverse-lookup and no-public-suffix names to the model too, instead of answering !local, !reverse, !nosuffix.")
     var classifyAllNames = false
 
+    @Option(name: .customLong("min-p"), help: "Answer `unknown` (with its p) when the top label's probability is below this (default: each model's own threshold, if it was trained with one; else 0), as classify does.")
+    var minP: Float?
+
     @OptionGroup var redisOptions: RedisOptions
 
     @OptionGroup var suffixOptions: SuffixOptions
 
     func validate() throws {
         try Check.range(lruEntries, 0...(1 << 28), "--lru-entries")
+        if let minP { try Check.range(minP, 0...1, "--min-p") }
         try Check.range(workers, Check.threads, "--workers")
         try Check.range(eventLoops, Check.threads, "--event-loops")
         try Check.range(k, 1...1000, "--k")
@@ -79,6 +83,7 @@ struct ServeCommand: ParsableCommand {
         config.lineFormat = format
         config.topK = k
         config.marksSpecialNames = !classifyAllNames
+        config.minProbability = minP
         config.idleTimeout = .seconds(idleTimeout)
         config.maxConnections = maxConnections
         config.adminToken = loadAdminToken()

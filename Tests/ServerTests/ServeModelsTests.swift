@@ -236,6 +236,29 @@ final class ServeModelsTests: XCTestCase {
         XCTAssertEqual(Set((health["models"] as? [String: Any])?.keys ?? [:].keys), ["category", "service"])
     }
 
+    /// Below `--min-p` (or a model's own threshold) a model answers `unknown` with its p, as in classify:
+    /// over the line protocol and over HTTP, model by model.
+    func testAnswersBelowTheThresholdAreUnknown() throws {
+        let pair = try Pair()
+        try pair.write(seed: 1)
+        var config = serveConfig(modelPaths: [pair.a, pair.b])
+        config.minProbability = 0.999_999
+        let server = try Server(config: config)
+        defer { server.shutdown() }
+        let plain = try Server(config: serveConfig(modelPaths: [pair.a, pair.b]))
+        defer { plain.shutdown() }
+        let names = TinyModel.names(20)
+        let lines = try LineClient(port: server.linePort).roundTrip(names)
+        let plainLines = try LineClient(port: plain.linePort).roundTrip(names)
+        for (line, plainLine) in zip(lines, plainLines) {
+            let c = line.split(separator: "\t").map(String.init), p = plainLine.split(separator: "\t").map(String.init)
+            XCTAssertEqual(c, [p[0], "unknown", p[2], "unknown", p[4]], "the same p, no label")
+        }
+        let reply = try json(httpRequest(port: server.httpPort, method: "POST", path: "/predict", body: "{\"domain\":\"\(names[0])\"}"))
+        XCTAssertEqual((reply["a"] as? [String: Any])?["label"] as? String, "unknown")
+        XCTAssertEqual((reply["b"] as? [String: Any])?["label"] as? String, "unknown")
+    }
+
     private func json(_ reply: (Int, String)) throws -> [String: Any] {
         XCTAssertEqual(reply.0, 200, reply.1)
         return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(reply.1.utf8)) as? [String: Any], reply.1)
