@@ -56,18 +56,10 @@ package struct TrainJob {
         if let path = gbdt.exportTrainRowsPath { try OutputPath.check(path, inputs: inputPaths + [outputPath]) }
         let earlier = try initModelPath.map { try Model.load(path: $0, suffixes: suffixes) }
         switch try resolvedKind(continuing: earlier) {
-        case .gbdt: return try embeddingJob.runGBDT(continuing: earlier, start: start)
-        case .fasttext: return try embeddingJob.runFastText(try readCorpus(known: []), start: start)
+        case .gbdt: return try runGBDT(continuing: earlier, start: start)
+        case .fasttext: return try runFastText(try readCorpus(known: []), start: start)
         case .linear: return try runLinear(continuing: earlier, start: start)
         }
-    }
-
-    /// This job for the kinds that pool token embeddings (gbdt) or train fastText: `linear`'s parameters as
-    /// they were before issue 16 (mean-pooled embeddings of label n-grams; what the gbdt pooling reads per token).
-    var embeddingJob: TrainJob {
-        var job = self
-        job.linear = linear.embeddingOnly
-        return job
     }
 
     /// The kind to train: the continued model's (another `--kind` is a usage error), else `kind` or linear.
