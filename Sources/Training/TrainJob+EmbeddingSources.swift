@@ -19,7 +19,8 @@ extension TrainJob {
 
     func trainLinear(_ corpus: LabelledCorpus) throws -> LinearModel {
         let (names, indices) = corpus.labelIndex()
-        let model = LinearModel(labels: names, params: linear, suffixes: suffixes)
+        // The gbdt pipeline pools per-token rows of an embedding: the fastText-style model, not `linear`'s defaults.
+        let model = LinearModel(labels: names, params: linear.embeddingOnly, suffixes: suffixes)
         progress?("embeddings (linear)", 0, corpus.count, 0)
         let bags = FeatureBags(domains: corpus.domains, labels: indices, tokenizer: model.tokenizer,
                                bucketMask: UInt64(model.params.buckets - 1), threads: model.params.threads)

@@ -92,7 +92,7 @@ package struct TrainJob {
             params.learningRate = self.linear.learningRate
             params.threads = self.linear.threads
             model = LinearModel(labels: linear.labels, params: params, tokenizer: linear.tokenizer,
-                                input: linear.input, output: linear.output).extended(with: newLabels)
+                                input: linear.input, output: linear.output, documentFrequency: linear.documentFrequency).extended(with: newLabels)
         } else {
             corpus = try readCorpus(known: [])
             model = LinearModel(labels: corpus.labelIndex().names, params: linear, suffixes: suffixes)
