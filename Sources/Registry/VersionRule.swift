@@ -6,11 +6,14 @@ import ModelStore
 /// settings differ on the same data.
 package enum VersionRule {
     /// Parameters that fix the feature space; any other parameter only steers training.
-    static let featureSpaceKeys = ["bucketBits", "dimension", "tokenizer", "embedding", "hashesPerToken", "projection", "sizes"]
+    static let featureSpaceKeys = ["bucketBits", "dimension", "tokenizer", "weighting", "output", "embedding", "hashesPerToken",
+                                   "projection", "sizes"]
 
     package static func bump(_ new: ModelHeader, after base: ModelHeader, baseDigest: String) -> SemanticVersion.Bump {
         if new.kind != base.kind { return .major }
-        for key in featureSpaceKeys where new.parameters[key] != base.parameters[key] { return .major }
+        // A linear model with a score per label grows a column when a label joins: its dimension is its label count.
+        let direct = new.parameters["output"] == .string("direct")
+        for key in featureSpaceKeys where new.parameters[key] != base.parameters[key] && !(direct && key == "dimension") { return .major }
         if new.parent == baseDigest || new.corpusDigest != base.corpusDigest || new.labels != base.labels { return .minor }
         return .patch
     }

@@ -28,7 +28,7 @@ final class RegistryCLITests: CLITestCase {
         let batch = write("batch.tsv", (0..<40).map { "game\($0).play\($0 % 3).net\tgames" }.joined(separator: "\n") + "\n")
         let continued = try train("b.dcm", ["--epochs", "2", "--init-model", a], corpus: batch)
         let resettled = try train("c.dcm", ["--epochs", "3"])
-        let wider = try train("d.dcm", ["--epochs", "2", "--dim", "16"])
+        let wider = try train("d.dcm", ["--epochs", "2", "--bucket-bits", "13"])
 
         XCTAssertTrue(try ok(["add", a, "--notes", "first"]).hasPrefix("1.0.0\t"))
         XCTAssertTrue(try ok(["add", continued]).hasPrefix("1.1.0\t"), "continued: new data")

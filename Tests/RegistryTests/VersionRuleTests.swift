@@ -17,6 +17,12 @@ final class VersionRuleTests: XCTestCase {
         XCTAssertEqual(VersionRule.bump(header(corpus: "c2"), after: base, baseDigest: "d0"), .minor, "another corpus")
         XCTAssertEqual(VersionRule.bump(header(labels: ["a", "b", "c"]), after: base, baseDigest: "d0"), .minor, "a new label")
         XCTAssertEqual(VersionRule.bump(header(epochs: 25), after: base, baseDigest: "d0"), .patch, "settings only")
+        var direct = header(), grown = header(labels: ["a", "b", "c"])
+        direct.parameters["output"] = .string("direct")
+        direct.parameters["dimension"] = .number(2)
+        grown.parameters["output"] = .string("direct")
+        grown.parameters["dimension"] = .number(3)
+        XCTAssertEqual(VersionRule.bump(grown, after: direct, baseDigest: "d0"), .minor, "a score per label: a new label is a new column")
     }
 
     func testVersionsOrderNumericallyAndBump() {
