@@ -13,8 +13,10 @@ extension TrainJob {
     /// features they were grown on — and adds trees fitted to the new batch's gradients; new labels
     /// join with their prior as base score. A linear embedding model keeps training on every batch
     /// (`GBDTEmbeddingContinuation.swift`) unless `--freeze-embeddings`; other embeddings stay fixed.
-    func runGBDT(continuing earlier: Model?, start: Date) throws -> Outcome {
+    func runGBDT(continuing earlier: Model?, sample earlierSample: RehearsalSample?, start: Date) throws -> Outcome {
         var current = earlier?.classifier as? GBDTClassifier  // `resolvedKind` matched the kinds
+        // The rehearsal sample of everything `current` was trained on, mixed into each batch it continues on.
+        var sample = earlierSample
         let known = current?.labels ?? []
         let valid = try validPath.map { try LabelledCorpus.read(paths: [$0]) }
         var examples = CorpusDigest()
@@ -35,29 +37,38 @@ extension TrainJob {
                 guard batch.count > 0 else { return }
                 batches += 1
                 log("batch \(batches): \(batch.count) examples")
-                current = try job.trainGBDT(batch, continuing: current, valid: valid, first: batches == 1 && earlier == nil)
+                let rebuild = job.rebuilding(current, sample)
+                current = try (rebuild ?? job).trainGBDT(current == nil ? batch : job.withRehearsal(batch, sample), continuing: current, valid: valid,
+                                                         first: batches == 1 && earlier == nil, newNames: batch.count, rebuild: rebuild != nil)
+                sample = job.nextSample(sample, after: batch)
                 examples.add(batch)
             }
             if let summary = scan.conflicts.summary(policy: conflicts, removed: removed) { log(summary) }
             skipped = scan.problems.skipped
         } else {
             let corpus = try readCorpus(known: known)
-            current = try trainGBDT(corpus, continuing: current, valid: valid, first: earlier == nil)
+            let rebuild = rebuilding(current, sample)
+            current = try (rebuild ?? self).trainGBDT(withRehearsal(corpus, sample), continuing: current, valid: valid, first: earlier == nil,
+                                                      newNames: corpus.count, rebuild: rebuild != nil)
+            sample = nextSample(sample, after: corpus)
             examples = CorpusDigest(corpus)
             skipped = corpus.skipped
         }
         guard let classifier = current, examples.count > 0 else { throw CorpusError.noExamples(in: corpusPaths, skipped: skipped) }
-        return try finish(classifier, examples: examples, skipped: skipped, start: start, parent: earlier?.digest) {
+        return try finish(classifier, examples: examples, skipped: skipped, start: start, parent: earlier?.digest, rehearsal: sample) {
             try GBDTCodec.encode(classifier, header: $0)
         }
     }
 
-    /// One batch: build the featurizer (first batch, or `--retrain-embeddings`), then boost.
-    package func trainGBDT(_ corpus: LabelledCorpus, continuing earlier: GBDTClassifier?, valid: LabelledCorpus?, first: Bool) throws -> GBDTClassifier {
+    /// One batch: build the featurizer (first batch, or `--retrain-embeddings`), then boost. `newNames`:
+    /// the batch is the first names of `corpus` (the rest are rehearsed; token counts grow by the batch
+    /// alone); nil: all of it. `rebuild`: a whole new pipeline and trees even when continuing (labels kept).
+    package func trainGBDT(_ corpus: LabelledCorpus, continuing earlier: GBDTClassifier?, valid: LabelledCorpus?, first: Bool,
+                           newNames: Int? = nil, rebuild rebuildAll: Bool = false) throws -> GBDTClassifier {
         guard corpus.count > 0 else { throw TrainError("an empty batch") }
         let (names, indices) = corpus.labelIndex(startingWith: earlier?.labels ?? [])
         if let earlier, names.count > earlier.labels.count { log("new labels join the model: \(names[earlier.labels.count...].joined(separator: ", "))") }
-        let rebuild = earlier == nil || gbdt.retrainEmbeddings
+        let rebuild = earlier == nil || gbdt.retrainEmbeddings || rebuildAll
         var params: GBDTPipelineParams
         let featurizer: Featurizer
         var rows: [Float]?
@@ -69,7 +80,8 @@ extension TrainJob {
             // sees it (how new names look), and as the continued model sees it (how known names look).
             progress?("featurising", 0, corpus.count, 0)
             let unseen = GBDTClassifier.featureRows(earlier.featurizer, domains: corpus.domains, threads: linear.threads)
-            featurizer = continuedFeaturizer(earlier, embeddings: embeddings, corpus: corpus, names: names, indices: indices)
+            featurizer = continuedFeaturizer(earlier, embeddings: embeddings, corpus: corpus, names: names, indices: indices,
+                                             counted: newNames ?? corpus.count)
             rows = unseen + GBDTClassifier.featureRows(featurizer, domains: corpus.domains, threads: linear.threads)
             rowLabels = indices + indices
             params = earlier.params
@@ -108,5 +120,33 @@ extension TrainJob {
         let model = GBDTModel.train(data, classes: names.count, params: params.trees, validation: validation,
                                     initModel: rebuild ? nil : earlier?.model) { round, loss in report?("boosting", round + 1, rounds, loss) }
         return GBDTClassifier(labels: names, featurizer: featurizer, model: model, params: params)
+    }
+}
+
+extension TrainJob {
+    /// A continuation whose rehearsal sample holds every name the model was trained on rebuilds the
+    /// pipeline on them and the batch — the one model of all of it, nothing forgotten, the projection
+    /// fitted to every label (continued trees keep the first batch's projection, fitted on fewer
+    /// names and labels) — with the settings `model` was built with. Returns the job to do that, or
+    /// nil to continue. Embeddings from fastText are never rebuilt (their options are not stored).
+    func rebuilding(_ model: GBDTClassifier?, _ sample: RehearsalSample?) -> TrainJob? {
+        guard rehearse, !gbdt.freezeEmbeddings, let model, let sample, sample.count > 0, sample.isComplete,
+              model.params.embedding != .fasttext, ProcessInfo.processInfo.environment["DOMCAT_NO_REBUILD"] == nil else { return nil }
+        let p = model.params
+        var job = self
+        job.gbdt.embeddings = p.embedding
+        job.gbdt.embeddingsFrom = nil
+        job.gbdt.projection = p.projection
+        job.gbdt.pooling = p.pooling
+        job.gbdt.hashedBits = p.bucketBits
+        job.gbdt.hashedDimension = p.dimension
+        job.gbdt.hashesPerToken = p.hashesPerToken
+        job.linear.tokenizer = p.tokenizer
+        if p.embedding == .linear {
+            job.linear.bucketBits = p.bucketBits
+            job.linear.dimension = p.dimension
+        }
+        log("rehearsal: the sample holds every name \(initModelPath ?? "the model") was trained on: rebuilding the pipeline on them and the batch")
+        return job
     }
 }
