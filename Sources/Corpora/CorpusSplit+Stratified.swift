@@ -6,8 +6,10 @@ import DomainKit
 /// The hash rule leaves a small label's valid and test parts to chance: a label of 40 names may get
 /// none in test. Here the registrable names (groups) are placed one at a time — largest first, ties
 /// in the order of a hash of the name, so every machine and run places them the same — each into the
-/// part whose shares of the group's labels are furthest below target, weighted by how many names of
-/// each label the group holds. A group of one label's names goes where that label is most short.
+/// part where it least increases the squared distance of its labels' shares from target, summed
+/// over labels (each label counts the same, however many names it has). A group of one label's names
+/// goes where that label is most short; a group of many labels (google.de holds google, google-scholar
+/// and more) weighs each by the share of the label it holds.
 extension CorpusSplit {
     /// The hash rule's target share of each part.
     package static let shares: [Part: Double] = [.train: 0.8, .valid: 0.1, .test: 0.1]
@@ -45,12 +47,15 @@ extension CorpusSplit {
                 let l = Int(labels[i])
                 if let j = counts.firstIndex(where: { $0.label == l }) { counts[j].count += 1 } else { counts.append((l, 1)) }
             }
-            var best = 0, bestScore = -Double.infinity
+            var best = 0, bestCost = Double.infinity
             for p in parts.indices {
-                // How far below target this part's share of each of the group's labels is, weighted.
-                var score = 0.0
-                for (l, c) in counts { score += c * (target[p] - placed[p][l] / totals[l]) }
-                if score > bestScore + 1e-12 { best = p; bestScore = score }
+                // Σ over the group's labels of (share after − target)² − (share before − target)².
+                var cost = 0.0
+                for (l, c) in counts {
+                    let step = c / totals[l], before = placed[p][l] / totals[l] - target[p]
+                    cost += step * (2 * before + step)
+                }
+                if cost < bestCost - 1e-12 { best = p; bestCost = cost }
             }
             for (l, c) in counts { placed[best][l] += c }
             for i in members[g] { result[i] = parts[best] }
