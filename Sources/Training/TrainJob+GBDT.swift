@@ -131,7 +131,7 @@ extension TrainJob {
     /// nil to continue. Embeddings from fastText are never rebuilt (their options are not stored).
     func rebuilding(_ model: GBDTClassifier?, _ sample: RehearsalSample?) -> TrainJob? {
         guard rehearse, !gbdt.freezeEmbeddings, let model, let sample, sample.count > 0, sample.isComplete,
-              model.params.embedding != .fasttext, ProcessInfo.processInfo.environment["DOMCAT_NO_REBUILD"] == nil else { return nil }
+              model.params.embedding != .fasttext else { return nil }
         let p = model.params
         var job = self
         job.gbdt.embeddings = p.embedding
