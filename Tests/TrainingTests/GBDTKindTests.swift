@@ -118,7 +118,11 @@ final class GBDTKindTests: XCTestCase {
     }
 
     func testContinuedTrainingLearnsANewLabel() throws {
-        _ = try job(write("a.tsv", firstBatch()), out: "first.dcm").run()
+        // A rehearsal sample of part of the first batch: the trees are continued (a sample of every
+        // earlier name would rebuild the pipeline instead; `RehearsalTests`).
+        var j = job(write("a.tsv", firstBatch()), out: "first.dcm")
+        j.rehearsalCapacity = 100
+        _ = try j.run()
         let second = (0..<300).flatMap { i in
             ["news-\(i)-daily-paper-\(i % 9).org\tnews", "ads\(i + 1000).adserver\(i % 7).com\tads"]
         }
@@ -147,6 +151,7 @@ final class GBDTKindTests: XCTestCase {
     func testBatchesContinueEachOther() throws {
         var j = job(write("a.tsv", firstBatch()), out: "batched.dcm")
         j.gbdt.batchSize = 200
+        j.rehearsalCapacity = 100  // part of each batch: trees are continued, not rebuilt
         _ = try j.run()
         let model = try load("batched.dcm")
         XCTAssertEqual(model.model.treeCount % 2, 0)
