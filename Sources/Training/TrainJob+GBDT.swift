@@ -13,6 +13,8 @@ extension TrainJob {
     /// features they were grown on — and adds trees fitted to the new batch's gradients; new labels
     /// join with their prior as base score. A linear embedding model keeps training on every batch
     /// (`GBDTEmbeddingContinuation.swift`) unless `--freeze-embeddings`; other embeddings stay fixed.
+    /// Every continued batch is trained with the rehearsal sample of what came before it mixed in, and
+    /// when that sample holds every earlier name, the pipeline is rebuilt on them instead (`rebuilding`).
     func runGBDT(continuing earlier: Model?, sample earlierSample: RehearsalSample?, start: Date) throws -> Outcome {
         var current = earlier?.classifier as? GBDTClassifier  // `resolvedKind` matched the kinds
         // The rehearsal sample of everything `current` was trained on, mixed into each batch it continues on.
