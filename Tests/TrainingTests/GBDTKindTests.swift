@@ -118,16 +118,13 @@ final class GBDTKindTests: XCTestCase {
     }
 
     func testContinuedTrainingLearnsANewLabel() throws {
-        // A rehearsal sample of part of the first batch: the trees are continued (a sample of every
-        // earlier name would rebuild the pipeline instead; `RehearsalTests`).
-        var j = job(write("a.tsv", firstBatch()), out: "first.dcm")
-        j.rehearsalCapacity = 100
-        _ = try j.run()
+        _ = try job(write("a.tsv", firstBatch()), out: "first.dcm").run()
         let second = (0..<300).flatMap { i in
             ["news-\(i)-daily-paper-\(i % 9).org\tnews", "ads\(i + 1000).adserver\(i % 7).com\tads"]
         }
         var next = job(write("b.tsv", second), out: "second.dcm")
         next.initModelPath = directory + "/first.dcm"
+        next.rehearse = false  // trees continued (with its rehearsal sample the pipeline is rebuilt; `RehearsalTests`)
         _ = try next.run()
         let first = try load("first.dcm"), model = try load("second.dcm")
         XCTAssertEqual(model.labels, ["ads", "shopping", "news"])
@@ -151,7 +148,7 @@ final class GBDTKindTests: XCTestCase {
     func testBatchesContinueEachOther() throws {
         var j = job(write("a.tsv", firstBatch()), out: "batched.dcm")
         j.gbdt.batchSize = 200
-        j.rehearsalCapacity = 100  // part of each batch: trees are continued, not rebuilt
+        j.rehearse = false  // trees continued batch after batch (rehearsal would rebuild them; `RehearsalTests`)
         _ = try j.run()
         let model = try load("batched.dcm")
         XCTAssertEqual(model.model.treeCount % 2, 0)

@@ -165,6 +165,21 @@ final class RehearsalTests: XCTestCase {
         XCTAssertTrue(notes.contains { $0.hasPrefix("rehearsal: 600 names") }, "\(notes)")
         XCTAssertTrue(notes.contains { $0.contains("rebuilding the pipeline") }, "every earlier name is in the sample: \(notes)")
         let g2 = try XCTUnwrap(try sample(of: directory + "/g2.dcm"))
+        // A partial sample: the embedding model continues, projection and trees are fitted anew.
+        var partial = job
+        partial.rehearsalCapacity = 100
+        partial.outputPath = directory + "/p.dcm"
+        _ = try partial.run()
+        XCTAssertFalse(try XCTUnwrap(try sample(of: directory + "/p.dcm")).isComplete)
+        var partialNext = next
+        partialNext.initModelPath = directory + "/p.dcm"
+        partialNext.outputPath = directory + "/p2.dcm"
+        notes = []
+        _ = try partialNext.run()
+        XCTAssertTrue(notes.contains { $0.contains("embedding model continued on the batch and the sample") }, "\(notes)")
+        let refit = try Model.load(path: directory + "/p2.dcm", suffixes: suffixes).classifier
+        let refitReport = Evaluation.evaluate(refit, domains: lines.map { Domain(normalised: $0.0) }, truth: lines.map(\.1))
+        XCTAssertGreaterThan(refitReport.accuracy, 0.95, "names outside the 100 rehearsed are not forgotten either")
         XCTAssertEqual(g2.seen, ["ads": 300, "shopping": 300, "news": 40])
         let model = try Model.load(path: directory + "/g2.dcm", suffixes: suffixes).classifier
         XCTAssertEqual(model.labels, ["ads", "shopping", "news"])
