@@ -69,7 +69,7 @@ gbdt() {
   printf '| %s | %s | %s | %s | %s |\n' "batch 2 with --init-model, --no-rehearsal (as before issue 16)" "$a" "$f" "$s" "$(python3 -c "print('%+.2f points vs one model' % (100*($a-$one)))"); trees added on batch 1's projection"
   "$DOMCAT" train --kind gbdt batch1.tsv --valid valid.tsv --out batch1-half.dcm --rehearsal-size 2500 2>/dev/null
   s=$(measure "$DOMCAT" train batch2.tsv --init-model batch1-half.dcm --valid valid.tsv --out batch2-half.dcm); read -r a f < <(score batch2-half.dcm test.tsv)
-  printf '| %s | %s | %s | %s | %s |\n' "batch 1 with --rehearsal-size 2500, batch 2 with --init-model" "$a" "$f" "$s" "$(python3 -c "print('%+.2f points vs one model' % (100*($a-$one)))"); a partial sample: trees continued on batch 2 + 2,500 rehearsed names"
+  printf '| %s | %s | %s | %s | %s |\n' "batch 1 with --rehearsal-size 2500, batch 2 with --init-model" "$a" "$f" "$s" "$(python3 -c "print('%+.2f points vs one model' % (100*($a-$one)))"); a partial sample: embedding model continued, projection and trees fitted anew on batch 2 + 2,500 rehearsed names"
   cd "$OLDPWD"
 }
 

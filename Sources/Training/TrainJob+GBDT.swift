@@ -40,7 +40,7 @@ extension TrainJob {
                 batches += 1
                 log("batch \(batches): \(batch.count) examples")
                 let mixed = current == nil ? batch : job.withRehearsal(batch, sample)
-                let rebuild = job.rebuilding(current, sample, corpus: mixed)
+                let rebuild = job.rebuilding(current, sample, corpus: mixed, rehearsed: mixed.count - batch.count)
                 current = try (rebuild ?? job).trainGBDT(mixed, continuing: current, valid: valid,
                                                          first: batches == 1 && earlier == nil, newNames: batch.count, rebuild: rebuild != nil)
                 sample = job.nextSample(sample, after: batch)
@@ -51,7 +51,7 @@ extension TrainJob {
         } else {
             let corpus = try readCorpus(known: known)
             let mixed = withRehearsal(corpus, sample)
-            let rebuild = rebuilding(current, sample, corpus: mixed)
+            let rebuild = rebuilding(current, sample, corpus: mixed, rehearsed: mixed.count - corpus.count)
             current = try (rebuild ?? self).trainGBDT(mixed, continuing: current, valid: valid, first: earlier == nil,
                                                       newNames: corpus.count, rebuild: rebuild != nil)
             sample = nextSample(sample, after: corpus)
@@ -139,7 +139,8 @@ extension TrainJob {
     ///   `corpus` (it keeps what it learnt of the names the sample lacks); projection, shape selection
     ///   and trees are fitted anew on `corpus`.
     /// Embeddings from fastText, random ones with a partial sample, and `--freeze-embeddings`: trees continue.
-    func rebuilding(_ model: GBDTClassifier?, _ sample: RehearsalSample?, corpus: LabelledCorpus) -> TrainJob? {
+    /// `rehearsed`: how many names of `corpus` come from the sample.
+    func rebuilding(_ model: GBDTClassifier?, _ sample: RehearsalSample?, corpus: LabelledCorpus, rehearsed: Int) -> TrainJob? {
         guard rehearse, !gbdt.freezeEmbeddings, let model, let sample, sample.count > 0,
               model.params.embedding != .fasttext else { return nil }
         var continued: LinearModel?
@@ -159,6 +160,9 @@ extension TrainJob {
         job.gbdt.embeddings = p.embedding
         job.gbdt.embeddingsFrom = nil
         job.gbdt.continuedEmbeddings = continued
+        // `--features auto` follows every name the model has learnt from, as under `--batch-size`, not the
+        // sample and the batch: v2fly's 123 labels want 20+5 dimensions, which fewer than 10,000 names do not get.
+        if job.gbdt.corpusSize == nil { job.gbdt.corpusSize = sample.seen.values.reduce(0, +) + corpus.count - rehearsed }
         job.gbdt.projection = p.projection
         job.gbdt.pooling = p.pooling
         job.gbdt.hashedBits = p.bucketBits
