@@ -1,7 +1,7 @@
 # domcat — `make demo` and `make test` do everything on a fresh Debian machine (as root).
 SHELL := /bin/bash
 DEBIAN_PACKAGES := libzstd-dev zstd publicsuffix webext-ublock-origin-firefox \
-                   fasttext libfasttext-dev libhiredis-dev redis-server
+                   fasttext libfasttext-dev libhiredis-dev libsqlite3-dev redis-server
 SWIFT_BUILD_FLAGS ?=
 RELEASE := .build/release
 OUT := out

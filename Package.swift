@@ -9,7 +9,7 @@ let lean: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .wh
 
 // Dependencies point one way, bottom to top (the README's layout section draws it):
 //   Lines, DomainKit → Features → Learners → ModelStore → Cache → Streaming | Server → domcat
-//   with Corpora (Lines, DomainKit) and Training (ModelStore, Corpora) beside them, Bench (DomainKit, NIO)
+//   with Corpora (Lines, DomainKit), Training (ModelStore, Corpora) and Registry (Training, SQLite) beside them, Bench (DomainKit, NIO)
 //   for the load generator, and the C shims CZstd, CHiredis, CFastText (+ FastTextKit), CSupport underneath.
 let package = Package(
     name: "domcat",
@@ -29,6 +29,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis"),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .target(name: "CSupport"),
         .target(name: "CFastText", linkerSettings: [.linkedLibrary("fasttext")]),
         .target(name: "FastTextKit", dependencies: ["CFastText"]),
@@ -59,6 +60,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: lean),
         .target(name: "Corpora", dependencies: ["Lines", "DomainKit"]),
+        .target(name: "Registry", dependencies: ["CSQLite", "DomainKit", "Learners", "ModelStore", "Corpora", "Training"]),
         .target(name: "Training", dependencies: ["Lines", "DomainKit", "Features", "Learners", "ModelStore", "Corpora", "FastTextKit"]),
         .target(name: "Bench", dependencies: [
             "DomainKit",
@@ -68,7 +70,7 @@ let package = Package(
         ], swiftSettings: lean),
         .executableTarget(name: "domcat", dependencies: [
             "Lines", "DomainKit", "Features", "Learners", "ModelStore", "Cache", "Streaming", "Server",
-            "Corpora", "Training", "Bench",
+            "Corpora", "Training", "Bench", "Registry",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -93,6 +95,7 @@ let package = Package(
         .testTarget(name: "CorporaTests", dependencies: ["Corpora", "DomainKit"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ModelStore", "Learners", "Features", "DomainKit", "Corpora"]),
         .testTarget(name: "CLITests", dependencies: ["DomainKit", "TestSupport"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "ModelStore", "DomainKit"]),
 
         // libFuzzer targets (README "Fuzzing", `make fuzz`): built with -DFUZZING and -sanitize=fuzzer,address
         // they are fuzzers; an ordinary build makes them replay drivers that run the files they are given.

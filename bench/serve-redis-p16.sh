@@ -11,7 +11,7 @@ redis-benchmark -p 16391 -t get -c 50 -P 16 -n 3000000 -q --csv | tail -1
 $D bench --json --seconds 4 --warmup 1 --seed 7 --threads 2 --redis 127.0.0.1:16391 --connections 50 --pipeline 16 --keys zipf | python3 -c 'import json,sys; r=json.load(sys.stdin); print("redis GET our client", round(r["namesPerSecond"]), round(r["p99"]))'
 for i in 1 2; do
   redis-cli -p 16391 flushall >/dev/null
-  $D serve $M --listen 127.0.0.1:17891 --http 127.0.0.1:18091 --workers 2 --event-loops 2 --redis redis://127.0.0.1:16391 2>/dev/null & S=$!
+  $D serve $M --classify-all-names --listen 127.0.0.1:17891 --http 127.0.0.1:18091 --workers 2 --event-loops 2 --redis redis://127.0.0.1:16391 2>/dev/null & S=$!
   until $D bench --line 127.0.0.1:17891 --connections 1 --seconds 0.1 --warmup 0 >/dev/null 2>&1; do sleep 0.2; done
   $D bench --line 127.0.0.1:17891 --connections 50 --pipeline 16 --keys zipf --seconds 10 --warmup 0 >/dev/null
   $D bench --json --seconds 4 --warmup 1 --seed 7 --threads 2 --line 127.0.0.1:17891 --connections 50 --pipeline 16 --keys zipf | python3 -c 'import json,sys; r=json.load(sys.stdin); print("serve+redis LRU1M P16", round(r["namesPerSecond"]), round(r["p99"]))'

@@ -33,7 +33,7 @@ until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.1; done
 bench() { "$DOMCAT" bench --json --seconds "$RUN" --warmup 1 --seed 7 "$@"; }
 closed() { bench --threads "$CLIENT_THREADS" "$@"; }
 field() { python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); print(" ".join(str(round(r[k])) for k in sys.argv[1:]))' "$@"; }
-serve() { ${SERVE_PREFIX:-} "$DOMCAT" serve "$MODEL" --listen "$LINE" --http "$HTTP" --workers 2 "$@" 2>>"$WORK/serve.log" & SERVE_PID=$!; PIDS+=($SERVE_PID)
+serve() { ${SERVE_PREFIX:-} "$DOMCAT" serve "$MODEL" --classify-all-names --listen "$LINE" --http "$HTTP" --workers 2 "$@" 2>>"$WORK/serve.log" & SERVE_PID=$!; PIDS+=($SERVE_PID)
           until "$DOMCAT" bench --line "$LINE" --connections 1 --seconds 0.1 --warmup 0 >/dev/null 2>&1; do sleep 0.2; done; }
 stop_serve() { kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true; }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }

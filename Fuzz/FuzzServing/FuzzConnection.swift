@@ -23,11 +23,11 @@ package final class FuzzConnection {
 
     /// `configure` adjusts the server's options (output format, LRU size, line limit) before it starts.
     package init(http: Bool, configure: (inout ServeConfig) -> Void = { _ in }) {
-        var config = ServeConfig(modelPath: Self.modelPath, suffixes: Self.suffixes)
+        var config = ServeConfig(modelPaths: [Self.modelPath], suffixes: Self.suffixes)
         config.workers = 0
         config.lruEntries = 64  // the default million would be allocated (and zeroed) for every input
         configure(&config)
-        core = ServerCore(config: config, model: Self.model)
+        core = try! ServerCore(config: config, models: [Self.model])
         try! core.addHandlers(to: channel, http: http)
         _ = channel.connect(to: try! SocketAddress(ipAddress: "127.0.0.1", port: 7878))
         channel.embeddedEventLoop.run()

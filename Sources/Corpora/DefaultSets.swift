@@ -4,8 +4,9 @@ import DomainKit
 /// lists and the UT1 and v2fly corpora shipped in `corpora/`.
 ///
 /// - `category`: what kind of name it is — `ads`, `tracking`, `badware` (uBlock's lists), UT1's categories
-///   (renamed, some merged), and `none` for ordinary names no category list holds (v2fly's service names
-///   and the sites uBlock's cosmetic rules name).
+///   (renamed, some merged), v2fly's services whose business is one category (`v2flyCategories`), and
+///   `none` for ordinary names no category list holds (v2fly's other services and the sites uBlock's
+///   cosmetic rules name).
 /// - `service`: which app or service (v2fly's labels), or `none` (names of the category lists whose
 ///   registrable domain no service list holds).
 ///
@@ -27,6 +28,21 @@ package enum DefaultSets {
         "dynamic-dns": "dynamic-dns", "bank": "bank", "financial": "finance", "bitcoin": "finance", "blog": "blog",
         "warez": "warez", "social_networks": "social", "manga": "manga", "celebrity": "celebrity",
         "drogue": "drugs", "jobsearch": "jobsearch", "webmail": "webmail", "agressif": "hate", "vpn": "vpn",
+    ]
+    /// v2fly service → `category` label, for the services whose business is plainly one category; the other
+    /// services (brands, clouds, portals, certificate authorities) stay `none`. Without this, `none` taught
+    /// the model that YouTube, HSBC and Reuters-like names are ordinary while UT1 taught the opposite.
+    package static let v2flyCategories: [String: String] = [
+        "alibaba-ads": "ads", "baidu-ads": "ads", "sina-ads": "ads", "tencent-ads": "ads", "youku-ads": "ads",
+        "appledaily": "news", "bloomberg": "news", "cctv": "news", "epochmediagroup": "news", "fox": "news",
+        "newscorp": "news", "rferl": "news", "sankei": "news", "voanews": "news",
+        "bilibili": "streaming", "hulu": "streaming", "twitch": "streaming", "youtube": "streaming",
+        "4399": "games", "ea": "games", "nintendo": "games", "riot": "games", "steam": "games", "tencent-games": "games",
+        "facebook": "social", "instagram": "social", "pinterest": "social", "vk": "social", "misskey-universe": "social",
+        "hsbc": "bank", "icbc": "bank", "mastercard": "bank", "visa": "bank", "paypal": "bank", "binance": "finance",
+        "amazon": "shopping", "bestbuy": "shopping", "dewu": "shopping", "ebay": "shopping", "ikea": "shopping",
+        "jd": "shopping", "miniso": "shopping",
+        "blogspot": "blog", "z-library": "warez",
     ]
     package static let none = "none"
     /// Most names a class keeps (at most about a sixth of the category corpus).
@@ -52,8 +68,13 @@ package enum DefaultSets {
         let taken = Swift.Set(labelled.map(\.0))
         var ordinary = Swift.Set<String>()
         for (host, label) in ublock where label == DefaultCorpus.siteLabel && !taken.contains(host) { ordinary.insert(host) }
-        for domain in v2fly.domains where !taken.contains(domain.name) { ordinary.insert(domain.name) }
-        return capped(labelled + ordinary.map { ($0, none) }, cap: cap)
+        var services = LabelMerge()
+        for (domain, label) in zip(v2fly.domains, v2fly.labels) where !taken.contains(domain.name) {
+            if let category = v2flyCategories[label] { services.add(domain.name, category) } else { ordinary.insert(domain.name) }
+        }
+        let fromServices = services.result().pairs
+        ordinary.subtract(fromServices.map(\.0))
+        return capped(labelled + fromServices + ordinary.map { ($0, none) }, cap: cap)
     }
 
     static func service(ublock: [(String, String)], ut1: LabelledCorpus, v2fly: LabelledCorpus, suffixes: PublicSuffixList,

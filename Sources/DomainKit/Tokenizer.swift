@@ -11,9 +11,22 @@ package struct TokenizerConfig: Codable, Sendable, Equatable {
     /// Tokenise `www.example.com` (or `www2.…`) as `example.com`: the same site, so the same answer. Optional
     /// so that models written before it existed load with it off.
     package var ignoresLeadingWWW: Bool?
+    /// Whether labels get their `minn…maxn`-grams as features (`featureHashes`); nil (models before it) means yes.
+    /// Word tokens keep them either way (`tokenHashes`: the gbdt pooling's token vectors).
+    package var labelNgrams: Bool?
+    /// Character n-grams of the whole name in `<`…`>`, across its dots and into the suffix (`e.co`, `com>`),
+    /// as scikit-learn's `char_wb` reads a name; nil: none (models before it).
+    package var nameNgrams: NgramLengths?
     package init(minn: Int = 3, maxn: Int = 6, ignoresLeadingWWW: Bool? = nil) {
         self.minn = minn; self.maxn = maxn; self.ignoresLeadingWWW = ignoresLeadingWWW
     }
+}
+
+/// An inclusive range of n-gram lengths.
+package struct NgramLengths: Codable, Sendable, Equatable {
+    package var min: Int
+    package var max: Int
+    package init(min: Int, max: Int) { self.min = min; self.max = max }
 }
 
 /// Splits a domain into the tokens every model kind learns from:
@@ -56,7 +69,14 @@ package struct Tokenizer: Sendable {
     package func featureHashes(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt64]) {
         // A constant feature in every bag: a per-label bias, as fastText's end-of-line token gives it.
         out.append(Self.biasHash)
-        forEachToken(bytes) { kind, range in tokenHashes(kind, UnsafeBufferPointer(rebasing: bytes[range]), into: &out) }
+        let labelNgrams = config.labelNgrams ?? true
+        var name = 0..<0
+        forEachToken(bytes) { kind, range in
+            let token = UnsafeBufferPointer(rebasing: bytes[range])
+            if kind == .name { name = range }
+            if labelNgrams { tokenHashes(kind, token, into: &out) } else { out.append(mixHash(FNV1a64.hash(token, seed: Self.seed(kind)))) }
+        }
+        if let lengths = config.nameNgrams { Self.nameNgramHashes(UnsafeBufferPointer(rebasing: bytes[name]), lengths, into: &out) }
     }
 
     package static let biasHash = mixHash(seed(.bias))

@@ -33,8 +33,9 @@ package protocol DomainClassifier: AnyObject, Sendable {
     var calibration: Calibration { get set }
     /// Fills `top` with up to `k` labels, most probable first.
     func classify(_ domain: Domain, k: Int, workspace: ClassifierWorkspace, into top: inout [LabelScore])
-    /// Classifies `domains` in order, handing each answer to `answer` (valid only during the call). A kind
-    /// may overlap one name's memory reads with the next one's work; the answers equal `classify`'s.
+    /// Classifies `domains`, handing each answer to `answer` with the name's index (the answer is valid only
+    /// during the call; the order is the kind's). A kind may overlap one name's memory reads with the next
+    /// one's work; the answers equal `classify`'s.
     func classifyEach(_ domains: [Domain], k: Int, workspace: ClassifierWorkspace, answer: (Int, [LabelScore]) -> Void)
     /// The tokens that drove the prediction for `label`, heaviest first.
     func explain(_ domain: Domain, label: Int32) -> [TokenWeight]

@@ -21,6 +21,17 @@ package final class FloatTable: @unchecked Sendable {
         for i in 0..<n { storage[i] = other.storage[i] }
     }
 
+    /// The same rows with zero columns appended; rows all zero stay untouched (their pages unbacked).
+    package convenience init(widening other: FloatTable, columns: Int) {
+        precondition(columns >= other.columns, "FloatTable: widening to fewer columns")
+        self.init(rows: other.rows, columns: columns)
+        for r in 0..<other.rows {
+            let from = other.row(r)
+            guard (0..<other.columns).contains(where: { from[$0] != 0 }) else { continue }
+            memcpyFloats(row(r), from, other.columns)
+        }
+    }
+
     deinit { dc_free_table(storage.baseAddress, storage.count * MemoryLayout<Float>.stride) }
 
     @inline(__always)

@@ -2,20 +2,6 @@ import CSupport
 import DomainKit
 import Features
 
-/// Hyper-parameters of the `linear` kind; stored in the model header.
-package struct LinearParams: Codable, Sendable, Equatable {
-    package var dimension = 32
-    /// log2 of the hash bucket count: the feature space is fixed, so batches never change it.
-    package var bucketBits = 21
-    package var epochs = 25
-    package var learningRate: Float = 1.0
-    package var threads = 2
-    package var seed: UInt64 = 1
-    package var tokenizer = TokenizerConfig()
-    package init() {}
-    package var buckets: Int { 1 << bucketBits }
-}
-
 /// fastText-style supervised model: the mean of hashed token/n-gram embeddings → softmax over labels.
 package final class LinearModel: DomainClassifier, @unchecked Sendable {
     package let labels: [String]
@@ -25,34 +11,61 @@ package final class LinearModel: DomainClassifier, @unchecked Sendable {
     package let tokenizer: Tokenizer
     /// buckets × dimension: a supervised hashed embedding table (the 25D pipeline reuses it).
     package let input: FloatTable
-    /// labels × dimension.
+    /// labels × dimension (with `.direct` output, the identity: never trained, there for `explain` and readers).
     package let output: FloatTable
+    /// With `.idf` weighting: the training names' bucket counts the weights come from.
+    package let documentFrequency: DocumentFrequency?
 
-    package init(labels: [String], params: LinearParams, tokenizer: Tokenizer, input: FloatTable, output: FloatTable) {
+    package init(labels: [String], params: LinearParams, tokenizer: Tokenizer, input: FloatTable, output: FloatTable,
+                 documentFrequency: DocumentFrequency? = nil) {
         self.labels = labels
         self.params = params
         self.tokenizer = tokenizer
         self.input = input
         self.output = output
+        self.documentFrequency = documentFrequency ?? (params.weighting == .idf ? DocumentFrequency(buckets: params.buckets) : nil)
     }
 
-    /// A fresh model: input rows start at zero (untouched buckets stay free on disk), output rows small and random.
+    /// A fresh model: input rows start at zero (untouched buckets stay free on disk), output rows small and
+    /// random (or the identity, for direct scores, whose rows have one column per label).
     package convenience init(labels: [String], params: LinearParams, suffixes: PublicSuffixList) {
+        var params = params
+        if params.isDirect { params.dimension = labels.count }
         let input = FloatTable(rows: params.buckets, columns: params.dimension)
-        let output = FloatTable(rows: labels.count, columns: params.dimension)
-        var rng = SplitMix(seed: params.seed)
-        Self.randomise(output, rows: 0..<labels.count, rng: &rng)
+        let output: FloatTable
+        if params.isDirect {
+            output = Self.identity(labels.count)
+        } else {
+            output = FloatTable(rows: labels.count, columns: params.dimension)
+            var rng = SplitMix(seed: params.seed)
+            Self.randomise(output, rows: 0..<labels.count, rng: &rng)
+        }
         self.init(labels: labels, params: params, tokenizer: Tokenizer(suffixes: suffixes, config: params.tokenizer), input: input, output: output)
     }
 
-    /// The same model with extra labels appended; their output rows start small and random.
+    /// The same model with extra labels appended; their output rows start small and random (direct scores:
+    /// each row gains a zero column per new label).
     package func extended(with newLabels: [String]) -> LinearModel {
         let all = labels + newLabels
+        let frequency = documentFrequency?.copy()
+        if params.isDirect {
+            var grownParams = params
+            grownParams.dimension = all.count
+            let wider = FloatTable(widening: input, columns: all.count)
+            return LinearModel(labels: all, params: grownParams, tokenizer: tokenizer, input: wider, output: Self.identity(all.count),
+                               documentFrequency: frequency)
+        }
         let grown = FloatTable(copying: output, rows: all.count)
         var rng = SplitMix(seed: params.seed &+ UInt64(all.count))
         Self.randomise(grown, rows: labels.count..<all.count, rng: &rng)
         let inputCopy = FloatTable(copying: input, rows: input.rows)
-        return LinearModel(labels: all, params: params, tokenizer: tokenizer, input: inputCopy, output: grown)
+        return LinearModel(labels: all, params: params, tokenizer: tokenizer, input: inputCopy, output: grown, documentFrequency: frequency)
+    }
+
+    static func identity(_ n: Int) -> FloatTable {
+        let table = FloatTable(rows: n, columns: n)
+        for i in 0..<n { table.row(i)[i] = 1 }
+        return table
     }
 
     static func randomise(_ table: FloatTable, rows: Range<Int>, rng: inout SplitMix) {
@@ -101,6 +114,9 @@ package final class LinearModel: DomainClassifier, @unchecked Sendable {
         let mask = UInt64(params.buckets - 1)
         let inputBase = input.storage.baseAddress!
         // Every 64-byte line of the row: a row of 32 floats spans two.
+        if let documentFrequency {
+            documentFrequency.idf.withUnsafeBufferPointer { idf in for hash in hashes { dc_prefetch(idf.baseAddress! + Int(hash & mask)) } }
+        }
         for hash in hashes {
             let row = inputBase + Int(hash & mask) * dim
             for line in stride(from: 0, to: dim, by: 16) { dc_prefetch(row + line) }
@@ -120,14 +136,32 @@ package final class LinearModel: DomainClassifier, @unchecked Sendable {
         workspace.vector.withUnsafeMutableBufferPointer { hidden in
             let h = hidden.baseAddress!
             for c in 0..<dim { h[c] = 0 }
-            for hash in hashes {
-                let row = inputBase + Int(hash & mask) * dim
-                for c in 0..<dim { h[c] += row[c] }
+            if let documentFrequency {
+                documentFrequency.idf.withUnsafeBufferPointer { idf in
+                    var norm: Float = 0
+                    for hash in hashes {
+                        let bucket = Int(hash & mask)
+                        let w = idf[bucket], row = inputBase + bucket * dim
+                        norm += w * w
+                        for c in 0..<dim { h[c] += w * row[c] }
+                    }
+                    let inv = 1 / max(norm.squareRoot(), .leastNormalMagnitude)
+                    for c in 0..<dim { h[c] *= inv }
+                }
+            } else {
+                for hash in hashes {
+                    let row = inputBase + Int(hash & mask) * dim
+                    for c in 0..<dim { h[c] += row[c] }
+                }
+                let inv = 1 / Float(max(hashes.count, 1))
+                for c in 0..<dim { h[c] *= inv }
             }
-            let inv = 1 / Float(max(hashes.count, 1))
-            for c in 0..<dim { h[c] *= inv }
             workspace.scores.withUnsafeMutableBufferPointer { scores in
-                for l in 0..<scores.count { scores[l] = VectorMath.dot(outputBase + l * dim, h, dim) }
+                if params.isDirect {
+                    for l in 0..<scores.count { scores[l] = h[l] }
+                } else {
+                    for l in 0..<scores.count { scores[l] = VectorMath.dot(outputBase + l * dim, h, dim) }
+                }
             }
         }
     }
@@ -140,8 +174,10 @@ package final class LinearModel: DomainClassifier, @unchecked Sendable {
         func contribution(_ hashes: [UInt64]) -> Float {
             var s: Float = 0
             for hash in hashes {
-                let row = input.row(Int(hash & mask))
-                for c in 0..<dim { s += row[c] * w[c] }
+                let bucket = Int(hash & mask)
+                let row = input.row(bucket)
+                let weight = documentFrequency?.idf[bucket] ?? 1
+                for c in 0..<dim { s += weight * row[c] * w[c] }
             }
             return s
         }

@@ -14,6 +14,9 @@ package enum LinearTrainer {
         let threads = max(1, min(params.threads, bags.count))
         guard bags.count > 0 else { return }
         let total = bags.count * params.epochs
+        // Every name of this batch counts toward the idf weights before the first step uses them.
+        model.documentFrequency?.add(bags)
+        let idf = model.documentFrequency?.idf ?? []
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
             let shard = Array(stride(from: thread, to: bags.count, by: threads))
             let shardTotal = shard.count * params.epochs
@@ -28,7 +31,10 @@ package enum LinearTrainer {
             var lossSum = 0.0, lossCount = 0
             // Raw table pointers taken once: touching the tables through the model object would
             // retain/release it per row, and two threads fighting over one refcount is slower than the math.
-            let tables = Tables(input: model.input.storage.baseAddress!, output: model.output.storage.baseAddress!, dim: dim)
+            let tables = Tables(input: model.input.storage.baseAddress!, output: model.output.storage.baseAddress!, dim: dim,
+                                direct: params.isDirect)
+            idf.withUnsafeBufferPointer { idf in
+            let weights = idf.isEmpty ? nil : idf.baseAddress
             bags.ids.withUnsafeBufferPointer { ids in
                 for _ in 0..<params.epochs {
                     order.shuffle(using: &rng)
@@ -38,7 +44,8 @@ package enum LinearTrainer {
                         let loss = hidden.withUnsafeMutableBufferPointer { h in
                             gradient.withUnsafeMutableBufferPointer { g in
                                 probabilities.withUnsafeMutableBufferPointer { p in
-                                    update(tables, features, label: Int(bags.labels[example]), lr: lr, hidden: h, gradient: g, probabilities: p)
+                                    update(tables, features, weights: weights, label: Int(bags.labels[example]), lr: lr,
+                                           hidden: h, gradient: g, probabilities: p)
                                 }
                             }
                         }
@@ -51,40 +58,69 @@ package enum LinearTrainer {
                     }
                 }
             }
+            }
             if thread == 0 { progress?(total, total, lossCount > 0 ? lossSum / Double(lossCount) : 0) }
         }
     }
 
     /// One example: forward, softmax, then the output rows and every feature row move. Returns -log p(label).
+    /// `weights` (idf per bucket) make the pooled vector Σ wᵢ·rowᵢ / ‖w‖ instead of the mean; with direct
+    /// scores the pooled vector is the scores, and no output matrix moves.
     @inline(__always)
-    static func update(_ t: Tables, _ features: UnsafeBufferPointer<UInt32>, label: Int, lr: Float,
+    static func update(_ t: Tables, _ features: UnsafeBufferPointer<UInt32>, weights: UnsafePointer<Float>?, label: Int, lr: Float,
                        hidden h: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeMutableBufferPointer<Float>,
                        probabilities p: UnsafeMutableBufferPointer<Float>) -> Float {
         let dim = h.count
         guard features.count > 0 else { return 0 }
         for id in features { dc_prefetch(t.input + Int(id) * dim) }
         for c in 0..<dim { h[c] = 0; g[c] = 0 }
-        for id in features {
-            let row = t.input + Int(id) * dim
-            for c in 0..<dim { h[c] += row[c] }
+        let inv: Float
+        if let weights {
+            var norm: Float = 0
+            for id in features {
+                let row = t.input + Int(id) * dim, w = weights[Int(id)]
+                norm += w * w
+                for c in 0..<dim { h[c] += w * row[c] }
+            }
+            inv = 1 / max(norm.squareRoot(), .leastNormalMagnitude)
+        } else {
+            for id in features {
+                let row = t.input + Int(id) * dim
+                for c in 0..<dim { h[c] += row[c] }
+            }
+            inv = 1 / Float(features.count)
         }
-        let inv = 1 / Float(features.count)
         for c in 0..<dim { h[c] *= inv }
-        for l in 0..<p.count { p[l] = VectorMath.dot(t.output + l * dim, h.baseAddress!, dim) }
+        if t.direct {
+            for l in 0..<p.count { p[l] = h[l] }
+        } else {
+            for l in 0..<p.count { p[l] = VectorMath.dot(t.output + l * dim, h.baseAddress!, dim) }
+        }
         Softmax.normalise(p)
         let loss = -logf(max(p[label], 1e-10))
-        for l in 0..<p.count {
-            let alpha = lr * ((l == label ? 1 : 0) - p[l])
-            let w = t.output + l * dim
-            for c in 0..<dim {
-                g[c] += alpha * w[c]
-                w[c] += alpha * h[c]
+        if t.direct {
+            for l in 0..<p.count { g[l] = lr * ((l == label ? 1 : 0) - p[l]) }
+        } else {
+            for l in 0..<p.count {
+                let alpha = lr * ((l == label ? 1 : 0) - p[l])
+                let w = t.output + l * dim
+                for c in 0..<dim {
+                    g[c] += alpha * w[c]
+                    w[c] += alpha * h[c]
+                }
             }
         }
         for c in 0..<dim { g[c] *= inv }
-        for id in features {
-            let row = t.input + Int(id) * dim
-            for c in 0..<dim { row[c] += g[c] }
+        if let weights {
+            for id in features {
+                let row = t.input + Int(id) * dim, w = weights[Int(id)]
+                for c in 0..<dim { row[c] += w * g[c] }
+            }
+        } else {
+            for id in features {
+                let row = t.input + Int(id) * dim
+                for c in 0..<dim { row[c] += g[c] }
+            }
         }
         return loss
     }
@@ -94,6 +130,7 @@ struct Tables {
     let input: UnsafeMutablePointer<Float>
     let output: UnsafeMutablePointer<Float>
     let dim: Int
+    let direct: Bool
 }
 
 #if canImport(Glibc)

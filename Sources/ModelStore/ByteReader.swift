@@ -48,6 +48,7 @@ struct ByteReader {
 struct ByteWriter {
     var bytes: [UInt8] = []
 
+    mutating func u16(_ value: UInt16) { bytes.appendLE(value) }
     mutating func u32(_ value: UInt32) { bytes.appendLE(value) }
     mutating func u64(_ value: UInt64) { bytes.appendLE(value) }
     mutating func i32(_ value: Int32) { u32(UInt32(bitPattern: value)) }

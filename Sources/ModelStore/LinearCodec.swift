@@ -11,6 +11,7 @@ package enum LinearCodec {
         header.labels = model.labels
         header.parameters = try JSONValue.from(model.params)
         var file = ModelFile(header: header, sections: ["output": model.output.denseBytes()])
+        if let frequency = model.documentFrequency { file.sections["document-frequency"] = frequency.sparseBytes() }
         file.streamedSections["input"] = { try model.input.writeSparse($0) }
         return file
     }
@@ -24,10 +25,19 @@ package enum LinearCodec {
         }
         guard let input = file.sections["input"] else { throw ModelDataError("section input missing") }
         guard let output = file.sections["output"] else { throw ModelDataError("section output missing") }
+        var frequency: DocumentFrequency?
+        if params.weighting == .idf {
+            guard let bytes = file.sections["document-frequency"] else { throw ModelDataError("section document-frequency missing") }
+            frequency = try DocumentFrequency.fromSparse(bytes, buckets: params.buckets)
+        }
+        if params.isDirect, params.dimension != file.header.labels.count {
+            throw ModelDataError("direct scores need one column per label: \(params.dimension) columns, \(file.header.labels.count) labels")
+        }
         return LinearModel(
             labels: file.header.labels, params: params,
             tokenizer: Tokenizer(suffixes: suffixes, config: params.tokenizer),
             input: try FloatTable.fromSparse(input, rows: params.buckets, columns: params.dimension),
-            output: try FloatTable.fromDense(output, rows: file.header.labels.count, columns: params.dimension))
+            output: try FloatTable.fromDense(output, rows: file.header.labels.count, columns: params.dimension),
+            documentFrequency: frequency)
     }
 }

@@ -5,15 +5,27 @@ import Learners
 /// A loaded model of any kind: what classify, eval and serve work with.
 package struct Model: Sendable {
     package let header: ModelHeader
+    /// What answers: the kind's classifier, behind the model's trained names when it has them.
     package let classifier: any DomainClassifier
+    /// The kind's own classifier (a `LinearModel`, a `GBDTClassifier`, …): what training continues.
+    package let learned: any DomainClassifier
+    /// The names the model was trained on (`TrainedNames`); nil in files without them.
+    package var trainedNames: TrainedNames? { (classifier as? TrainedNamesClassifier)?.names }
     /// SHA-256 of the model file: its version, and the namespace of its cache keys.
     package let digest: String
     /// The header's name, or the file's name without `.dcm` for files written before names existed.
     package let name: String
 
-    package init(header: ModelHeader, classifier: any DomainClassifier, digest: String, path: String = "model") {
+    /// `suffixes` with `trainedNames`: where a name's registrable part starts.
+    package init(header: ModelHeader, classifier: any DomainClassifier, trainedNames: TrainedNames? = nil,
+                 suffixes: PublicSuffixList? = nil, digest: String, path: String = "model") {
         self.header = header
-        self.classifier = classifier
+        learned = classifier
+        if let trainedNames, let suffixes {
+            self.classifier = TrainedNamesClassifier(classifier, names: trainedNames, suffixes: suffixes)
+        } else {
+            self.classifier = classifier
+        }
         self.digest = digest
         name = header.name ?? Model.stem(of: path)
     }
@@ -48,7 +60,11 @@ package struct Model: Sendable {
                 }
                 classifier.calibration = c
             }
-            self.init(header: file.header, classifier: classifier, digest: file.digest, path: path)
+            let names = try file.sections[TrainedNamesCodec.section].map {
+                try TrainedNamesCodec.decode($0, labelCount: file.header.labels.count)
+            }
+            self.init(header: file.header, classifier: classifier, trainedNames: names, suffixes: suffixes, digest: file.digest,
+                      path: path)
         } catch let error as ModelDataError {
             throw ModelFileError.corrupt(path: path, reason: error.description)
         } catch let error as DecodingError {

@@ -17,7 +17,7 @@ package struct ModelFile: Sendable {
     /// Sections too large to copy (a model's embedding table): written piece by piece when the file is
     /// encoded, compressed as they come. Read back, they are ordinary `sections`.
     package var streamedSections: [String: SectionWriter] = [:]
-    package typealias SectionWriter = (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    package typealias SectionWriter = @Sendable (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
     /// Hex SHA-256 of the file as read (empty before it is written): the model's version.
     package private(set) var digest = ""
 

@@ -14,9 +14,9 @@ final class ClassifyJob: @unchecked Sendable {
     let arrived: NIODeadline
     /// This job's positions in the worker's `BatchAnswers`, set before `render`.
     var answers: Range<Int> = 0..<0
-    let render: (ClassifyJob, BatchAnswers, ServingModel) -> () -> Void
+    let render: (ClassifyJob, BatchAnswers, ServingSet) -> () -> Void
 
-    init(lines: LineBatch, eventLoop: EventLoop, render: @escaping (ClassifyJob, BatchAnswers, ServingModel) -> () -> Void) {
+    init(lines: LineBatch, eventLoop: EventLoop, render: @escaping (ClassifyJob, BatchAnswers, ServingSet) -> () -> Void) {
         self.lines = lines
         self.eventLoop = eventLoop
         arrived = .now()
@@ -24,7 +24,7 @@ final class ClassifyJob: @unchecked Sendable {
     }
 }
 
-/// The answer to one request line: a name answered in the batch, or why it has none.
+/// The answer to one request line: a name (its row of answers, one per model), or why it has none.
 enum LineAnswer {
     case name(Int)
     case ipAddress(String)
@@ -33,18 +33,32 @@ enum LineAnswer {
     case special(String, SpecialName)
 }
 
-/// A worker's answers to every job of one batch.
+/// A worker's answers to every job of one batch: each model's answers (its `CacheAside` batch), and where
+/// each name's answer sits in each of them (a repeated name shares its first answer, so positions differ).
 struct BatchAnswers {
-    let names: AnswerBatch
+    /// One per model, in reply order.
+    let models: [AnswerBatch]
+    /// `answerAt[row * models.count + m]`: where model `m`'s answer to name `row` is.
+    let answerAt: [Int]
     let lines: [LineAnswer]
 
-    func outcome(_ i: Int) -> LineOutcome {
+    func position(_ row: Int, model m: Int) -> Int { answerAt[row * models.count + m] }
+    func name(_ row: Int) -> String { models[0].names[position(row, model: 0)] }
+    func top(_ row: Int, model m: Int) -> ArraySlice<LabelScore> { models[m].top(position(row, model: m)) }
+    func tier(_ row: Int, model m: Int) -> CacheTier { models[m].tiers[position(row, model: m)] ?? .model }
+
+    /// Line `i` as the formatter takes it; `more` is scratch for the models after the first, reused line
+    /// after line (cleared here).
+    func outcome(_ i: Int, more: inout [ModelAnswer]) -> LineOutcome {
         switch lines[i] {
-        case let .name(k): .classified(name: names.names[k], top: names.top(k))
-        case let .ipAddress(ip): .ipAddress(ip)
-        case .root: .root
-        case let .invalid(reason): .error(reason)
-        case let .special(name, kind): .special(name, kind)
+        case let .name(row):
+            more.removeAll(keepingCapacity: true)
+            for m in models.indices.dropFirst() { more.append(ModelAnswer(top: top(row, model: m))) }
+            return .classified(name: name(row), top: top(row, model: 0), more: more)
+        case let .ipAddress(ip): return .ipAddress(ip)
+        case .root: return .root
+        case let .invalid(reason): return .error(reason)
+        case let .special(name, kind): return .special(name, kind)
         }
     }
 }

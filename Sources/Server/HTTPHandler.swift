@@ -118,7 +118,7 @@ final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
         })
     }
 
-    /// Off the event loop: a reload reads and hashes the whole model file.
+    /// Off the event loop: a reload reads and hashes every model file.
     private func reload(context: ChannelHandlerContext, head: HTTPRequestHead, keepAlive: Bool) {
         switch server.admin?.check(head) ?? .unauthorized {
         case .allowed: break
@@ -137,10 +137,11 @@ final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
             eventLoop.execute {
                 let context = bound.value
                 switch result {
-                case let .success(version):
-                    self.respond(context, .ok, json: "{\"reloaded\":true,\"model\":\(JSONText.string(version))}", keepAlive: keepAlive)
+                case let .success(serving):
+                    self.respond(context, .ok, json: "{\"reloaded\":true,\(PredictResponse.versionsJSON(serving))}", keepAlive: keepAlive)
                 case let .failure(error):
-                    self.respond(context, .unprocessableEntity, error: "reload failed, still serving the old model: \(error)", keepAlive: keepAlive)
+                    let old = self.server.config.modelPaths.count > 1 ? "every old model" : "the old model"
+                    self.respond(context, .unprocessableEntity, error: "reload failed, still serving \(old): \(error)", keepAlive: keepAlive)
                 }
             }
         }

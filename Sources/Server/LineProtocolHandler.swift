@@ -6,9 +6,9 @@ import NIOCore
 import Streaming
 
 /// One name (or URL) per request line, one answer line per request, in order. Lines the event loop can
-/// answer without the model — names in the in-process LRU, IP literals, unparsable lines — are answered at
-/// once while no earlier line is still waiting; the rest of a read's lines go to a worker as one job, and
-/// later lines wait until it is back, so answers never overtake each other. A line longer than
+/// answer without a model — names in every model's in-process LRU, IP literals, unparsable lines — are
+/// answered at once while no earlier line is still waiting; the rest of a read's lines go to a worker as one
+/// job, and later lines wait until it is back, so answers never overtake each other. A line longer than
 /// `maxLineLength` gets an error answer and closes this connection only. When the client shuts its write
 /// side, every line before is answered (a last one without a newline too), then the connection closes.
 final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
@@ -40,7 +40,9 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
     private var drainTimer: Scheduled<Void>?
     /// Answers rendered on the event loop, written at the end of the read.
     private var immediate: [UInt8] = []
+    /// Every model's LRU answer to one line, back to back; `more` holds the slices after the first model's.
     private var top: [LabelScore] = []
+    private var more: [ModelAnswer] = []
     /// Counts of the current read, added to the metrics once per read.
     private var lines = 0, answeredFromLRU = 0, errors = 0
 
@@ -109,7 +111,7 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     /// After the lines of a read: counts them, writes the answers made here, hands the rest to a worker.
-    private func finishRead(_ context: ChannelHandlerContext, _ serving: ServingModel) {
+    private func finishRead(_ context: ChannelHandlerContext, _ serving: ServingSet) {
         if lines > 0 { core.metrics.lineRequests.increment(by: Int64(lines)) }
         countAnsweredNow(serving)
         if !immediate.isEmpty {
@@ -127,13 +129,13 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         context.close(promise: nil)
     }
 
-    private func addPartialLine(_ serving: ServingModel) {
+    private func addPartialLine(_ serving: ServingSet) {
         let line = partial
         partial.removeAll(keepingCapacity: false)
         line.withUnsafeBytes { addLine($0, serving) }
     }
 
-    private func addLine(_ raw: UnsafeRawBufferPointer, _ serving: ServingModel) {
+    private func addLine(_ raw: UnsafeRawBufferPointer, _ serving: ServingSet) {
         var count = raw.count
         if count > 0, raw[count - 1] == 0x0D { count -= 1 }
         if count > maxLineLength { tooLong(Array(raw.prefix(64))); return }
@@ -144,18 +146,21 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         }
     }
 
-    private func countAnsweredNow(_ serving: ServingModel) {
+    private func countAnsweredNow(_ serving: ServingSet) {
         if answeredFromLRU > 0 {
-            core.metrics.lruHits.increment(by: Int64(answeredFromLRU))
-            serving.cache.count(lruHits: answeredFromLRU, redisHits: 0, misses: 0)
+            for (m, model) in serving.models.enumerated() {
+                core.metrics.caches[m].lruHits.increment(by: Int64(answeredFromLRU))
+                model.cache.count(lruHits: answeredFromLRU, redisHits: 0, misses: 0)
+            }
         }
         if errors > 0 { core.metrics.errors.increment(by: Int64(errors)) }
         answeredFromLRU = 0; errors = 0
     }
 
-    /// Renders the answer into `immediate` when it needs no model and no Redis; false otherwise.
-    private func answerNow(_ line: UnsafeBufferPointer<UInt8>, _ serving: ServingModel) -> Bool {
-        guard serving.cache.lru.capacity > 0 else { return false }
+    /// Renders the answer into `immediate` when it needs no model and no Redis (every model's LRU has the
+    /// name); false otherwise.
+    private func answerNow(_ line: UnsafeBufferPointer<UInt8>, _ serving: ServingSet) -> Bool {
+        guard serving.models[0].cache.lru.capacity > 0 else { return false }
         let outcome: LineOutcome
         switch DomainParser.parse(line) {
         case let .domain(domain):
@@ -163,10 +168,9 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
                 outcome = .special(domain.name, special)
                 break
             }
-            top.removeAll(keepingCapacity: true)
-            guard serving.cache.cachedAnswer(domain.name, appendingTo: &top) else { return false }
+            guard let first = cachedAnswers(domain.name, serving) else { return false }
             answeredFromLRU += 1
-            outcome = .classified(name: domain.name, top: top[...])
+            outcome = .classified(name: domain.name, top: first, more: more)
         case let .ipAddress(ip):
             outcome = .ipAddress(ip)
         case .root:
@@ -177,6 +181,20 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         }
         serving.lineFormatter.append(outcome, line: line, record: nil, to: &immediate)
         return true
+    }
+
+    /// Every model's LRU answer to `name`: the first model's, the others' in `more`; nil when one is missing.
+    private func cachedAnswers(_ name: String, _ serving: ServingSet) -> ArraySlice<LabelScore>? {
+        // The slices of the last line share `top`'s storage: dropped first, so `top` is reused, not copied.
+        more.removeAll(keepingCapacity: true)
+        top.removeAll(keepingCapacity: true)
+        var firstEnd = 0
+        for (m, model) in serving.models.enumerated() {
+            let start = top.count
+            guard model.cache.cachedAnswer(name, appendingTo: &top) else { return nil }
+            if m == 0 { firstEnd = top.count } else { more.append(ModelAnswer(top: top[start...])) }
+        }
+        return top[..<firstEnd]
     }
 
     private func tooLong(_ head: [UInt8]) {
@@ -208,9 +226,11 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         let allocator = context.channel.allocator
         outbox.send(ClassifyJob(lines: job, eventLoop: context.eventLoop) { job, answers, serving in
             var bytes: [UInt8] = []
-            bytes.reserveCapacity(job.lines.count * 48)
+            bytes.reserveCapacity(job.lines.count * 32 * (1 + serving.models.count))
+            var more: [ModelAnswer] = []
             for (i, a) in job.answers.enumerated() {
-                job.lines.withLine(i) { serving.lineFormatter.append(answers.outcome(a), line: $0, record: nil, to: &bytes) }
+                let outcome = answers.outcome(a, more: &more)
+                job.lines.withLine(i) { serving.lineFormatter.append(outcome, line: $0, record: nil, to: &bytes) }
             }
             let out = allocator.buffer(bytes: bytes)
             return { self.deliver(out) }

@@ -1,11 +1,11 @@
 import Foundation
 
-/// The model currently served; swapped atomically by reload.
+/// The models currently served; the whole set is swapped atomically by reload.
 final class ModelSlot: @unchecked Sendable {
-    private var serving: ServingModel
+    private var serving: ServingSet
     private let lock = NSLock()
-    init(_ serving: ServingModel) { self.serving = serving }
-    var current: ServingModel {
+    init(_ serving: ServingSet) { self.serving = serving }
+    var current: ServingSet {
         get { lock.lock(); defer { lock.unlock() }; return serving }
         set { lock.lock(); serving = newValue; lock.unlock() }
     }

@@ -22,14 +22,16 @@ struct PredictRequest {
     }
 }
 
-/// Renders a job's answers as the `/predict` reply.
+/// Renders a job's answers as the `/predict` reply. One model: its fields beside `domain`, and `"model":
+/// <digest>`. Several: one object per model under its name (as classify's JSONL), each with the fields one
+/// model has, and `"models": {name: digest, …}`.
 enum PredictResponse {
-    static func render(_ job: ClassifyJob, _ answers: BatchAnswers, serving: ServingModel, batch: Bool) -> String {
-        let version = JSONText.string(serving.model.digest)
+    static func render(_ job: ClassifyJob, _ answers: BatchAnswers, serving: ServingSet, batch: Bool) -> String {
+        let versions = versionsJSON(serving)
         if !batch, let first = job.answers.first {
-            return "{" + fields(answers, first, input: 0, of: job, serving: serving) + ",\"model\":\(version)}"
+            return "{" + fields(answers, first, input: 0, of: job, serving: serving) + "," + versions + "}"
         }
-        var out = "{\"model\":\(version),\"results\":["
+        var out = "{" + versions + ",\"results\":["
         for (i, a) in job.answers.enumerated() {
             if i > 0 { out += "," }
             out += "{" + fields(answers, a, input: i, of: job, serving: serving) + "}"
@@ -37,18 +39,21 @@ enum PredictResponse {
         return out + "]}"
     }
 
-    private static func fields(_ answers: BatchAnswers, _ a: Int, input: Int, of job: ClassifyJob, serving: ServingModel) -> String {
+    /// `"model":"<digest>"`, or `"models":{"<name>":"<digest>",…}` for several: what answered (also the
+    /// reply to a reload).
+    static func versionsJSON(_ serving: ServingSet) -> String {
+        guard serving.isSeveral else { return "\"model\":" + JSONText.string(serving.models[0].model.digest) }
+        return "\"models\":{" + serving.models.map { $0.nameJSON + ":" + JSONText.string($0.model.digest) }.joined(separator: ",") + "}"
+    }
+
+    private static func fields(_ answers: BatchAnswers, _ a: Int, input: Int, of job: ClassifyJob, serving: ServingSet) -> String {
         switch answers.lines[a] {
-        case let .name(k):
-            let top = answers.names.top(k)
-            let tier = answers.names.tiers[k] ?? .model
-            var s = "\"domain\":\(JSONText.string(answers.names.names[k])),\"label\":\(serving.labelJSON[Int(top.first!.label)])"
-            s += ",\"probability\":\(JSONText.probability(top.first!.probability)),\"top\":["
-            for (i, score) in top.enumerated() {
-                if i > 0 { s += "," }
-                s += "{\"label\":\(serving.labelJSON[Int(score.label)]),\"probability\":\(JSONText.probability(score.probability))}"
+        case let .name(row):
+            var s = "\"domain\":\(JSONText.string(answers.name(row)))"
+            guard serving.isSeveral else { return s + "," + modelFields(answers, row, model: 0, serving.models[0]) }
+            for (m, model) in serving.models.enumerated() {
+                s += "," + model.nameJSON + ":{" + modelFields(answers, row, model: m, model) + "}"
             }
-            s += "],\"cached\":\(tier == .model ? "false" : "true"),\"source\":\"\(tier.rawValue)\""
             return s
         case let .ipAddress(ip):
             return "\"domain\":\(JSONText.string(ip)),\"error\":\"ip address\""
@@ -60,5 +65,19 @@ enum PredictResponse {
             let text = job.lines.withLine(input) { String(decoding: $0, as: UTF8.self) }
             return "\"domain\":\(JSONText.string(text)),\"error\":\(JSONText.string(reason))"
         }
+    }
+
+    /// One model's answer: `"label":…,"probability":…,"top":[…],"cached":…,"source":…`.
+    private static func modelFields(_ answers: BatchAnswers, _ row: Int, model m: Int, _ model: ServingModel) -> String {
+        let top = answers.top(row, model: m)
+        let tier = answers.tier(row, model: m)
+        let best = top.first!
+        let label = best.probability < model.minProbability ? "\"unknown\"" : model.labelJSON[Int(best.label)]
+        var s = "\"label\":\(label),\"probability\":\(JSONText.probability(top.first!.probability)),\"top\":["
+        for (i, score) in top.enumerated() {
+            if i > 0 { s += "," }
+            s += "{\"label\":\(model.labelJSON[Int(score.label)]),\"probability\":\(JSONText.probability(score.probability))}"
+        }
+        return s + "],\"cached\":\(tier == .model ? "false" : "true"),\"source\":\"\(tier.rawValue)\""
     }
 }

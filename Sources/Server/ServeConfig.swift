@@ -5,7 +5,8 @@ import Streaming
 
 /// Everything `domcat serve` is told.
 package struct ServeConfig: Sendable {
-    package var modelPath: String
+    /// The model files, in reply order (each model's columns, or its object under its name).
+    package var modelPaths: [String]
     package var suffixes: PublicSuffixList
     /// `host:port` for the line protocol over TCP; port 0 picks a free one.
     package var listen: String?
@@ -21,6 +22,8 @@ package struct ServeConfig: Sendable {
     package var topK = 3
     /// Local, reverse-lookup and no-suffix names are answered with a marker, not by the model (as `classify`).
     package var marksSpecialNames = true
+    /// Below this top probability a model answers `unknown`; nil: each model's own threshold (as `classify`).
+    package var minProbability: Float?
     package var maxLineLength = 64 << 10
     /// A connection with nothing read or written for this long is closed (line and HTTP).
     package var idleTimeout: Duration = .seconds(60)
@@ -32,8 +35,8 @@ package struct ServeConfig: Sendable {
     package var adminToken: [UInt8]?
     package var logger = Logger(label: "domcat.serve")
 
-    package init(modelPath: String, suffixes: PublicSuffixList) {
-        self.modelPath = modelPath
+    package init(modelPaths: [String], suffixes: PublicSuffixList) {
+        self.modelPaths = modelPaths
         self.suffixes = suffixes
     }
 }
@@ -42,6 +45,10 @@ package enum ServeError: Error, CustomStringConvertible {
     case badAddress(String)
     case cannotListen(address: String, reason: String)
     case nothingToServe
+    /// Two models of one name would answer under one key.
+    case duplicateModelNames([String])
+    /// A reload that would rename a model: clients read the replies by the names they started with.
+    case modelRenamed(from: String, to: String)
 
     static let addressInUse = "address already in use (is another domcat serve running?)"
 
@@ -50,6 +57,8 @@ package enum ServeError: Error, CustomStringConvertible {
         case let .badAddress(a): "not a host:port address: \(a)"
         case let .cannotListen(address, reason): "cannot listen on \(address): \(reason)"
         case .nothingToServe: "nothing to listen on: give --listen, --unix or --http"
+        case let .duplicateModelNames(names): "two models are named alike (\(names.joined(separator: ", "))): train one with --name"
+        case let .modelRenamed(from, to): "model \(from) is now named \(to); a reload keeps every model's name (restart to rename)"
         }
     }
 }

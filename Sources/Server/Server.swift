@@ -15,11 +15,11 @@ package final class Server: @unchecked Sendable {
     package private(set) var lineAddress: SocketAddress?
     package private(set) var httpAddress: SocketAddress?
 
-    /// Loads the model and starts listening; throws `ServeError` or the model's load error.
+    /// Loads the models and starts listening; throws `ServeError` or a model's load error.
     package init(config: ServeConfig) throws {
         guard config.listen != nil || config.unixPath != nil || config.http != nil else { throw ServeError.nothingToServe }
-        let model = try Model.load(path: config.modelPath, suffixes: config.suffixes)
-        core = ServerCore(config: config, model: model)
+        let models = try config.modelPaths.map { try Model.load(path: $0, suffixes: config.suffixes) }
+        core = try ServerCore(config: config, models: models)
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, config.eventLoopThreads))
         do {
             if let listen = config.listen {
@@ -42,16 +42,18 @@ package final class Server: @unchecked Sendable {
             throw error
         }
         let redis = config.redis.map { " redis \($0.endpoint)" } ?? ""
-        config.logger.info("serving model \(model.shortVersion) (\(model.header.kind), \(model.classifier.labels.count) labels) on \(channels.compactMap { $0.localAddress?.description }.joined(separator: ", "))\(redis)")
+        let served = models.map { "\($0.name) \($0.shortVersion) (\($0.header.kind), \($0.classifier.labels.count) labels)" }
+        config.logger.info("serving \(served.joined(separator: ", ")) on \(channels.compactMap { $0.localAddress?.description }.joined(separator: ", "))\(redis)")
     }
 
-    package var modelDigest: String { core.slot.current.model.digest }
+    /// The models served now, in reply order.
+    package var serving: ServingSet { core.slot.current }
     package var redisHealth: RedisHealth? { core.redisHealth }
-    package var cache: AnswerCache { core.slot.current.cache }
 
-    /// Reloads the model file (SIGHUP, `POST /admin/reload`); the old model keeps serving on failure.
+    /// Reloads every model file (SIGHUP, `POST /admin/reload`) and swaps them all at once; on any failure
+    /// every old model keeps serving.
     @discardableResult
-    package func reload() -> Result<String, Error> { core.reload() }
+    package func reload() -> Result<ServingSet, Error> { core.reload() }
 
     /// Prometheus text, as `/metrics` serves it.
     package func metricsText() -> String { String(decoding: core.metrics.render(redis: core.redisHealth), as: UTF8.self) }

@@ -9,7 +9,7 @@ import NIOHTTP1
 package final class ServerCore: @unchecked Sendable {
     let config: ServeConfig
     let slot: ModelSlot
-    let metrics = ServerMetrics()
+    let metrics: ServerMetrics
     let redisHealth: RedisHealth?
     let pool: WorkerPool
     let connections: ConnectionLimit
@@ -19,13 +19,16 @@ package final class ServerCore: @unchecked Sendable {
     private let outboxLock = NSLock()
     private var outboxes: [ObjectIdentifier: LoopOutbox] = [:]
 
-    package init(config: ServeConfig, model: Model) {
+    /// `models`: loaded from `config.modelPaths`, in that order; throws `ServeError.duplicateModelNames`.
+    package init(config: ServeConfig, models: [Model]) throws {
         self.config = config
-        slot = ModelSlot(ServingModel(model: model, config: config))
+        let serving = try ServingSet(models: models, config: config)
+        slot = ModelSlot(serving)
+        metrics = ServerMetrics(models: serving.names)
         redisHealth = config.redis.map { RedisHealth(endpoint: $0.endpoint, logger: config.logger) }
         pool = WorkerPool(workers: config.workers, slot: slot, redis: config.redis, health: redisHealth,
                           topK: config.topK, metrics: metrics)
-        metrics.setModel(version: model.digest)
+        metrics.setModels(versions: models.map(\.digest))
         connections = ConnectionLimit(limit: config.maxConnections)
         admin = config.adminToken.map { AdminGate(token: $0) }
     }
@@ -61,32 +64,50 @@ package final class ServerCore: @unchecked Sendable {
         return made
     }
 
-    /// Loads the model file again. On any failure the old model keeps serving and the reason comes back.
-    func reload() -> Result<String, Error> {
+    /// Loads every model file again and swaps the whole set at once. On any failure (a file unreadable or
+    /// corrupt, two names alike, a model renamed) every old model keeps serving and the reason comes back.
+    func reload() -> Result<ServingSet, Error> {
         reloadLock.lock(); defer { reloadLock.unlock() }
+        let old = slot.current
         do {
-            let model = try Model.load(path: config.modelPath, suffixes: config.suffixes)
-            let old = slot.current.model.digest
-            if model.digest != old {
-                slot.current = ServingModel(model: model, config: config)
-                metrics.setModel(version: model.digest)
+            let models = try config.modelPaths.map { try Model.load(path: $0, suffixes: config.suffixes) }
+            for (was, now) in zip(old.models, models) where was.model.name != now.name {
+                throw ServeError.modelRenamed(from: was.model.name, to: now.name)
+            }
+            var serving = old
+            if models.map(\.digest) != old.models.map(\.model.digest) {
+                // Unchanged files keep their model and its warm cache; only the set is new.
+                serving = try ServingSet(models: models, config: config, keeping: old)
+                slot.current = serving
+                metrics.setModels(versions: models.map(\.digest))
             }
             metrics.reloadsOK.increment()
-            config.logger.notice("model reloaded from \(config.modelPath): \(model.shortVersion) (was \(old.prefix(12)))")
-            return .success(model.digest)
+            config.logger.notice("models reloaded: \(Self.describe(serving)) (was \(Self.describe(old)))")
+            return .success(serving)
         } catch {
             metrics.reloadsFailed.increment()
-            config.logger.error("model reload from \(config.modelPath) failed, still serving \(slot.current.model.shortVersion): \(error)")
+            config.logger.error("model reload failed, still serving \(Self.describe(old)): \(error)")
             return .failure(error)
         }
     }
 
+    /// `name version` of each model, for the log.
+    static func describe(_ serving: ServingSet) -> String {
+        serving.models.map { "\($0.model.name) \($0.model.shortVersion)" }.joined(separator: ", ")
+    }
+
+    /// One model: its figures at the top level (as before there were several); several: one object per model.
     func healthJSON() -> String {
         let serving = slot.current
         let redis: String
         if let redisHealth { redis = redisHealth.isUp ? "up" : "down" } else { redis = "off" }
-        return "{\"status\":\"ok\",\"model\":\(JSONText.string(serving.model.digest)),\"kind\":\(JSONText.string(serving.model.header.kind))"
-            + ",\"labels\":\(serving.model.classifier.labels.count),\"redis\":\"\(redis)\""
-            + ",\"lru_entries\":\(serving.cache.lru.count)}"
+        func figures(_ model: ServingModel) -> String {
+            "\"model\":\(JSONText.string(model.model.digest)),\"kind\":\(JSONText.string(model.model.header.kind))"
+                + ",\"labels\":\(model.model.classifier.labels.count),\"lru_entries\":\(model.cache.lru.count)"
+        }
+        let models = serving.isSeveral
+            ? "\"models\":{" + serving.models.map { $0.nameJSON + ":{" + figures($0) + "}" }.joined(separator: ",") + "}"
+            : figures(serving.models[0])
+        return "{\"status\":\"ok\"," + models + ",\"redis\":\"\(redis)\"}"
     }
 }

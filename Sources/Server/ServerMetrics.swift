@@ -9,9 +9,8 @@ final class ServerMetrics: @unchecked Sendable {
     let lineRequests: Counter
     let httpRequests: Counter
     let errors: Counter
-    let lruHits: Counter
-    let redisHits: Counter
-    let misses: Counter
+    /// Each model's cache tiers, in reply order.
+    let caches: [CacheCounters]
     let latency: DurationHistogram
     let connections: Gauge
     let refusedConnections: Counter
@@ -20,16 +19,32 @@ final class ServerMetrics: @unchecked Sendable {
     private let redisUp: Gauge
     private let redisErrors: Counter
     private var reportedRedisErrors = 0
-    private var modelInfo: Gauge?
+    private var modelInfo: [Gauge] = []
     private let lock = NSLock()
+    private let models: [String]
 
-    init() {
+    /// One model's answers by tier: every name asked is looked up once per model.
+    struct CacheCounters {
+        let lruHits: Counter
+        let redisHits: Counter
+        let misses: Counter
+    }
+
+    /// `models`: the names of the models served. One model's series carry no `model` label (as before there
+    /// were several); several models' do.
+    init(models: [String]) {
+        let several = models.count > 1
+        self.models = models
         lineRequests = registry.makeCounter(descriptor: metric("domcat_requests_total", "Names asked for."), labels: [("protocol", "line")])
         httpRequests = registry.makeCounter(descriptor: metric("domcat_requests_total", "Names asked for."), labels: [("protocol", "http")])
         errors = registry.makeCounter(descriptor: metric("domcat_request_errors_total", "Requests answered with an error: not a name, too long, bad HTTP body."))
-        lruHits = registry.makeCounter(descriptor: metric("domcat_cache_hits_total", "Answers served from a cache tier."), labels: [("tier", "lru")])
-        redisHits = registry.makeCounter(descriptor: metric("domcat_cache_hits_total", "Answers served from a cache tier."), labels: [("tier", "redis")])
-        misses = registry.makeCounter(descriptor: metric("domcat_cache_misses_total", "Answers the model had to compute."))
+        caches = models.map { [registry] name in
+            let model = several ? [("model", name)] : []
+            return CacheCounters(
+                lruHits: registry.makeCounter(descriptor: metric("domcat_cache_hits_total", "Answers served from a cache tier."), labels: [("tier", "lru")] + model),
+                redisHits: registry.makeCounter(descriptor: metric("domcat_cache_hits_total", "Answers served from a cache tier."), labels: [("tier", "redis")] + model),
+                misses: registry.makeCounter(descriptor: metric("domcat_cache_misses_total", "Answers the model had to compute."), labels: model))
+        }
         latency = registry.makeDurationHistogram(
             descriptor: metric("domcat_batch_latency_seconds", "From a batch of requests arriving on a connection to its answers being ready."),
             buckets: [.microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
@@ -42,12 +57,16 @@ final class ServerMetrics: @unchecked Sendable {
         redisErrors = registry.makeCounter(descriptor: metric("domcat_redis_errors_total", "Redis connects and commands that failed or timed out (each one served from the model)."))
     }
 
-    func setModel(version: String) {
+    /// The versions served now (SHA-256 of each file), in the order of `models`.
+    func setModels(versions: [String]) {
         lock.lock(); defer { lock.unlock() }
-        if let modelInfo { registry.unregisterGauge(modelInfo) }
-        let gauge = registry.makeGauge(descriptor: metric("domcat_model_info", "The model being served (SHA-256 of its file)."), labels: [("version", version)])
-        gauge.set(Double(1))
-        modelInfo = gauge
+        for gauge in modelInfo { registry.unregisterGauge(gauge) }
+        modelInfo = zip(models, versions).map { name, version in
+            let labels = models.count > 1 ? [("version", version), ("model", name)] : [("version", version)]
+            let gauge = registry.makeGauge(descriptor: metric("domcat_model_info", "The model being served (SHA-256 of its file)."), labels: labels)
+            gauge.set(Double(1))
+            return gauge
+        }
     }
 
     /// Prometheus text, with the Redis figures brought up to date first.

@@ -1,27 +1,25 @@
 import Cache
-import DomainKit
 import Foundation
-import Learners
 import ModelStore
-import Streaming
 
-/// One loaded model with what serving it needs: its answer cache (keys under its digest) and its formatter.
-/// Replaced whole on reload; a batch in flight finishes with the model it started with.
+/// One loaded model with what serving it needs: its answer cache (keys under its digest, so a new model never
+/// serves an old answer) and its labels and name escaped for JSON once.
 package final class ServingModel: Sendable {
     package let model: Model
     package let cache: AnswerCache
-    let lineFormatter: AnswerFormatter
-    /// Labels as JSON string literals, escaped once.
+    /// Labels as JSON string literals.
     let labelJSON: [String]
-    /// Sorts out the names no model should label; nil: the model answers every name.
-    let scope: NameScope?
+    /// The model's name as a JSON string literal: its key in the replies of a several-model server.
+    let nameJSON: String
+    /// Below this top probability the answer says `unknown` (with its p), as in `classify`.
+    let minProbability: Float
 
     init(model: Model, config: ServeConfig) {
-        let lruEntries = config.lruEntries, topK = max(1, config.topK), lineFormat = config.lineFormat
-        scope = config.marksSpecialNames ? NameScope(suffixes: config.suffixes) : nil
         self.model = model
-        cache = AnswerCache(modelDigest: model.digest, labelCount: model.classifier.labels.count, lruEntries: lruEntries, width: topK)
-        lineFormatter = AnswerFormatter(format: lineFormat, labels: model.classifier.labels, includeLogFields: false)
+        cache = AnswerCache(modelDigest: model.digest, labelCount: model.classifier.labels.count,
+                            lruEntries: config.lruEntries, width: max(1, config.topK))
         labelJSON = model.classifier.labels.map(JSONText.string)
+        nameJSON = JSONText.string(model.name)
+        minProbability = config.minProbability ?? model.header.unknownBelow ?? 0
     }
 }

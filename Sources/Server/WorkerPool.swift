@@ -23,10 +23,11 @@ final class WorkerPool: @unchecked Sendable {
     private let inline: Worker?
 
     init(workers: Int, slot: ModelSlot, redis: RedisSettings?, health: RedisHealth?, topK: Int, metrics: ServerMetrics) {
-        inline = workers == 0 ? Worker(slot: slot, redis: nil, topK: max(1, topK), metrics: metrics) : nil
+        inline = workers == 0 ? Worker(slot: slot, redis: { nil }, topK: max(1, topK), metrics: metrics) : nil
+        // Each model's step of each worker has its own connection, as each lane of classify's workers.
+        let connect = { redis.flatMap { settings in health.map { RedisConnection(settings: settings, health: $0) } } }
         for i in 0..<(workers == 0 ? 0 : max(1, workers)) {
-            let connection = redis.flatMap { settings in health.map { RedisConnection(settings: settings, health: $0) } }
-            let worker = Worker(slot: slot, redis: connection, topK: max(1, topK), metrics: metrics)
+            let worker = Worker(slot: slot, redis: connect, topK: max(1, topK), metrics: metrics)
             let thread = Thread { [self] in
                 while let jobs = take() { worker.run(jobs) }
                 finished.leave()
@@ -82,34 +83,44 @@ final class WorkerPool: @unchecked Sendable {
     }
 }
 
-/// One worker thread's state: its cache-aside step and scratch memory, reused across batches.
+/// One worker thread's state: one cache-aside step per model (a lane, as in classify's `LineWorker`: the
+/// model's LRU and Redis, then the model) and scratch memory, reused across batches.
 private final class Worker {
     let slot: ModelSlot
-    let step: CacheAside
     let topK: Int
     let metrics: ServerMetrics
-    var lines: [LineAnswer] = []
-    var continuations: [(loop: EventLoop, run: () -> Void)] = []
+    private let connect: () -> RedisConnection?
+    /// One per model, in reply order; made as models are first seen (a reload keeps their number).
+    private var steps: [CacheAside] = []
+    private var lines: [LineAnswer] = []
+    /// `answerAt[row * models + m]`: where model `m`'s answer to the batch's name `row` is in `steps[m]`.
+    private var answerAt: [Int] = []
+    private var continuations: [(loop: EventLoop, run: () -> Void)] = []
 
-    init(slot: ModelSlot, redis: RedisConnection?, topK: Int, metrics: ServerMetrics) {
+    init(slot: ModelSlot, redis: @escaping () -> RedisConnection?, topK: Int, metrics: ServerMetrics) {
         self.slot = slot
-        step = CacheAside(redis: redis)
+        connect = redis
         self.topK = topK
         self.metrics = metrics
     }
 
     func run(_ jobs: [ClassifyJob]) {
         let serving = slot.current
-        step.reset()
+        let models = serving.models
+        while steps.count < models.count { steps.append(CacheAside(redis: connect())) }
+        for m in models.indices { steps[m].reset() }
         lines.removeAll(keepingCapacity: true)
-        var errors = 0
+        answerAt.removeAll(keepingCapacity: true)
+        var rows = 0, errors = 0
         for job in jobs {
             let first = lines.count
             for i in 0..<job.lines.count {
                 switch job.lines.withLine(i, DomainParser.parse) {
                 case let .domain(domain):
                     if let special = serving.scope?.special(domain) { lines.append(.special(domain.name, special)); continue }
-                    lines.append(.name(step.add(domain, cache: serving.cache)))
+                    for m in models.indices { answerAt.append(steps[m].add(domain, cache: models[m].cache)) }
+                    lines.append(.name(rows))
+                    rows += 1
                 case let .ipAddress(ip):
                     lines.append(.ipAddress(ip))
                 case .root:
@@ -121,16 +132,20 @@ private final class Worker {
             }
             job.answers = first..<lines.count
         }
-        step.answerRest(cache: serving.cache, classifier: serving.model.classifier, k: topK)
-        deliver(jobs, BatchAnswers(names: step.answers, lines: lines), serving)
+        for m in models.indices { steps[m].answerRest(cache: models[m].cache, classifier: models[m].model.classifier, k: topK) }
+        deliver(jobs, BatchAnswers(models: models.indices.map { steps[$0].answers }, answerAt: answerAt, lines: lines), serving)
         if errors > 0 { metrics.errors.increment(by: Int64(errors)) }
-        if step.lruHits + step.repeats > 0 { metrics.lruHits.increment(by: Int64(step.lruHits + step.repeats)) }
-        if step.redisHits > 0 { metrics.redisHits.increment(by: Int64(step.redisHits)) }
-        if step.computed > 0 { metrics.misses.increment(by: Int64(step.computed)) }
-        step.store(cache: serving.cache)
+        for m in models.indices {
+            let step = steps[m], counters = metrics.caches[m]
+            if step.lruHits + step.repeats > 0 { counters.lruHits.increment(by: Int64(step.lruHits + step.repeats)) }
+            if step.redisHits > 0 { counters.redisHits.increment(by: Int64(step.redisHits)) }
+            if step.computed > 0 { counters.misses.increment(by: Int64(step.computed)) }
+            step.store(cache: models[m].cache)
+        }
     }
+
     /// Renders every job here, then hands each event loop all of its jobs' replies in one task.
-    private func deliver(_ jobs: [ClassifyJob], _ answers: BatchAnswers, _ serving: ServingModel) {
+    private func deliver(_ jobs: [ClassifyJob], _ answers: BatchAnswers, _ serving: ServingSet) {
         continuations.removeAll(keepingCapacity: true)
         for job in jobs {
             continuations.append((job.eventLoop, job.render(job, answers, serving)))

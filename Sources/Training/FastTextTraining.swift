@@ -22,7 +22,8 @@ extension TrainJob {
             args.lr = Double(linear.learningRate)
         }
         let classifier = FastTextClassifier(model: model, input: .tokens, tokenizer: tokenizer)
-        return try finish(classifier, examples: CorpusDigest(corpus), skipped: corpus.skipped, start: start, parent: nil) {
+        return try finish(classifier, examples: CorpusDigest(corpus), names: TrainedNameList(corpus), skipped: corpus.skipped,
+                          start: start, earlier: nil) {
             try FastTextCodec.encode(classifier, header: $0)
         }
     }

@@ -18,7 +18,7 @@ extension TrainJob {
     func embeddingModel(of model: GBDTClassifier) -> LinearModel? {
         guard model.params.embedding == .linear, let readout = model.featurizer.readout,
               let table = model.featurizer.pooling.embedding as? HashedEmbedding, table.seed == nil else { return nil }
-        var params = linear
+        var params = linear.embeddingOnly
         params.bucketBits = model.params.bucketBits
         params.dimension = model.params.dimension
         params.tokenizer = model.params.tokenizer

@@ -12,7 +12,7 @@ extension TrainJob {
         if let model = gbdt.continuedEmbeddings { return model }
         if let path = gbdt.embeddingsFrom {
             let loaded = try Model.load(path: path, suffixes: suffixes)
-            guard let model = loaded.classifier as? LinearModel else { throw TrainError("--embeddings-from \(path): a '\(loaded.header.kind)' model, not linear") }
+            guard let model = loaded.learned as? LinearModel else { throw TrainError("--embeddings-from \(path): a '\(loaded.header.kind)' model, not linear") }
             return model
         }
         return try trainLinear(corpus)
@@ -20,7 +20,8 @@ extension TrainJob {
 
     func trainLinear(_ corpus: LabelledCorpus) throws -> LinearModel {
         let (names, indices) = corpus.labelIndex()
-        let model = LinearModel(labels: names, params: linear, suffixes: suffixes)
+        // The gbdt pipeline pools per-token rows of an embedding: the fastText-style model, not `linear`'s defaults.
+        let model = LinearModel(labels: names, params: linear.embeddingOnly, suffixes: suffixes)
         progress?("embeddings (linear)", 0, corpus.count, 0)
         let bags = FeatureBags(domains: corpus.domains, labels: indices, tokenizer: model.tokenizer,
                                bucketMask: UInt64(model.params.buckets - 1), threads: model.params.threads)

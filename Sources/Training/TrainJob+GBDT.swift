@@ -16,12 +16,13 @@ extension TrainJob {
     /// Every continued batch is trained with the rehearsal sample of what came before it mixed in, and
     /// when that sample holds every earlier name, the pipeline is rebuilt on them instead (`rebuilding`).
     func runGBDT(continuing earlier: Model?, sample earlierSample: RehearsalSample?, start: Date) throws -> Outcome {
-        var current = earlier?.classifier as? GBDTClassifier  // `resolvedKind` matched the kinds
+        var current = earlier?.learned as? GBDTClassifier  // `resolvedKind` matched the kinds
         // The rehearsal sample of everything `current` was trained on, mixed into each batch it continues on.
         var sample = earlierSample
         let known = current?.labels ?? []
         let valid = try validPath.map { try LabelledCorpus.read(paths: [$0]) }
         var examples = CorpusDigest()
+        var names = TrainedNameList()
         let skipped: Int
         if let batchSize = gbdt.batchSize {
             let scan = try CorpusBatches.scan(paths: corpusPaths)
@@ -45,6 +46,7 @@ extension TrainJob {
                                                          first: batches == 1 && earlier == nil, newNames: batch.count, rebuild: rebuild != nil)
                 sample = job.nextSample(sample, after: batch)
                 examples.add(batch)
+                names.add(batch)
             }
             if let summary = scan.conflicts.summary(policy: conflicts, removed: removed) { log(summary) }
             skipped = scan.problems.skipped
@@ -56,10 +58,11 @@ extension TrainJob {
                                                       newNames: corpus.count, rebuild: rebuild != nil)
             sample = nextSample(sample, after: corpus)
             examples = CorpusDigest(corpus)
+            names = TrainedNameList(corpus)
             skipped = corpus.skipped
         }
         guard let classifier = current, examples.count > 0 else { throw CorpusError.noExamples(in: corpusPaths, skipped: skipped) }
-        return try finish(classifier, examples: examples, skipped: skipped, start: start, parent: earlier?.digest, rehearsal: sample) {
+        return try finish(classifier, examples: examples, names: names, skipped: skipped, start: start, earlier: earlier, rehearsal: sample) {
             try GBDTCodec.encode(classifier, header: $0)
         }
     }

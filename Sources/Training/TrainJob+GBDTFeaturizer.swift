@@ -29,7 +29,7 @@ extension TrainJob {
         params.projection = gbdt.projection
         params.embedding = gbdt.embeddings
         params.pooling = gbdt.pooling ?? (gbdt.embeddings == .linear ? .features : .inverseFrequency)
-        params.tokenizer = linear.tokenizer
+        params.tokenizer = linear.embeddingOnly.tokenizer
         params.seed = linear.seed
         let embedding: any TokenEmbedding
         var outOfFold: [Float]?
@@ -121,7 +121,7 @@ extension TrainJob {
     /// Label scores of every name from a linear model that never saw its registrable domain (2 folds).
     /// `learned` pooling fits its multipliers here, on held-out names of both folds, before scoring.
     func outOfFoldScores(_ corpus: LabelledCorpus, labels: [Int32], names: [String], weighting: PoolingWeights) throws -> ([Float], [Float]?) {
-        let tokenizer = Tokenizer(suffixes: suffixes, config: linear.tokenizer)
+        let tokenizer = Tokenizer(suffixes: suffixes, config: linear.embeddingOnly.tokenizer)
         let frequencies = countTokens(corpus, tokenizer: tokenizer, bits: GBDTPipelineParams().frequencyBits)
         let fold = corpus.domains.map { domain -> Int in
             Int(mixHash(FNV1a64.hash(suffixes.registrableDomain(domain.name) ?? domain.name)) & 1)

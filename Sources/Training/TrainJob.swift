@@ -20,6 +20,9 @@ package struct TrainJob {
     package var kind: ModelKind?
     /// What becomes of names the corpus gives two different labels.
     package var conflicts = ConflictPolicy.keepFirst
+    /// Keep the training names in the model, answered as trained (`TrainedNames`); a continued model
+    /// keeps its earlier ones too.
+    package var keepTrainedNames = true
     package var linear = LinearParams()
     /// Continuing: mix the model's rehearsal sample into the new batch (`--no-rehearsal`: the batch alone).
     package var rehearse = true
@@ -87,7 +90,7 @@ package struct TrainJob {
         var model: LinearModel
         let batch: LabelledCorpus
         if let earlier {
-            let linear = earlier.classifier as! LinearModel  // `resolvedKind` matched the kinds
+            let linear = earlier.learned as! LinearModel  // `resolvedKind` matched the kinds
             batch = try readCorpus(known: linear.labels)
             let known = Set(linear.labels)
             let newLabels = batch.labelIndex(startingWith: linear.labels).names.filter { !known.contains($0) }
@@ -97,7 +100,7 @@ package struct TrainJob {
             params.learningRate = self.linear.learningRate
             params.threads = self.linear.threads
             model = LinearModel(labels: linear.labels, params: params, tokenizer: linear.tokenizer,
-                                input: linear.input, output: linear.output).extended(with: newLabels)
+                                input: linear.input, output: linear.output, documentFrequency: linear.documentFrequency).extended(with: newLabels)
         } else {
             batch = try readCorpus(known: [])
             model = LinearModel(labels: batch.labelIndex().names, params: linear, suffixes: suffixes)
@@ -111,8 +114,8 @@ package struct TrainJob {
                                    bucketMask: UInt64(model.params.buckets - 1), threads: model.params.threads)
             LinearTrainer.train(model, on: bags) { done, total, loss in report?("training", done, total, loss) }
         }
-        return try finish(model, examples: CorpusDigest(batch), skipped: batch.skipped, start: start, parent: earlier?.digest,
-                          rehearsal: nextSample(sample, after: batch)) {
+        return try finish(model, examples: CorpusDigest(batch), names: TrainedNameList(batch), skipped: batch.skipped, start: start,
+                          earlier: earlier, rehearsal: nextSample(sample, after: batch)) {
             try LinearCodec.encode(model, header: $0)
         }
     }
@@ -139,8 +142,8 @@ package struct TrainJob {
 
     /// Calibrates the new model's probabilities and scores it on the validation file, writes it with its
     /// header, and reports. Without a validation file the probabilities stay as trained.
-    func finish(_ model: any DomainClassifier, examples: CorpusDigest, skipped: Int, start: Date, parent: String?,
-                rehearsal: RehearsalSample? = nil, encode: (ModelHeader) throws -> ModelFile) throws -> Outcome {
+    func finish(_ model: any DomainClassifier, examples: CorpusDigest, names: TrainedNameList, skipped: Int, start: Date,
+                earlier: Model?, rehearsal: RehearsalSample? = nil, encode: (ModelHeader) throws -> ModelFile) throws -> Outcome {
         var metrics: [String: Double] = [:]
         var validation: EvaluationReport?
         var unknownBelow: Float?
@@ -175,11 +178,14 @@ package struct TrainJob {
         metrics["train_seconds"] = seconds
         // Each codec writes its own kind, labels and parameters into the header.
         var header = ModelHeader(kind: "", labels: [], parameters: [:],
-                                 corpusDigest: examples.value, trainingExamples: examples.count, metrics: metrics, parent: parent)
+                                 corpusDigest: examples.value, trainingExamples: examples.count, metrics: metrics, parent: earlier?.digest)
         header.calibration = model.calibration.isIdentity ? nil : model.calibration
         header.name = name ?? Model.stem(of: outputPath)
         header.unknownBelow = unknownBelow
         var file = try encode(header)
+        if keepTrainedNames {
+            file.sections[TrainedNamesCodec.section] = TrainedNamesCodec.encode(names.names(labels: model.labels, continuing: earlier?.trainedNames))
+        }
         if let rehearsal { file.sections[RehearsalSample.sectionName] = try rehearsal.encoded() }
         let digest = try file.write(to: outputPath, inputs: inputPaths)
         return Outcome(examples: examples.count, skipped: skipped, labels: model.labels, seconds: seconds,

@@ -15,6 +15,8 @@ extension PoolingWeights: ExpressibleByArgument {}
 extension GBDTPipelineParams.EmbeddingSource: ExpressibleByArgument {}
 extension RedisReads: ExpressibleByArgument {}
 extension ConflictPolicy: ExpressibleByArgument {}
+extension FeatureWeighting: ExpressibleByArgument {}
+extension OutputLayer: ExpressibleByArgument {}
 
 /// `--input`: a log format, or `auto` (detected from the first lines).
 enum InputChoice: ExpressibleByArgument, Equatable {

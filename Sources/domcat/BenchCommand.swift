@@ -66,9 +66,7 @@ struct BenchCommand: ParsableCommand {
         let report: BenchReport
         do { report = try LoadGenerator.run(config) } catch { fail("\(error)", code: ExitCodes.input) }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSON(report, pretty: false)
         } else {
             print(report.text, terminator: "")
         }

@@ -20,7 +20,7 @@ struct FeaturesCommand: ParsableCommand {
 
     func run() throws {
         let loaded = loadModel(model, suffixes: try suffixOptions.load())
-        guard let gbdt = loaded.classifier as? GBDTClassifier else { fail("\(model) is a '\(loaded.header.kind)' model; features come from a gbdt model", code: ExitCodes.model) }
+        guard let gbdt = loaded.learned as? GBDTClassifier else { fail("\(model) is a '\(loaded.header.kind)' model; features come from a gbdt model", code: ExitCodes.model) }
         let corpus = readCorpus(file)
         let featurizer = gbdt.featurizer
         let rows = GBDTClassifier.featureRows(featurizer, domains: corpus.domains, threads: threads)

@@ -87,7 +87,7 @@ struct ImportFastText: ParsableCommand {
         let suffixes = try suffixOptions.load()
         do {
             let loaded = try FastTextCodec.load(bin: bin, input: tokenize ? .tokens : .name, suffixes: suffixes)
-            guard let classifier = loaded.classifier as? FastTextClassifier else { fail("\(bin) did not load as fastText", code: ExitCodes.model) }
+            guard let classifier = loaded.learned as? FastTextClassifier else { fail("\(bin) did not load as fastText", code: ExitCodes.model) }
             var header = loaded.header
             header.corpusDigest = "fasttext-bin:sha256:" + loaded.digest
             try FastTextCodec.encode(classifier, header: header).write(to: out, inputs: [bin])

@@ -10,10 +10,10 @@ struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Answer classification requests over TCP/Unix line protocol and HTTP, with an LRU + Redis cache.",
-        discussion: "SIGHUP (or POST /admin/reload, with --admin-token) reloads MODEL from its file; a bad file leaves the old model serving.")
+        discussion: "SIGHUP (or POST /admin/reload, with --admin-token) reloads every MODEL from its file; a bad file leaves every old model serving.")
 
-    @Argument(help: "Model file (.dcm). The default model when omitted.")
-    var model: String?
+    @Argument(help: "Model files (.dcm): each adds its answer columns (line) or its object under its name (JSON), in order. The default set (category, service) when omitted.")
+    var models: [String] = []
 
     @Option(help: "Line protocol on TCP host:port (default 127.0.0.1:7878 when no listener is given).")
     var listen: String?
@@ -51,12 +51,16 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Send local, reverse-lookup and no-public-suffix names to the model too, instead of answering !local, !reverse, !nosuffix.")
     var classifyAllNames = false
 
+    @Option(name: .customLong("min-p"), help: "Answer `unknown` (with its p) when the top label's probability is below this (default: each model's own threshold, if it was trained with one; else 0), as classify does.")
+    var minP: Float?
+
     @OptionGroup var redisOptions: RedisOptions
 
     @OptionGroup var suffixOptions: SuffixOptions
 
     func validate() throws {
         try Check.range(lruEntries, 0...(1 << 28), "--lru-entries")
+        if let minP { try Check.range(minP, 0...1, "--min-p") }
         try Check.range(workers, Check.threads, "--workers")
         try Check.range(eventLoops, Check.threads, "--event-loops")
         try Check.range(k, 1...1000, "--k")
@@ -67,7 +71,7 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-        var config = ServeConfig(modelPath: model ?? DefaultModel.paths()[0], suffixes: try suffixOptions.load())
+        var config = ServeConfig(modelPaths: models.isEmpty ? DefaultModel.paths() : models, suffixes: try suffixOptions.load())
         config.listen = listen
         config.unixPath = unix
         config.http = http
@@ -79,6 +83,7 @@ struct ServeCommand: ParsableCommand {
         config.lineFormat = format
         config.topK = k
         config.marksSpecialNames = !classifyAllNames
+        config.minProbability = minP
         config.idleTimeout = .seconds(idleTimeout)
         config.maxConnections = maxConnections
         config.adminToken = loadAdminToken()
@@ -88,6 +93,7 @@ struct ServeCommand: ParsableCommand {
         do {
             server = try Server(config: config)
         } catch let error as ServeError {
+            if case .duplicateModelNames = error { fail(error.description, code: ExitCodes.usage) }
             fail(error.description, code: ExitCodes.listen)
         } catch {
             fail("\(error)", code: ExitCodes.model)

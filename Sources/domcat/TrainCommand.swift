@@ -1,5 +1,6 @@
 import ArgumentParser
 import Corpora
+import DomainKit
 import Foundation
 import Learners
 import Training
@@ -35,15 +36,25 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Validation corpus: its accuracy and macro-F1 go into the model header.")
     var valid: String?
 
+    @Flag(help: "Do not keep the training names in the model. By default a name the model was trained on is answered with its training label (p 1, `--explain` says `trained=NAME`) and a continued model keeps its earlier names.")
+    var noTrainedNames = false
+
     @Option(help: "Model kind (default: linear, or the --init-model's kind; fasttext cannot continue an earlier model).") var kind: ModelKind?
     @Option(help: "Names labelled two ways: keep-first (the label met first; a warning gives the count), drop (all their examples) or fail.")
     var conflicts: ConflictPolicy = .keepFirst
-    @Option(help: "Embedding dimension.") var dim: Int = LinearParams().dimension
+    @Option(help: "Embedding dimension (--output embedding; direct scores have one column per label).") var dim: Int = LinearParams().dimension
     @Option(help: "log2 of the hash bucket count.") var bucketBits: Int = LinearParams().bucketBits
     @Option(help: "Epochs.") var epochs: Int = LinearParams().epochs
     @Option(help: "Initial learning rate (decays linearly to 0).") var lr: Float = LinearParams().learningRate
-    @Option(help: "Shortest character n-gram.") var minn: Int = LinearParams().tokenizer.minn
-    @Option(help: "Longest character n-gram.") var maxn: Int = LinearParams().tokenizer.maxn
+    @Option(help: "Shortest character n-gram of a label (gbdt's token vectors; linear with --label-ngrams).") var minn: Int = LinearParams().tokenizer.minn
+    @Option(help: "Longest character n-gram of a label.") var maxn: Int = LinearParams().tokenizer.maxn
+    @Flag(help: "linear: the labels' --minn…--maxn-grams as features too (the default before issue 16).") var labelNgrams = false
+    @Option(help: "linear: shortest character n-gram of the whole name, across its dots (0: none).") var nameMinn: Int = LinearParams().tokenizer.nameNgrams?.min ?? 0
+    @Option(help: "linear: longest character n-gram of the whole name.") var nameMaxn: Int = LinearParams().tokenizer.nameNgrams?.max ?? 0
+    @Option(help: "linear: how a name's feature rows are pooled: idf (weighted by the training names' inverse document frequency, L2-normalised) or mean.")
+    var weighting: FeatureWeighting = LinearParams().weighting ?? .mean
+    @Option(help: "linear: direct (one score per label and feature: a linear model) or embedding (--dim floats per feature, then a label matrix).")
+    var output: OutputLayer = LinearParams().output ?? .embedding
     @Flag(name: .customLong("keep-www"), help: "Tokenise www.X as a name of its own (by default it is tokenised as X: the same site, the same answer).")
     var keepWWW = false
     @Option(help: "Training threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -63,6 +74,8 @@ struct TrainCommand: ParsableCommand {
         guard epochs >= 1, lr > 0, minn >= 0, maxn >= minn else { throw ValidationError("need epochs ≥ 1, lr > 0, 0 ≤ minn ≤ maxn") }
         try Check.range(epochs, 1...10_000, "--epochs")
         try Check.range(maxn, 0...32, "--maxn")
+        try Check.range(nameMaxn, 0...32, "--name-maxn")
+        guard nameMinn >= 0, nameMaxn >= nameMinn else { throw ValidationError("need 0 ≤ --name-minn ≤ --name-maxn") }
         try Check.range(threads, Check.threads, "--threads")
     }
 
@@ -70,6 +83,7 @@ struct TrainCommand: ParsableCommand {
         var job = TrainJob(corpusPaths: corpora, outputPath: out, suffixes: try suffixOptions.load())
         job.kind = kind
         job.conflicts = conflicts
+        job.keepTrainedNames = !noTrainedNames
         job.initModelPath = initModel
         job.rehearse = !noRehearsal
         job.rehearsalCapacity = rehearsalSize
@@ -83,6 +97,10 @@ struct TrainCommand: ParsableCommand {
         job.linear.tokenizer.minn = minn
         job.linear.tokenizer.maxn = maxn
         job.linear.tokenizer.ignoresLeadingWWW = !keepWWW
+        job.linear.tokenizer.labelNgrams = labelNgrams
+        job.linear.tokenizer.nameNgrams = nameMinn > 0 ? NgramLengths(min: nameMinn, max: nameMaxn) : nil
+        job.linear.weighting = weighting
+        job.linear.output = output
         job.linear.threads = threads
         job.linear.seed = seed
         job.gbdt = gbdtOptions.jobOptions()

@@ -42,3 +42,31 @@ final class TokenizerTests: XCTestCase {
         XCTAssertEqual(out[5], 1)
     }
 }
+
+final class NameNgramTests: XCTestCase {
+    let suffixes = PublicSuffixList(text: "com\n")
+
+    func hashes(_ name: String, _ config: TokenizerConfig) -> [UInt64] {
+        var out: [UInt64] = []
+        Tokenizer(suffixes: suffixes, config: config).featureHashes(Domain(normalised: name), into: &out)
+        return out
+    }
+
+    /// `<ab.com>` is 8 characters: 7 bigrams and 6 trigrams, the ones across the dot among them.
+    func testWholeNameNgramsSpanTheDots() {
+        var plain = TokenizerConfig()
+        plain.labelNgrams = false
+        var named = plain
+        named.nameNgrams = NgramLengths(min: 2, max: 3)
+        let without = hashes("ab.com", plain), with = hashes("ab.com", named)
+        XCTAssertEqual(with.count - without.count, 13)
+        XCTAssertEqual(Array(with.prefix(without.count)), without)
+        // The same name n-grams whatever the subdomain's www: `www.ab.com` is tokenised as `ab.com`.
+        named.ignoresLeadingWWW = true
+        XCTAssertEqual(hashes("www.ab.com", named), hashes("ab.com", named))
+        // A label n-gram and the same n-gram inside the whole name are one feature (one seed).
+        var labelOnly = TokenizerConfig(minn: 2, maxn: 2)
+        labelOnly.labelNgrams = true
+        XCTAssertFalse(Set(hashes("ab.com", labelOnly)).isDisjoint(with: Set(with.suffix(13))))
+    }
+}

@@ -36,6 +36,28 @@ final class ModelFileTests: XCTestCase {
         XCTAssertEqual(loaded.classifier.classify(d, k: 2), model.classify(d, k: 2))
     }
 
+    /// The issue 16 defaults (direct scores, idf counts in their own section) come back as they went.
+    func testDirectIdfModelRoundTrips() throws {
+        var params = LinearParams()
+        params.bucketBits = 12
+        let model = LinearModel(labels: ["ads", "site"], params: params, suffixes: suffixes)
+        let domains = (0..<50).flatMap { [Domain(normalised: "ads\($0).com"), Domain(normalised: "shop\($0).com")] }
+        let bags = FeatureBags(domains: domains, labels: (0..<50).flatMap { _ in [Int32(0), 1] }, tokenizer: model.tokenizer,
+                               bucketMask: UInt64(params.buckets - 1), threads: 1)
+        LinearTrainer.train(model, on: bags)
+        let header = ModelHeader(kind: "linear", labels: model.labels, parameters: [:], corpusDigest: "test", trainingExamples: 100)
+        let path = directory + "/direct.dcm"
+        try LinearCodec.encode(model, header: header).write(to: path)
+        let loaded = try XCTUnwrap(Model.load(path: path, suffixes: suffixes).classifier as? LinearModel)
+        XCTAssertEqual(loaded.params, model.params)
+        XCTAssertEqual(loaded.params.output, .direct)
+        XCTAssertEqual(loaded.documentFrequency?.documents, 100)
+        XCTAssertEqual(loaded.documentFrequency?.counts, model.documentFrequency?.counts)
+        for name in ["ads7.com", "shop7.com", "unseen.com"] {
+            XCTAssertEqual(loaded.classify(Domain(normalised: name), k: 2), model.classify(Domain(normalised: name), k: 2))
+        }
+    }
+
     func expectError(_ bytes: [UInt8], _ check: (ModelFileError) -> Bool, file: StaticString = #filePath, line: UInt = #line) {
         let path = directory + "/bad.dcm"
         FileManager.default.createFile(atPath: path, contents: Data(bytes))
@@ -118,5 +140,23 @@ final class ModelFileTests: XCTestCase {
         XCTAssertThrowsError(try LinearCodec.encode(model, header: header).write(to: "/proc/nope.dcm")) {
             guard case .unwritable = $0 as? ModelFileError else { return XCTFail("\($0)") }
         }
+    }
+}
+
+final class TrainedNamesCodecTests: XCTestCase {
+    func testRoundTripsAndRejectsDamage() throws {
+        let entries: [(hash: UInt64, label: UInt16)] = [(TrainedNames.hash("a.com"), 0), (TrainedNames.hash("b.com"), 1)]
+        let names = TrainedNames(entries)
+        let bytes = TrainedNamesCodec.encode(names)
+        XCTAssertEqual(bytes.count, 20)
+        let back = try TrainedNamesCodec.decode(bytes, labelCount: 2)
+        XCTAssertEqual(back.label(of: "a.com"), 0)
+        XCTAssertEqual(back.label(of: "b.com"), 1)
+        XCTAssertThrowsError(try TrainedNamesCodec.decode(bytes, labelCount: 1), "a label the model does not have")
+        XCTAssertThrowsError(try TrainedNamesCodec.decode(Array(bytes.dropLast()), labelCount: 2), "not whole entries")
+        var swapped = Array(bytes[8..<16] + bytes[0..<8] + bytes[16...])
+        XCTAssertThrowsError(try TrainedNamesCodec.decode(swapped, labelCount: 2), "hashes out of order")
+        swapped = Array(repeating: 0, count: 10)
+        XCTAssertThrowsError(try TrainedNamesCodec.decode(swapped, labelCount: 2), "hash 0 marks an empty slot")
     }
 }

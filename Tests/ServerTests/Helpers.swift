@@ -1,3 +1,4 @@
+import Cache
 import DomainKit
 import Foundation
 import Learners
@@ -16,21 +17,23 @@ enum TinyModel {
         (0..<count).map { $0 % 2 == 0 ? "ads\($0)\(tag).tracker.com" : "news\($0)\(tag).daily.com" }
     }
 
+    /// `labels`: what the two classes are called (a second model with other labels shows a column mix-up);
+    /// `name`: the header's model name (nil: the file stem stands in).
     @discardableResult
-    static func write(to path: String, seed: UInt64 = 1) throws -> Model {
+    static func write(to path: String, seed: UInt64 = 1, labels: [String] = ["ads", "news"], name: String? = nil) throws -> Model {
         var params = LinearParams()
         params.bucketBits = 14
         params.dimension = 8
         params.epochs = 5
         params.threads = 1
         params.seed = seed
-        let labels = ["ads", "news"]
         let model = LinearModel(labels: labels, params: params, suffixes: suffixes)
         let training = names(400, tag: "t")
         let bags = FeatureBags(domains: training.map { Domain(normalised: $0) }, labels: training.map { $0.hasPrefix("ads") ? 0 : 1 },
                                tokenizer: model.tokenizer, bucketMask: UInt64(params.buckets - 1), threads: 1)
         LinearTrainer.train(model, on: bags)
-        let header = ModelHeader(kind: LinearCodec.kind, labels: labels, parameters: [:], corpusDigest: "test", trainingExamples: training.count)
+        var header = ModelHeader(kind: LinearCodec.kind, labels: labels, parameters: [:], corpusDigest: "test", trainingExamples: training.count)
+        header.name = name
         let temporary = path + ".tmp"
         try LinearCodec.encode(model, header: header).write(to: temporary)
         _ = rename(temporary, path)
@@ -242,10 +245,17 @@ func withUnixAddress(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t
 extension Server {
     var linePort: Int { lineAddress?.port ?? 0 }
     var httpPort: Int { httpAddress?.port ?? 0 }
+    /// The first model's: the only one in most tests.
+    var modelDigest: String { serving.models[0].model.digest }
+    var cache: AnswerCache { serving.models[0].cache }
 }
 
 func serveConfig(modelPath: String, logger: Logger? = nil) -> ServeConfig {
-    var config = ServeConfig(modelPath: modelPath, suffixes: TinyModel.suffixes)
+    serveConfig(modelPaths: [modelPath], logger: logger)
+}
+
+func serveConfig(modelPaths: [String], logger: Logger? = nil) -> ServeConfig {
+    var config = ServeConfig(modelPaths: modelPaths, suffixes: TinyModel.suffixes)
     config.listen = "127.0.0.1:0"
     config.http = "127.0.0.1:0"
     config.workers = 2
@@ -273,11 +283,12 @@ struct TestServer {
     func expected(_ names: [String]) -> [String] { names.map { TinyModel.expectedLine($0, model: model) } }
 }
 
-/// Starts the `domcat` binary of this build, stderr to `stderr`.
-func startDomcat(_ arguments: [String], stderr: Pipe = Pipe()) throws -> Process {
+/// Starts the `domcat` binary of this build, stderr to `stderr`; `environment` adds to this process's.
+func startDomcat(_ arguments: [String], stderr: Pipe = Pipe(), environment: [String: String] = [:]) throws -> Process {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: DomcatBinary.path)
     process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     process.standardError = stderr
     try process.run()
     return process

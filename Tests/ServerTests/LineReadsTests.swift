@@ -17,10 +17,10 @@ final class LineReadsTests: XCTestCase {
         let model = try TinyModel.write(to: path)
         let line = String(repeating: "a", count: 60) + "." + String(repeating: "b", count: 35) + ".com"  // 100 bytes
         for cut in [line.utf8.count, line.utf8.count + 1, line.utf8.count + 2] {
-            var config = ServeConfig(modelPath: path, suffixes: TinyModel.suffixes)
+            var config = ServeConfig(modelPaths: [path], suffixes: TinyModel.suffixes)
             config.workers = 0  // jobs run on this thread, as EmbeddedEventLoop needs
             config.maxLineLength = 100
-            let core = ServerCore(config: config, model: model)
+            let core = try ServerCore(config: config, models: [model])
             let channel = EmbeddedChannel()
             try core.addHandlers(to: channel, http: false)
             _ = channel.connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: 7878))

@@ -247,7 +247,8 @@ final class ServeReliabilityTests: XCTestCase {
         var digests: Set<String> = [first.digest]
         for seed in 2...4 {
             let next = try TinyModel.write(to: path, seed: UInt64(seed))
-            guard case let .success(version) = server.reload() else { return XCTFail("reload of a good file failed") }
+            guard case let .success(serving) = server.reload() else { return XCTFail("reload of a good file failed") }
+            let version = serving.models[0].model.digest
             XCTAssertEqual(version, next.digest)
             digests.insert(version)
         }

@@ -43,7 +43,7 @@ final class GBDTKindTests: XCTestCase {
     }
 
     func load(_ out: String) throws -> GBDTClassifier {
-        try XCTUnwrap(try Model.load(path: directory + "/" + out, suffixes: suffixes).classifier as? GBDTClassifier)
+        try XCTUnwrap(try Model.load(path: directory + "/" + out, suffixes: suffixes).learned as? GBDTClassifier)
     }
 
     func hashedJob(_ corpus: String, out: String, features: String) -> TrainJob {
