@@ -19,16 +19,18 @@ package enum CorpusSplit {
     }
 
     /// Writes `corpus` into `folder` as train.tsv, valid.tsv and test.tsv (`name<TAB>label`); returns the
-    /// count of each part. Throws `OutputError` when the folder or a file cannot be written, or a file is
-    /// one of `inputs` (`OutputPath`).
-    package static func write(_ corpus: LabelledCorpus, suffixes: PublicSuffixList, to folder: String, inputs: [String]) throws -> [Part: Int] {
+    /// count of each part. `stratified`: each label's shares kept (`stratifiedParts`) instead of the hash
+    /// rule. Throws `OutputError` when the folder or a file cannot be written, or a file is one of
+    /// `inputs` (`OutputPath`).
+    package static func write(_ corpus: LabelledCorpus, suffixes: PublicSuffixList, to folder: String, inputs: [String],
+                              stratified: Bool = false) throws -> [Part: Int] {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch { throw OutputError.failed("cannot create \(folder): \(error.localizedDescription)") }
         var buffers: [Part: [UInt8]] = [:]
         var counts: [Part: Int] = [:]
-        for (domain, label) in zip(corpus.domains, corpus.labels) {
-            let part = part(of: domain, suffixes: suffixes)
+        let parts = stratified ? stratifiedParts(corpus, suffixes: suffixes) : corpus.domains.map { part(of: $0, suffixes: suffixes) }
+        for (part, (domain, label)) in zip(parts, zip(corpus.domains, corpus.labels)) {
             buffers[part, default: []].append(contentsOf: "\(domain.name)\t\(label)\n".utf8)
             counts[part, default: 0] += 1
         }

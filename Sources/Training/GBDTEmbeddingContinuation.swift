@@ -30,10 +30,10 @@ extension TrainJob {
     }
 
     /// The featurizer after `corpus`: the embedding model continued on it (labels `names`, earlier ones
-    /// first), token counts grown by it, the same projection — with each new label's probability
+    /// first), token counts grown by its first `counted` names (the new batch), the same projection — with each new label's probability
     /// folded into the earlier labels' mix its names had before it was known — and shape selection.
     func continuedFeaturizer(_ earlier: GBDTClassifier, embeddings model: LinearModel, corpus: LabelledCorpus,
-                             names: [String], indices: [Int32]) -> Featurizer {
+                             names: [String], indices: [Int32], counted: Int) -> Featurizer {
         let before = earlier.featurizer
         let known = earlier.labels.count
         let newLabels = Array(names[known...])
@@ -60,7 +60,8 @@ extension TrainJob {
 
         var frequencies = before.pooling.frequencies
         var hashes: [UInt64] = []
-        for domain in corpus.domains { frequencies.add(domain, tokenizer: before.pooling.tokenizer, scratch: &hashes) }
+        // Rehearsed names (after the first `counted`) were counted when they were new.
+        for domain in corpus.domains.prefix(counted) { frequencies.add(domain, tokenizer: before.pooling.tokenizer, scratch: &hashes) }
         let table = HashedEmbedding(learned: UnsafeBufferPointer(grown.input.storage), bucketBits: grown.params.bucketBits,
                                     dimension: grown.params.dimension)
         let pooling = AttentionPooling(tokenizer: before.pooling.tokenizer, embedding: table, frequencies: frequencies,

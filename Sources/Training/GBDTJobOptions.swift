@@ -21,6 +21,9 @@ package struct GBDTJobOptions {
     /// With `--init-model`: rebuild embeddings, frequencies, projection and shape selection on the
     /// new batch and grow new trees (the earlier trees read other features); labels are kept.
     package var retrainEmbeddings = false
+    /// Set by a continuation with a partial rehearsal sample: the earlier embedding model, continued on
+    /// the batch and the sample, to build the new pipeline on instead of training one from scratch.
+    var continuedEmbeddings: LinearModel?
     /// Examples in the whole corpus when training batch after batch (`--features auto` follows it);
     /// nil: the batch's own count. Counted by `--batch-size` before the first batch.
     package var corpusSize: Int?

@@ -9,6 +9,7 @@ import ModelStore
 extension TrainJob {
     /// The supervised hashed embedding table: `--embeddings-from` a linear model, or one trained now.
     func linearEmbeddingSource(_ corpus: LabelledCorpus) throws -> LinearModel {
+        if let model = gbdt.continuedEmbeddings { return model }
         if let path = gbdt.embeddingsFrom {
             let loaded = try Model.load(path: path, suffixes: suffixes)
             guard let model = loaded.learned as? LinearModel else { throw TrainError("--embeddings-from \(path): a '\(loaded.header.kind)' model, not linear") }

@@ -24,6 +24,11 @@ package struct TrainJob {
     /// keeps its earlier ones too.
     package var keepTrainedNames = true
     package var linear = LinearParams()
+    /// Continuing: mix the model's rehearsal sample into the new batch (`--no-rehearsal`: the batch alone).
+    package var rehearse = true
+    /// Names of its training data the new model keeps for later continuations (`--rehearsal-size`; 0: none);
+    /// nil: the continued model's bound, or `RehearsalSample.defaultCapacity`.
+    package var rehearsalCapacity: Int?
     package var gbdt = GBDTJobOptions()
     package var suffixes: PublicSuffixList
     /// (phase, done, total, loss) for a progress display.
@@ -57,11 +62,14 @@ package struct TrainJob {
         // Refused outputs fail before any training, not after it.
         try OutputPath.check(outputPath, inputs: inputPaths)
         if let path = gbdt.exportTrainRowsPath { try OutputPath.check(path, inputs: inputPaths + [outputPath]) }
-        let earlier = try initModelPath.map { try Model.load(path: $0, suffixes: suffixes) }
-        switch try resolvedKind(continuing: earlier) {
-        case .gbdt: return try runGBDT(continuing: earlier, start: start)
+        let loaded = try loadEarlier()
+        let earlier = loaded?.model
+        let resolved = try resolvedKind(continuing: earlier)
+        if resolved != .fasttext, let note = rehearsalNote(loaded?.sample) { log(note) }
+        switch resolved {
+        case .gbdt: return try runGBDT(continuing: earlier, sample: loaded?.sample, start: start)
         case .fasttext: return try runFastText(try readCorpus(known: []), start: start)
-        case .linear: return try runLinear(continuing: earlier, start: start)
+        case .linear: return try runLinear(continuing: earlier, sample: loaded?.sample, start: start)
         }
     }
 
@@ -78,14 +86,14 @@ package struct TrainJob {
         return earlierKind
     }
 
-    func runLinear(continuing earlier: Model?, start: Date) throws -> Outcome {
+    func runLinear(continuing earlier: Model?, sample: RehearsalSample?, start: Date) throws -> Outcome {
         var model: LinearModel
-        let corpus: LabelledCorpus
+        let batch: LabelledCorpus
         if let earlier {
             let linear = earlier.learned as! LinearModel  // `resolvedKind` matched the kinds
-            corpus = try readCorpus(known: linear.labels)
+            batch = try readCorpus(known: linear.labels)
             let known = Set(linear.labels)
-            let newLabels = corpus.labelIndex(startingWith: linear.labels).names.filter { !known.contains($0) }
+            let newLabels = batch.labelIndex(startingWith: linear.labels).names.filter { !known.contains($0) }
             if !newLabels.isEmpty { log("new labels join the model: \(newLabels.joined(separator: ", "))") }
             var params = linear.params
             params.epochs = self.linear.epochs
@@ -94,9 +102,10 @@ package struct TrainJob {
             model = LinearModel(labels: linear.labels, params: params, tokenizer: linear.tokenizer,
                                 input: linear.input, output: linear.output, documentFrequency: linear.documentFrequency).extended(with: newLabels)
         } else {
-            corpus = try readCorpus(known: [])
-            model = LinearModel(labels: corpus.labelIndex().names, params: linear, suffixes: suffixes)
+            batch = try readCorpus(known: [])
+            model = LinearModel(labels: batch.labelIndex().names, params: linear, suffixes: suffixes)
         }
+        let corpus = withRehearsal(batch, sample)
         let (_, indices) = corpus.labelIndex(startingWith: model.labels)
         let report = progress
         report?("tokenising", 0, corpus.count, 0)
@@ -105,8 +114,8 @@ package struct TrainJob {
                                    bucketMask: UInt64(model.params.buckets - 1), threads: model.params.threads)
             LinearTrainer.train(model, on: bags) { done, total, loss in report?("training", done, total, loss) }
         }
-        return try finish(model, examples: CorpusDigest(corpus), names: TrainedNameList(corpus), skipped: corpus.skipped, start: start,
-                          earlier: earlier) {
+        return try finish(model, examples: CorpusDigest(batch), names: TrainedNameList(batch), skipped: batch.skipped, start: start,
+                          earlier: earlier, rehearsal: nextSample(sample, after: batch)) {
             try LinearCodec.encode(model, header: $0)
         }
     }
@@ -134,7 +143,7 @@ package struct TrainJob {
     /// Calibrates the new model's probabilities and scores it on the validation file, writes it with its
     /// header, and reports. Without a validation file the probabilities stay as trained.
     func finish(_ model: any DomainClassifier, examples: CorpusDigest, names: TrainedNameList, skipped: Int, start: Date,
-                earlier: Model?, encode: (ModelHeader) throws -> ModelFile) throws -> Outcome {
+                earlier: Model?, rehearsal: RehearsalSample? = nil, encode: (ModelHeader) throws -> ModelFile) throws -> Outcome {
         var metrics: [String: Double] = [:]
         var validation: EvaluationReport?
         var unknownBelow: Float?
@@ -177,6 +186,7 @@ package struct TrainJob {
         if keepTrainedNames {
             file.sections[TrainedNamesCodec.section] = TrainedNamesCodec.encode(names.names(labels: model.labels, continuing: earlier?.trainedNames))
         }
+        if let rehearsal { file.sections[RehearsalSample.sectionName] = try rehearsal.encoded() }
         let digest = try file.write(to: outputPath, inputs: inputPaths)
         return Outcome(examples: examples.count, skipped: skipped, labels: model.labels, seconds: seconds,
                        validation: validation, digest: digest)

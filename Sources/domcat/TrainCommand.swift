@@ -21,6 +21,12 @@ struct TrainCommand: ParsableCommand {
                                discussion: "A fasttext model cannot be continued: \(ModelKind.fastTextCannotContinue)."))
     var initModel: String?
 
+    @Flag(help: "With --init-model: train on the new corpora alone, without the earlier names the model keeps (its rehearsal sample).")
+    var noRehearsal = false
+    @Option(help: ArgumentHelp("How many of its training names the model keeps, to mix into later --init-model runs so they do not forget (0: none; default \(RehearsalSample.defaultCapacity), or the continued model's).",
+                               discussion: "Per-label quotas: a floor for every label, the rest in proportion to the names seen."))
+    var rehearsalSize: Int?
+
     @Option(help: "The model's name: its output columns and JSON key when several models run together (default: the file name without .dcm).")
     var name: String?
 
@@ -59,6 +65,7 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         guard (8...28).contains(bucketBits) else { throw ValidationError("--bucket-bits must be 8…28") }
+        if let rehearsalSize { try Check.range(rehearsalSize, 0...RehearsalSample.maxCapacity, "--rehearsal-size") }
         if let unknownBelowPrecision {
             try Check.range(unknownBelowPrecision, 0.01...0.999, "--unknown-below-precision")
             if valid == nil { throw ValidationError("--unknown-below-precision needs --valid: the threshold is chosen on it") }
@@ -78,6 +85,8 @@ struct TrainCommand: ParsableCommand {
         job.conflicts = conflicts
         job.keepTrainedNames = !noTrainedNames
         job.initModelPath = initModel
+        job.rehearse = !noRehearsal
+        job.rehearsalCapacity = rehearsalSize
         job.name = name
         job.unknownPrecision = unknownBelowPrecision
         job.validPath = valid

@@ -125,4 +125,42 @@ final class TrainCorpusTests: CLITestCase {
         XCTAssertEqual(header["trainingExamples"] as? Int, 120)
         XCTAssertEqual(header["corpusDigest"] as? String, whole["corpusDigest"] as? String)
     }
+
+    /// The rehearsal flags: the sample's bound (checked), none kept, and a continuation with and without it.
+    func testRehearsalFlags() throws {
+        let corpus = write("c.tsv", examples(30).joined(separator: "\n"))
+        let model = directory + "/m.dcm"
+        let bad = try domcat(["train", corpus, "--out", model, "--rehearsal-size", "-1"] + small)
+        XCTAssertEqual(bad.status, 2, bad.stderr)
+        let first = try domcat(["train", corpus, "--out", model, "--rehearsal-size", "10"] + small)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let more = write("more.tsv", (0..<5).map { "news\($0).paper.net\tnews" }.joined(separator: "\n"))
+        let next = try domcat(["train", more, "--init-model", model, "--out", directory + "/m2.dcm"] + small)
+        XCTAssertEqual(next.status, 0, next.stderr)
+        XCTAssertTrue(next.stderr.contains("rehearsal: 10 names the model was trained on before join the 5 new ones"), next.stderr)
+        let alone = try domcat(["train", more, "--init-model", model, "--out", directory + "/m3.dcm", "--no-rehearsal"] + small)
+        XCTAssertEqual(alone.status, 0, alone.stderr)
+        XCTAssertTrue(alone.stderr.contains("--no-rehearsal: continuing on the new batch alone"), alone.stderr)
+        XCTAssertFalse(alone.stderr.contains("rehearsal: 10 names"), alone.stderr)
+    }
+
+    /// `split --stratified` writes the three parts, every registrable name in one of them.
+    func testStratifiedSplit() throws {
+        let lines = (0..<50).flatMap { ["a\($0).site\($0 % 17).com\tads", "b\($0).shop\($0).org\tsite", "c\($0).rare\($0).net\trare"] }
+        let corpus = write("c.tsv", lines.prefix(110).joined(separator: "\n"))
+        let r = try domcat(["split", corpus, "--out", directory + "/s", "--stratified", "--psl", write("psl.dat", "com\norg\nnet\n")])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        var partOf: [String: String] = [:]
+        var rareIn: Set<String> = []
+        for part in ["train", "valid", "test"] {
+            for line in try String(contentsOfFile: directory + "/s/\(part).tsv", encoding: .utf8).split(separator: "\n") {
+                let name = String(line.split(separator: "\t")[0])
+                let key = name.split(separator: ".").suffix(2).joined(separator: ".")
+                XCTAssertEqual(partOf[key, default: part], part, key)
+                partOf[key] = part
+                if line.hasSuffix("\trare") { rareIn.insert(part) }
+            }
+        }
+        XCTAssertEqual(rareIn, ["train", "valid", "test"], "36 names of a label: some in every part")
+    }
 }
