@@ -76,7 +76,7 @@ package struct Tokenizer: Sendable {
             if kind == .name { name = range }
             if labelNgrams { tokenHashes(kind, token, into: &out) } else { out.append(mixHash(FNV1a64.hash(token, seed: Self.seed(kind)))) }
         }
-        if let lengths = config.nameNgrams { Self.nameNgramHashes(UnsafeBufferPointer(rebasing: bytes[name]), lengths, into: &out) }
+        if let lengths = config.nameNgrams { Self.bracketedNgramHashes(UnsafeBufferPointer(rebasing: bytes[name]), lengths, into: &out) }
     }
 
     package static let biasHash = mixHash(seed(.bias))
@@ -86,20 +86,8 @@ package struct Tokenizer: Sendable {
     @inline(__always)
     package func tokenHashes(_ kind: TokenKind, _ token: UnsafeBufferPointer<UInt8>, into out: inout [UInt64]) {
         out.append(mixHash(FNV1a64.hash(token, seed: Self.seed(kind))))
-        let minn = config.minn, maxn = config.maxn
-        guard minn > 0, kind == .label else { return }
-        let count = token.count + 2
-        for start in 0..<count {
-            var h = Self.seed(.ngram)
-            var length = 0
-            while length < maxn, start + length < count {
-                let p = start + length
-                let byte = p == 0 ? UInt8(ascii: "<") : (p == count - 1 ? UInt8(ascii: ">") : token[p - 1])
-                h = FNV1a64.step(h, byte)
-                length += 1
-                if length >= minn { out.append(mixHash(h)) }
-            }
-        }
+        guard config.minn > 0, kind == .label else { return }
+        Self.bracketedNgramHashes(token, NgramLengths(min: config.minn, max: config.maxn), into: &out)
     }
 
     @inline(__always)

@@ -42,12 +42,14 @@ package struct TrainedNames: Sendable {
         if let label = label(of: name) { return (label, name.utf8.count) }
         guard let registrable = suffixes.split(name[...]).registrable, registrable.startIndex > name.startIndex else { return nil }
         let lowest = name.utf8.distance(from: name.startIndex, to: registrable.startIndex)
-        let bytes = Array(name.utf8)
-        for start in 1...lowest where bytes[start - 1] == UInt8(ascii: ".") {
-            let hash = bytes[start...].withUnsafeBufferPointer { FNV1a64.hash($0) }
-            if let label = label(hash: Swift.max(hash, 1)) { return (label, bytes.count - start) }
+        var text = name
+        return text.withUTF8 { bytes in
+            for start in 1...lowest where bytes[start - 1] == UInt8(ascii: ".") {
+                let hash = FNV1a64.hash(UnsafeBufferPointer(rebasing: bytes[start...]))
+                if let label = label(hash: Swift.max(hash, 1)) { return (label, bytes.count - start) }
+            }
+            return nil
         }
-        return nil
     }
 
     package func label(hash: UInt64) -> Int32? {

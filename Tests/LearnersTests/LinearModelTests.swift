@@ -23,13 +23,6 @@ final class LinearModelTests: XCTestCase {
         return (domains, labels)
     }
 
-    func train(_ model: LinearModel, _ domains: [Domain], _ labels: [String]) {
-        let index = Dictionary(uniqueKeysWithValues: model.labels.enumerated().map { ($1, Int32($0)) })
-        let bags = FeatureBags(domains: domains, labels: labels.map { index[$0]! }, tokenizer: model.tokenizer,
-                               bucketMask: UInt64(model.params.buckets - 1), threads: 2)
-        LinearTrainer.train(model, on: bags)
-    }
-
     func testLearnsSeparableLabels() {
         let (domains, labels) = corpus()
         let model = LinearModel(labels: ["ads", "shopping"], params: params(), suffixes: suffixes)
