@@ -9,7 +9,8 @@ let lean: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .wh
 
 // Dependencies point one way, bottom to top (the README's layout section draws it):
 //   Lines, DomainKit → Features → Learners → ModelStore → Cache → Streaming | Server → domcat
-//   with Corpora (Lines, DomainKit), Training (ModelStore, Corpora) and Registry (Training, SQLite) beside them, Bench (DomainKit, NIO)
+//   with Corpora (Lines, DomainKit), Training (ModelStore, Corpora) and Registry (Training, SQLite) beside them — Server
+//   follows a Registry — Bench (DomainKit, NIO)
 //   for the load generator, and the C shims CZstd, CHiredis, CFastText (+ FastTextKit), CSupport underneath.
 let package = Package(
     name: "domcat",
@@ -51,7 +52,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: lean),
         .target(name: "Server", dependencies: [
-            "Lines", "DomainKit", "Learners", "ModelStore", "Cache", "Streaming",
+            "Lines", "DomainKit", "Learners", "ModelStore", "Cache", "Streaming", "Registry",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -87,7 +88,7 @@ let package = Package(
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Learners", "DomainKit", "TestSupport"]),
         .testTarget(name: "StreamingTests", dependencies: ["Streaming", "Lines", "DomainKit", "Learners", "ModelStore"], exclude: ["Fixtures"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Cache", "Bench", "DomainKit", "Learners", "ModelStore", "Streaming", "TestSupport",
+            "Server", "Cache", "Bench", "DomainKit", "Learners", "ModelStore", "Streaming", "TestSupport", "Registry",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),

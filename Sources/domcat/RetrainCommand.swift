@@ -56,6 +56,7 @@ struct RetrainCommand: ParsableCommand {
         }
         while true {
             let run = registryStep { try retrainer.runOnce() }
+            if run.decision == "promoted" { registryOptions.announce(registry) }
             if run.decision == "promoted", let onPromote, let version = run.candidate { runHook(onPromote, version: version, registry: registry.directory) }
             guard let every, let pause = Self.seconds(every) else {
                 if run.decision == "failed" { throw ExitCode(1) }
