@@ -13,15 +13,19 @@ final class ClassifyJob: @unchecked Sendable {
     let eventLoop: EventLoop
     /// The client's address: an experiment's unit when it splits by client.
     let client: String?
+    /// False for names asked on the server's own account (feedback): not counted as an experiment's traffic.
+    let isTraffic: Bool
     let arrived: NIODeadline
     /// This job's positions in the worker's `BatchAnswers`, set before `render`.
     var answers: Range<Int> = 0..<0
     let render: (ClassifyJob, BatchAnswers, ServingSet) -> () -> Void
 
-    init(lines: LineBatch, eventLoop: EventLoop, client: String? = nil, render: @escaping (ClassifyJob, BatchAnswers, ServingSet) -> () -> Void) {
+    init(lines: LineBatch, eventLoop: EventLoop, client: String? = nil, isTraffic: Bool = true,
+         render: @escaping (ClassifyJob, BatchAnswers, ServingSet) -> () -> Void) {
         self.lines = lines
         self.eventLoop = eventLoop
         self.client = client
+        self.isTraffic = isTraffic
         arrived = .now()
         self.render = render
     }

@@ -20,33 +20,31 @@ struct FeedbackRequest {
         return .success(FeedbackRequest(domain: domain, label: label, client: object["client"] as? String))
     }
 
-    /// Scores the feedback against `serving`; the reply's JSON, or why the name cannot be scored.
-    func score(_ serving: ServingSet, peer: String?) -> Result<(json: String, correct: Bool), PredictRequest.Problem> {
-        let parsed = Array(domain.utf8).withUnsafeBufferPointer { DomainParser.parse($0) }
-        guard case let .domain(name) = parsed else { return .failure(.init(message: "not a domain name: \(domain)")) }
-        func answer(_ model: ServingModel) -> String {
-            model.model.classifier.classify(name, k: 1).first.map { model.model.classifier.labels[Int($0.label)] } ?? ""
+    /// Scores the feedback against the answer the name got: the worker's answer to the job's one line
+    /// (`line`), routed and cached as any request. The reply's JSON, or why the name has no answer to score.
+    func score(_ answers: BatchAnswers, line: Int, serving: ServingSet) -> Result<(json: String, correct: Bool), PredictRequest.Problem> {
+        guard case let .name(row) = answers.lines[line], let served = answers.top(row, model: 0).first else {
+            return .failure(.init(message: "not a name the model answers: \(domain)"))
         }
-        let control = serving.models[0]
-        var answered = control, arm: String?
+        let treated = answers.isTreated(row)
+        let answered = treated ? serving.experiment!.treatment : serving.models[0]
+        let given = answered.model.classifier.labels[Int(served.label)]
+        let right = given == label
         if let experiment = serving.experiment {
             switch experiment.experiment.mode {
             case .split:
-                let treated = experiment.treats(name.name, client: client ?? peer)
-                answered = treated ? experiment.treatment : control
-                arm = treated ? "treatment" : "control"
-                let right = answer(answered) == label
                 experiment.counters.feedback(control: treated ? nil : right, treatment: treated ? right : nil)
             case .shadow:
-                arm = "control"
-                experiment.counters.feedback(control: answer(control) == label, treatment: answer(experiment.treatment) == label)
+                // Paired: the treatment's answer to the same name, as the shadow arm would give it.
+                let treatment = experiment.treatment.model.classifier
+                let shadow = treatment.classify(Domain(normalised: answers.name(row)), k: 1).first.map { treatment.labels[Int($0.label)] }
+                experiment.counters.feedback(control: right, treatment: shadow == label)
             }
         }
-        let given = answer(answered)
-        var json = "{\"domain\":\(JSONText.string(name.name)),\"label\":\(JSONText.string(label)),\"answered\":\(JSONText.string(given))"
-        json += ",\"correct\":\(given == label)"
+        var json = "{\"domain\":\(JSONText.string(answers.name(row))),\"label\":\(JSONText.string(label)),\"answered\":\(JSONText.string(given))"
+        json += ",\"correct\":\(right)"
         if let version = answered.version { json += ",\"version\":\(JSONText.string(version))" }
-        if let arm, let id = serving.experiment?.experiment.id { json += ",\"experiment\":\(id),\"arm\":\"\(arm)\"" }
-        return .success((json + "}", given == label))
+        if let id = serving.experiment?.experiment.id { json += ",\"experiment\":\(id),\"arm\":\"\(treated ? "treatment" : "control")\"" }
+        return .success((json + "}", right))
     }
 }

@@ -123,7 +123,7 @@ final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
         })
     }
 
-    /// Off the event loop: scoring runs the models.
+    /// Scored on a worker, where the name is answered (and routed) as a `/predict` would answer it.
     private func feedback(context: ChannelHandlerContext, keepAlive: Bool) {
         let request: FeedbackRequest
         switch FeedbackRequest.parse(body) {
@@ -134,17 +134,21 @@ final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
         }
         let eventLoop = context.eventLoop
         let bound = NIOLoopBound(context, eventLoop: eventLoop)
-        let serving = server.slot.current, peer = context.channel.remoteAddress?.ipAddress, metrics = server.metrics
-        DispatchQueue.global().async {
-            let result = request.score(serving, peer: peer)
-            if case let .success(scored) = result { metrics.feedback(correct: scored.correct) }
-            eventLoop.execute {
+        let metrics = server.metrics
+        let job = ClassifyJob(lines: LineBatch([request.domain]), eventLoop: eventLoop,
+                              client: request.client ?? context.channel.remoteAddress?.ipAddress, isTraffic: false) { job, answers, serving in
+            let result = request.score(answers, line: job.answers.lowerBound, serving: serving)
+            return {
                 switch result {
-                case let .success(scored): self.respond(bound.value, .ok, json: scored.json, keepAlive: keepAlive)
-                case let .failure(problem): self.respond(bound.value, .badRequest, error: problem.message, keepAlive: keepAlive)
+                case let .success(scored):
+                    metrics.feedback(correct: scored.correct)
+                    self.respond(bound.value, .ok, json: scored.json, keepAlive: keepAlive)
+                case let .failure(problem):
+                    self.respond(bound.value, .badRequest, error: problem.message, keepAlive: keepAlive)
                 }
             }
         }
+        server.outbox(for: eventLoop).send(job)
     }
 
     /// Off the event loop: a reload reads and hashes every model file.

@@ -139,7 +139,7 @@ private final class Worker {
                                                         : steps[m].add(domain, cache: models[m].cache))
                     }
                     if splitting { treated.append(treat) }
-                    if let shadow = experiment?.shadow, shadow.samples(domain.name) { shadowRows.append((rows, domain)) }
+                    if job.isTraffic, let shadow = experiment?.shadow, shadow.samples(domain.name) { shadowRows.append((rows, domain)) }
                     lines.append(.name(rows))
                     rows += 1
                 case let .ipAddress(ip):
@@ -169,7 +169,7 @@ private final class Worker {
             answers.treated = treated
         }
         deliver(jobs, answers, serving)
-        if let experiment { count(answers, rows: rows, experiment, controlLabels: models[0].model.classifier.labels) }
+        if let experiment { count(jobs, answers, experiment, controlLabels: models[0].model.classifier.labels) }
         if errors > 0 { metrics.errors.increment(by: Int64(errors)) }
         for m in models.indices {
             let step = steps[m], counters = metrics.caches[m]
@@ -182,11 +182,13 @@ private final class Worker {
     }
 
     /// After the replies went out: each arm's names and labels, and the shadow arm's sample.
-    private func count(_ answers: BatchAnswers, rows: Int, _ experiment: LiveExperiment, controlLabels: [String]) {
+    private func count(_ jobs: [ClassifyJob], _ answers: BatchAnswers, _ experiment: LiveExperiment, controlLabels: [String]) {
         var counts = ArmCounts()
-        for row in 0..<rows {
-            guard let best = answers.top(row, model: 0).first else { continue }
-            counts.count(arm: answers.isTreated(row) ? 1 : 0, label: best.label)
+        for job in jobs where job.isTraffic {
+            for line in job.answers {
+                guard case let .name(row) = answers.lines[line], let best = answers.top(row, model: 0).first else { continue }
+                counts.count(arm: answers.isTreated(row) ? 1 : 0, label: best.label)
+            }
         }
         experiment.counters.add(counts, controlLabels: controlLabels, treatmentLabels: experiment.treatment.model.classifier.labels)
         metrics.countExperiment(counts)
