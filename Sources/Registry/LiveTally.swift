@@ -1,3 +1,5 @@
+import Dashboard
+
 /// What serving instances saw of an experiment since their last flush: names answered per arm, their labels
 /// and latencies, the shadow arm's disagreements, and feedback scored live. Instances add their tallies to
 /// the index every few seconds (`ModelRegistry.addLive`), never once per request; sums of several instances
@@ -63,36 +65,5 @@ package struct LiveTally: Sendable {
     package var isEmpty: Bool {
         control.names == 0 && treatment.names == 0 && shadowScored == 0 && shadowDropped == 0
             && feedback.control.examples == 0 && feedback.treatment.examples == 0
-    }
-}
-
-/// Latency histogram buckets: four per power of two of microseconds (at most 25% wide), so per-arm
-/// percentiles need a few dozen counters, and tallies from many instances add up bucket by bucket.
-package enum LatencyBuckets {
-    package static func bucket(nanoseconds: Int64) -> Int {
-        let us = max(0, Int(nanoseconds / 1000))
-        if us < 4 { return us }
-        let e = Int.bitWidth - 1 - us.leadingZeroBitCount
-        return 4 * (e - 1) + ((us >> (e - 2)) & 3)
-    }
-
-    /// The bucket's upper edge in seconds.
-    package static func upperBound(_ bucket: Int) -> Double {
-        if bucket < 4 { return Double(bucket + 1) / 1e6 }
-        let e = bucket / 4 + 1, m = bucket % 4
-        return Double((5 + m) << (e - 2)) / 1e6
-    }
-
-    /// The upper edge of the bucket holding quantile `q` (0 < q ≤ 1): the q-th latency is at most this.
-    package static func quantile(_ counts: [Int: Int], _ q: Double) -> Double? {
-        let total = counts.values.reduce(0, +)
-        guard total > 0 else { return nil }
-        let rank = max(1, Int((q * Double(total)).rounded(.up)))
-        var seen = 0
-        for bucket in counts.keys.sorted() {
-            seen += counts[bucket]!
-            if seen >= rank { return upperBound(bucket) }
-        }
-        return nil
     }
 }

@@ -1,3 +1,5 @@
+import Dashboard
+
 /// Serving instances' experiment tallies in the index: added in one transaction per flush, read back for
 /// `registry experiment status`.
 extension ModelRegistry {

@@ -3,7 +3,8 @@ import Lines
 import NIOCore
 import NIOHTTP1
 
-/// `POST /predict`, `POST /feedback`, `GET /health`, `GET /metrics`, `POST /admin/reload`. Bodies are capped; classification
+/// `POST /predict`, `POST /feedback`, `GET /health`, `GET /metrics`, `POST /admin/reload`, and with
+/// `--dashboard` the page and its API (`GET /`, `/api/stats`, `/api/explain`). Bodies are capped; classification
 /// runs on the worker pool like the line protocol, rendering on the worker, writing on the event loop. A
 /// client that shuts its write side after a request still gets the response, then the connection closes.
 final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
@@ -77,6 +78,12 @@ final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
         guard admitted else { return respond(context, .serviceUnavailable, error: "too many connections", keepAlive: false) }
         let keepAlive = head.isKeepAlive
         let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        if let dashboard = server.dashboard, head.method == .GET,
+           let page = dashboard.respond(path: path, query: head.uri.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? "",
+                                        core: server) {
+            let status = HTTPResponseStatus(statusCode: page.status)
+            return respond(context, status, body: page.body, contentType: page.contentType, keepAlive: keepAlive)
+        }
         guard let method = Self.endpoints[path], path != "/admin/reload" || server.admin != nil else {
             return respond(context, .notFound, error: "no such endpoint: \(path)", keepAlive: keepAlive)
         }

@@ -1,4 +1,5 @@
 import Cache
+import Dashboard
 import DomainKit
 import Learners
 import Lines
@@ -51,6 +52,9 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
     private var treatedNow = false
     /// The client's address: an experiment's unit when it splits by client.
     private var client: String?
+    /// Names answered on the event loop this read, for the dashboard.
+    private var tap: TrafficTap?
+    private var tapStats: TrafficStats?
 
     init(core: ServerCore, admitted: Bool) {
         self.core = core
@@ -162,6 +166,7 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         }
         if errors > 0 { core.metrics.errors.increment(by: Int64(errors)) }
         answeredFromLRU = 0; errors = 0
+        if tap != nil, let stats = tapStats { stats.absorb(&tap!) }
         if let experiment = serving.experiment, !armCounts.isEmpty {
             experiment.counters.add(armCounts, controlLabels: serving.models[0].model.classifier.labels,
                                     treatmentLabels: experiment.treatment.model.classifier.labels)
@@ -184,6 +189,7 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
             guard let first = cachedAnswers(domain.name, serving) else { return false }
             answeredFromLRU += 1
             if serving.experiment != nil { armCounts.count(arm: treatedNow ? 1 : 0, label: first.first!.label) }
+            if let dashboard = core.dashboard { tally(domain.name, first, serving, dashboard) }
             outcome = .classified(name: domain.name, top: first, more: more)
             if treatedNow {
                 serving.experiment!.treatedFormatter.append(outcome, line: line, record: nil, to: &immediate)
@@ -199,6 +205,19 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         }
         serving.lineFormatter.append(outcome, line: line, record: nil, to: &immediate)
         return true
+    }
+
+    /// One name answered from the LRUs, for the dashboard (added to its counters once per read).
+    private func tally(_ name: String, _ first: ArraySlice<LabelScore>, _ serving: ServingSet, _ dashboard: ServeDashboard) {
+        let stats = dashboard.stats(for: serving)
+        if tapStats !== stats {
+            if tap != nil, let old = tapStats { old.absorb(&tap!) }
+            tap = stats.makeTap()
+            tapStats = stats
+        }
+        let more = self.more
+        ServeDashboard.record(&tap!, name: name, top: { m in m == 0 ? first.first!.label : more[m - 1].top.first!.label },
+                              treated: treatedNow, serving: serving, client: client)
     }
 
     /// Every model's LRU answer to `name`: the first model's, the others' in `more`; nil when one is missing.

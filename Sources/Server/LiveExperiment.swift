@@ -1,3 +1,4 @@
+import Dashboard
 import DomainKit
 import Foundation
 import ModelStore
@@ -25,14 +26,24 @@ package final class LiveExperiment: Sendable {
     let counters: ExperimentCounters
     let shadow: ShadowScorer?
     private let suffixes: PublicSuffixList
+    /// The control's index of each treatment label (-1: the control has no such label), for counting both
+    /// arms' answers under one set of labels.
+    private let controlLabels: [Int32]
 
-    init(plan: Plan, treatment: ServingModel, treatedFormatter: AnswerFormatter, suffixes: PublicSuffixList, counters: ExperimentCounters) {
+    init(plan: Plan, control: ServingModel, treatment: ServingModel, treatedFormatter: AnswerFormatter, suffixes: PublicSuffixList,
+         counters: ExperimentCounters) {
         experiment = plan.experiment
         self.treatment = treatment
         self.treatedFormatter = treatedFormatter
         self.suffixes = suffixes
         self.counters = counters
         shadow = plan.experiment.mode == .shadow ? ShadowScorer(treatment: treatment, sample: plan.shadowSample, counters: counters) : nil
+        let index = Dictionary(control.model.classifier.labels.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        controlLabels = treatment.model.classifier.labels.map { index[$0] ?? -1 }
+    }
+
+    func controlLabel(ofTreatment label: Int32) -> Int32 {
+        Int(label) < controlLabels.count ? controlLabels[Int(label)] : -1
     }
 
     /// Whether the treatment answers `name` (split mode, the name's unit in the treatment's share).

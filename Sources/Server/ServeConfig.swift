@@ -33,6 +33,8 @@ package struct ServeConfig: Sendable {
     package var maxConnections = 10_000
     /// The bearer token of `/admin/*`; nil: those endpoints are off.
     package var adminToken: [UInt8]?
+    /// The live page on the HTTP listener (`GET /`, `/api/stats`, `/api/explain`), and the counting it needs.
+    package var dashboard = false
     /// Serve a registry's production version (and its experiment) instead of `modelPaths`, and follow it.
     package var registry: RegistryFollowing?
     package var logger = Logger(label: "domcat.serve")

@@ -15,6 +15,8 @@ package final class ServerCore: @unchecked Sendable {
     let connections: ConnectionLimit
     /// Nil when the admin endpoints are off (no token given).
     let admin: AdminGate?
+    /// Nil without `--dashboard`: then nothing is counted for it.
+    let dashboard: ServeDashboard?
     private let reloadLock = NSLock()
     private let outboxLock = NSLock()
     private var outboxes: [ObjectIdentifier: LoopOutbox] = [:]
@@ -32,8 +34,9 @@ package final class ServerCore: @unchecked Sendable {
         slot = ModelSlot(serving)
         metrics = ServerMetrics(models: serving.names)
         redisHealth = config.redis.map { RedisHealth(endpoint: $0.endpoint, logger: config.logger) }
+        dashboard = config.dashboard ? ServeDashboard(serving) : nil
         pool = WorkerPool(workers: config.workers, slot: slot, redis: config.redis, health: redisHealth,
-                          topK: config.topK, metrics: metrics)
+                          topK: config.topK, metrics: metrics, dashboard: dashboard)
         metrics.setModels(serving)
         connections = ConnectionLimit(limit: config.maxConnections)
         admin = config.adminToken.map { AdminGate(token: $0) }

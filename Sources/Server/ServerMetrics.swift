@@ -21,7 +21,7 @@ final class ServerMetrics: @unchecked Sendable {
     private var reportedRedisErrors = 0
     private var modelInfo: [Gauge] = []
     /// Names each experiment arm answered (`serve --registry` with an experiment running).
-    private let experimentNames: [Counter]
+    private let armCounters: [Counter]
     private let feedbackRight: Counter
     private let feedbackWrong: Counter
     private let lock = NSLock()
@@ -59,15 +59,24 @@ final class ServerMetrics: @unchecked Sendable {
         reloadsFailed = registry.makeCounter(descriptor: metric("domcat_model_reloads_total", "Model reloads."), labels: [("result", "failed")])
         redisUp = registry.makeGauge(descriptor: metric("domcat_redis_up", "1 when the Redis cache tier answers, 0 when it is down or not configured."))
         redisErrors = registry.makeCounter(descriptor: metric("domcat_redis_errors_total", "Redis connects and commands that failed or timed out (each one served from the model)."))
-        experimentNames = ["control", "treatment"].map { [registry] in
+        armCounters = ["control", "treatment"].map { [registry] in
             registry.makeCounter(descriptor: metric("domcat_experiment_names_total", "Names answered by each arm of the running experiment."), labels: [("arm", $0)])
         }
         feedbackRight = registry.makeCounter(descriptor: metric("domcat_feedback_total", "Labelled names received on POST /feedback, by whether the answer was right."), labels: [("result", "right")])
         feedbackWrong = registry.makeCounter(descriptor: metric("domcat_feedback_total", "Labelled names received on POST /feedback, by whether the answer was right."), labels: [("result", "wrong")])
     }
 
+    private var armNames = [0, 0]
+
     func countExperiment(_ counts: ArmCounts) {
-        for arm in 0..<2 where counts.names[arm] > 0 { experimentNames[arm].increment(by: Int64(counts.names[arm])) }
+        for arm in 0..<2 where counts.names[arm] > 0 { armCounters[arm].increment(by: Int64(counts.names[arm])) }
+        lock.lock(); armNames[0] += counts.names[0]; armNames[1] += counts.names[1]; lock.unlock()
+    }
+
+    /// Names each arm answered since the server started (the dashboard's figures).
+    var experimentNames: (control: Int, treatment: Int) {
+        lock.lock(); defer { lock.unlock() }
+        return (armNames[0], armNames[1])
     }
 
     func feedback(correct: Bool) { (correct ? feedbackRight : feedbackWrong).increment() }

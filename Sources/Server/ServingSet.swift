@@ -33,7 +33,7 @@ package final class ServingSet: Sendable {
             // A treatment kept from the old set keeps its warm cache, as the models do.
             let treatment = old?.experiment?.treatment.model.digest == plan.treatment.digest ? old!.experiment!.treatment
                 : ServingModel(model: plan.treatment, config: config, version: plan.treatmentVersion)
-            return LiveExperiment(plan: plan, treatment: treatment, treatedFormatter: Self.formatter([treatment] + served.dropFirst(), config),
+            return LiveExperiment(plan: plan, control: served[0], treatment: treatment, treatedFormatter: Self.formatter([treatment] + served.dropFirst(), config),
                                   suffixes: config.suffixes,
                                   counters: old?.experiment?.experiment.id == plan.experiment.id ? old!.experiment!.counters : ExperimentCounters())
         }

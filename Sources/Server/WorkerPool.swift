@@ -1,4 +1,5 @@
 import Cache
+import Dashboard
 import DomainKit
 import Foundation
 import Learners
@@ -22,12 +23,13 @@ final class WorkerPool: @unchecked Sendable {
     /// For the fuzz harness, whose `EmbeddedEventLoop` may only be touched from the thread that made it.
     private let inline: Worker?
 
-    init(workers: Int, slot: ModelSlot, redis: RedisSettings?, health: RedisHealth?, topK: Int, metrics: ServerMetrics) {
-        inline = workers == 0 ? Worker(slot: slot, redis: { nil }, topK: max(1, topK), metrics: metrics) : nil
+    init(workers: Int, slot: ModelSlot, redis: RedisSettings?, health: RedisHealth?, topK: Int, metrics: ServerMetrics,
+         dashboard: ServeDashboard? = nil) {
+        inline = workers == 0 ? Worker(slot: slot, redis: { nil }, topK: max(1, topK), metrics: metrics, dashboard: dashboard) : nil
         // Each model's step of each worker has its own connection, as each lane of classify's workers.
         let connect = { redis.flatMap { settings in health.map { RedisConnection(settings: settings, health: $0) } } }
         for i in 0..<(workers == 0 ? 0 : max(1, workers)) {
-            let worker = Worker(slot: slot, redis: connect, topK: max(1, topK), metrics: metrics)
+            let worker = Worker(slot: slot, redis: connect, topK: max(1, topK), metrics: metrics, dashboard: dashboard)
             let thread = Thread { [self] in
                 while let jobs = take() { worker.run(jobs) }
                 finished.leave()
@@ -103,12 +105,17 @@ private final class Worker {
     /// Rows the shadow arm scores, with their names.
     private var shadowRows: [(row: Int, domain: Domain)] = []
     private var continuations: [(loop: EventLoop, run: () -> Void)] = []
+    private let dashboard: ServeDashboard?
+    /// This worker's counts for the dashboard, and the counters they go to.
+    private var tap: TrafficTap?
+    private var tapStats: TrafficStats?
 
-    init(slot: ModelSlot, redis: @escaping () -> RedisConnection?, topK: Int, metrics: ServerMetrics) {
+    init(slot: ModelSlot, redis: @escaping () -> RedisConnection?, topK: Int, metrics: ServerMetrics, dashboard: ServeDashboard?) {
         self.slot = slot
         connect = redis
         self.topK = topK
         self.metrics = metrics
+        self.dashboard = dashboard
     }
 
     func run(_ jobs: [ClassifyJob]) {
@@ -170,6 +177,7 @@ private final class Worker {
         }
         deliver(jobs, answers, serving)
         if let experiment { count(jobs, answers, experiment, controlLabels: models[0].model.classifier.labels) }
+        if let dashboard { tally(jobs, answers, serving, dashboard) }
         if errors > 0 { metrics.errors.increment(by: Int64(errors)) }
         for m in models.indices {
             let step = steps[m], counters = metrics.caches[m]
@@ -179,6 +187,22 @@ private final class Worker {
             step.store(cache: models[m].cache)
         }
         if splitting, let experiment { treatmentStep?.store(cache: experiment.treatment.cache) }
+    }
+
+    /// After the replies went out: every name answered, for the dashboard.
+    private func tally(_ jobs: [ClassifyJob], _ answers: BatchAnswers, _ serving: ServingSet, _ dashboard: ServeDashboard) {
+        let stats = dashboard.stats(for: serving)
+        if tapStats !== stats { tap = stats.makeTap(); tapStats = stats }
+        let now = NIODeadline.now()
+        for job in jobs where job.isTraffic {
+            tap!.latency(nanoseconds: (now - job.arrived).nanoseconds)
+            for line in job.answers {
+                guard case let .name(row) = answers.lines[line] else { continue }
+                ServeDashboard.record(&tap!, name: answers.name(row), top: { answers.top(row, model: $0).first?.label ?? -1 },
+                                      treated: answers.isTreated(row), serving: serving, client: job.client)
+            }
+        }
+        stats.absorb(&tap!)
     }
 
     /// After the replies went out: each arm's names and labels, and the shadow arm's sample.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Cache
+import Dashboard
 import DomainKit
 import Foundation
 import ModelStore
@@ -39,6 +40,9 @@ struct ClassifyCommand: ParsableCommand {
     @Flag(help: "Send local, reverse-lookup and no-public-suffix names to the model too, instead of answering !local, !reverse, !nosuffix.")
     var classifyAllNames = false
 
+    @Option(help: ArgumentHelp("A live page of what is being classified at http://HOST:PORT/ (and its figures at /api/stats).", valueName: "host:port"))
+    var dashboard: String?
+
     @OptionGroup var redisOptions: RedisOptions
 
     @OptionGroup var suffixOptions: SuffixOptions
@@ -75,8 +79,28 @@ struct ClassifyCommand: ParsableCommand {
             if !unknown.isEmpty { fail("--only names labels no model has: \(unknown.sorted().joined(separator: ", "))", code: ExitCodes.usage) }
             options.onlyLabels = wanted
         }
-        stream.run(loaded.map { ClassifyModel(name: $0.name, classifier: $0.classifier, digest: $0.digest,
-                                              minProbability: minP ?? $0.header.unknownBelow ?? 0) }, options: options)
+        let models = loaded.map { ClassifyModel(name: $0.name, classifier: $0.classifier, digest: $0.digest,
+                                                minProbability: minP ?? $0.header.unknownBelow ?? 0) }
+        guard let dashboard else { return stream.run(models, options: options) }
+        let stats = TrafficStats(models: loaded.map { .init(name: $0.name, labels: $0.classifier.labels, version: $0.shortVersion) })
+        options.dashboard = stats
+        stream.run(models, options: options) { pipeline in
+            let page = Dashboard(stats: stats, explainModels: {
+                models.map { .init(name: $0.name, classifier: $0.classifier, minProbability: $0.minProbability) }
+            }, extra: {
+                let s = pipeline.snapshot()
+                let answers = Double(max(1, s.classified * models.count))
+                return String(format: "\"cache\":{\"hit_ratio\":{\"memory\":%.4f,\"redis\":%.4f}}", Double(s.cacheHits) / answers, Double(s.redisHits) / answers)
+            })
+            do {
+                let port = try SmallHTTPListener.start(dashboard) { path, query in
+                    page.respond(path: path, query: query) ?? SmallHTTPListener.Response(status: 404, json: "{\"error\":\"no such page\"}")
+                }
+                note("dashboard on http://\(dashboard.split(separator: ":").dropLast().joined(separator: ":")):\(port)/")
+            } catch {
+                fail("--dashboard \(dashboard): \(error)", code: ExitCodes.listen)
+            }
+        }
     }
 }
 

@@ -25,6 +25,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "HTTP (POST /predict, GET /health, GET /metrics, POST /admin/reload) on host:port.")
     var http: String?
 
+    @Flag(help: "A live page of what is being answered on the --http listener: GET / (and /api/stats, /api/explain?name=).")
+    var dashboard = false
+
     @Option(help: ArgumentHelp("Turn POST /admin/reload on, for requests with `Authorization: Bearer <the token in FILE>` (at least 16 characters).", valueName: "file"))
     var adminToken: String?
 
@@ -87,6 +90,7 @@ struct ServeCommand: ParsableCommand {
         try Check.range(shadowSample, 0.0001...1, "--shadow-sample")
         if registry != nil, !models.isEmpty { throw ValidationError("give MODEL files or --registry, not both") }
         if format == .annotate { throw ValidationError("--format must be tsv or jsonl") }
+        if dashboard, http == nil { throw ValidationError("--dashboard is served on the --http listener: give --http HOST:PORT") }
     }
 
     func run() throws {
@@ -107,6 +111,7 @@ struct ServeCommand: ParsableCommand {
         config.idleTimeout = .seconds(idleTimeout)
         config.maxConnections = maxConnections
         config.adminToken = loadAdminToken()
+        config.dashboard = dashboard
         if let registry {
             var following = RegistryFollowing(directory: registry)
             following.pollInterval = .milliseconds(pollMs)
