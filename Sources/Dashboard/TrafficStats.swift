@@ -158,7 +158,12 @@ package final class TrafficStats: @unchecked Sendable {
                 byKey[entry.key] = entry
             }
         }
-        return Array(byKey.values.sorted { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }.prefix(n))
+        // Ranked by the count each is sure to have: in a long tail, a name just taken in inherits a large count
+        // but is sure of little.
+        return Array(byKey.values.sorted { a, b in
+            let (sureA, sureB) = (a.count - a.error, b.count - b.error)
+            return sureA != sureB ? sureA > sureB : a.count != b.count ? a.count > b.count : a.name < b.name
+        }.prefix(n))
     }
 }
 
