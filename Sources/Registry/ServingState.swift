@@ -53,6 +53,12 @@ extension ModelRegistry {
         }
     }
 
+    /// The newest registered version (the likeliest next promotion), in one indexed read.
+    package func latestRegistered() throws -> ServingState.Version? {
+        try db.query("SELECT version, digest FROM models WHERE status = 'registered' ORDER BY major DESC, minor DESC, patch DESC LIMIT 1")
+            .first.flatMap { row in row.text("version").map { ServingState.Version(version: $0, digest: row.text("digest") ?? "") } }
+    }
+
     /// The file of a version, by the folder's naming rule (the index need not be readable: a copy of the
     /// folder on another machine serves as well).
     package static func file(of version: String, in directory: String) -> String { directory + "/models/\(version).dcm" }

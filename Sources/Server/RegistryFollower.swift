@@ -10,8 +10,9 @@ import Registry
 /// for instances whose copy of the folder has the model files but not a readable index. A new state is
 /// loaded off the serving path and swapped in whole; one that cannot be loaded (a file missing, or not the
 /// one registered) leaves the old one serving and is tried again. The models served before the last switch
-/// stay loaded, so a rollback swaps at once. Experiment tallies are added to the index every
-/// `flushInterval`, and when an experiment ends.
+/// stay loaded, so a rollback swaps at once, and so does the newest registered version (`preloadLatest`),
+/// the usual next promotion. Experiment tallies are added to the index every `flushInterval`, and when an
+/// experiment ends.
 package final class RegistryFollower: @unchecked Sendable {
     private let following: RegistryFollowing
     private let config: ServeConfig
@@ -24,6 +25,8 @@ package final class RegistryFollower: @unchecked Sendable {
     private var announced: ServingState?
     /// The models served before the last switch, by digest: a rollback's, ready.
     private var standby: [String: Model] = [:]
+    /// The newest registered version, loaded ahead of its promotion.
+    private var candidate: Model?
     /// Experiments replaced since the last flush: workers may still count into them.
     private var retired: [LiveExperiment] = []
     /// The sequence of the last state that failed to load, so its error is logged once.
@@ -115,6 +118,7 @@ package final class RegistryFollower: @unchecked Sendable {
             condition.unlock()
             if stop { return }
             do { try sync(force: false) } catch {}
+            if following.preloadLatest { preloadLatest() }
             if ContinuousClock.now >= nextFlush {
                 flush()
                 nextFlush = ContinuousClock.now + following.flushInterval
@@ -142,11 +146,14 @@ package final class RegistryFollower: @unchecked Sendable {
             return
         }
         do {
-            let serving = try Self.load(state, config: config, following: following, old: old, standby: standby)
+            var ready = standby
+            if let candidate { ready[candidate.digest] = candidate }
+            let serving = try Self.load(state, config: config, following: following, old: old, standby: ready)
             if let experiment = old.experiment, experiment !== serving.experiment { retired.append(experiment) }
             core.install(serving)
             let kept = Set(Self.models(serving).map(\.digest))
             standby = Dictionary(Self.models(old).filter { !kept.contains($0.digest) }.map { ($0.digest, $0) }, uniquingKeysWith: { a, _ in a })
+            if let c = candidate, kept.contains(c.digest) { candidate = nil }
             if Self.serves(state) != Self.serves(installed) {
                 logger.notice("registry \(following.directory): now serving \(ServerCore.describe(serving)) (was \(ServerCore.describe(old)))")
             }
@@ -160,6 +167,20 @@ package final class RegistryFollower: @unchecked Sendable {
             failedSequence = state.sequence
             throw error
         }
+    }
+
+    /// Loads the newest registered version when nothing serves or holds it yet; a failure only means the
+    /// promotion, if it comes, loads it then.
+    private func preloadLatest() {
+        guard let latest = try? registry?.latestRegistered() else { return }
+        syncLock.lock()
+        let held = Set((core.map { Self.models($0.slot.current) } ?? []).map(\.digest)).union(standby.keys).union([candidate?.digest].compactMap { $0 })
+        syncLock.unlock()
+        guard !held.contains(latest.digest) else { return }
+        let path = ModelRegistry.file(of: latest.version, in: following.directory)
+        guard let model = try? Model.load(path: path, suffixes: config.suffixes), model.digest == latest.digest else { return }
+        syncLock.lock(); candidate = model; syncLock.unlock()
+        logger.info("registry \(following.directory): \(latest.version) loaded ahead of its promotion")
     }
 
     /// Adds every experiment's tallies since the last flush to the index; kept for the next flush when the

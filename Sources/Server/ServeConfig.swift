@@ -56,6 +56,8 @@ package struct RegistryFollowing: Sendable {
     package var channel = "domcat:registry"
     /// Shadow experiments: the share of names the treatment scores.
     package var shadowSample = 0.1
+    /// Keep the newest registered version loaded ahead of its promotion (memory for one more model).
+    package var preloadLatest = true
 
     package init(directory: String) { self.directory = directory }
 }

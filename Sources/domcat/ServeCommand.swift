@@ -70,6 +70,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "With --registry and a shadow experiment: the share of names the treatment scores off the answer path.")
     var shadowSample: Double = 0.1
 
+    @Flag(inversion: .prefixedNo, help: "With --registry: keep the newest registered version loaded ahead of its promotion, so promoting it swaps at once (memory for one more model).")
+    var preloadLatest = true
+
     @Option(help: "With --registry and --redis: the channel promotions are announced on (as `registry … --announce-channel`).")
     var announceChannel: String = "domcat:registry"
 
@@ -118,6 +121,7 @@ struct ServeCommand: ParsableCommand {
             following.flushInterval = .seconds(flushEvery)
             following.shadowSample = shadowSample
             following.channel = announceChannel
+            following.preloadLatest = preloadLatest
             config.registry = following
         }
         raiseDescriptorLimit()

@@ -53,7 +53,10 @@ final class ServeRegistryTests: XCTestCase {
 
     func testFollowsPromoteAndRollbackWithoutAFailedRequest() throws {
         let (directory, registry) = try makeRegistry()
-        let server = try Server(config: config(directory))
+        let log = LogCapture()
+        var config = config(directory)
+        config.logger = log.logger
+        let server = try Server(config: config)
         defer { server.shutdown() }
         XCTAssertEqual(server.serving.models[0].version, "1.0.0")
         let first = server.serving.models[0].model.classifier
@@ -77,7 +80,9 @@ final class ServeRegistryTests: XCTestCase {
                 }
             }
         }
-        usleep(200_000)
+        // The newest registered version is loaded before anyone promotes it.
+        for _ in 0..<100 where !log.all.contains(where: { $0.contains("1.0.1 loaded ahead of its promotion") }) { usleep(20_000) }
+        XCTAssertTrue(log.all.contains { $0.contains("1.0.1 loaded ahead of its promotion") }, "\(log.all)")
         try registry.promote("1.0.1")
         // How soon is a benchmark's figure (bench/registry-switch.sh); here: it happens, under load.
         XCTAssertNotNil(try secondsUntil(server, answers: "1.0.1"))
