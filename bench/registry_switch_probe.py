@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Times a registry promotion (and a rollback) reaching every `serve --registry`: asks each server for one name
 every 5 ms over the line protocol (JSONL answers carry the version) while a command promotes, and prints, per
-server, the seconds from the command's start to the first answer from the new version.
+server, the seconds from the command's start to the first answer from the new version, and when the command
+itself had exited.
 Usage: registry_switch_probe.py NEW_VERSION PORT[,PORT…] -- COMMAND…"""
 import json, socket, subprocess, sys, time
 
@@ -17,11 +18,14 @@ def version(i):
 start = time.monotonic()
 proc = subprocess.Popen(command, stderr=subprocess.PIPE)
 switched = [None] * len(ports)
-while None in switched and time.monotonic() - start < 10:
+exited = None
+while (None in switched or exited is None) and time.monotonic() - start < 10:
     for i in range(len(ports)):
         if switched[i] is None and version(i) == new:
             switched[i] = time.monotonic() - start
+    if exited is None and proc.poll() is not None:
+        exited = time.monotonic() - start
     time.sleep(0.005)
 proc.wait()
-print(json.dumps({"version": new, "seconds_to_switch": switched, "command_exit": proc.returncode,
+print(json.dumps({"version": new, "seconds_to_switch": switched, "command_seconds": exited, "command_exit": proc.returncode,
                   "command_stderr": proc.stderr.read().decode().strip()}))
