@@ -36,7 +36,7 @@ for i in itertools.count():
 ' | "$D" classify $MODELS --dashboard 127.0.0.1:$PORT --quiet > /dev/null &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true' EXIT
-sleep 2
+until curl -sf 127.0.0.1:$PORT/api/stats >/dev/null; do sleep 0.2; done   # the models are loaded
 echo "| seconds | RSS MB | names counted |"
 echo "|---|---|---|"
 for i in $(seq 0 10 60); do
