@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make screenshots`: docs/dashboard.png — the live page of `classify --dashboard` with the default models,
 # fed 40 seconds of a dnsmasq-style log (names from the default sets' test splits, eight clients, a steady
-# rate with a burst), photographed by headless chromium.
+# rate with a burst), photographed by headless chromium while it runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 D=${DOMCAT:-.build/release/domcat}
@@ -24,7 +24,7 @@ time.sleep(30)
 PY
 FEED=$!
 trap 'kill $FEED 2>/dev/null || true; pkill -f "dashboard 127.0.0.1:$PORT" 2>/dev/null || true' EXIT
-sleep 42
+sleep 36  # while the feed still runs
 chromium --headless --no-sandbox --disable-gpu --no-first-run --hide-scrollbars --virtual-time-budget=4000 \
   --user-data-dir="$(mktemp -d)" --window-size=1280,1700 --screenshot=docs/dashboard.png "http://127.0.0.1:$PORT/" 2>/dev/null
 echo "docs/dashboard.png: $(du -h docs/dashboard.png | cut -f1)"

@@ -42,7 +42,7 @@ pre { margin: .5rem 0 0; white-space: pre-wrap; font-size: .85rem; }
   <span class="muted" id="updated"></span>
 </header>
 <main>
-  <section class="wide"><h2>Names per second, last hour</h2><svg id="rateChart" viewBox="0 0 1000 180" preserveAspectRatio="none"></svg></section>
+  <section class="wide"><h2 id="rateTitle">Names per second</h2><svg id="rateChart" viewBox="0 0 1000 180" preserveAspectRatio="none"></svg></section>
   <div id="models" style="display: contents"></div>
   <section><h2>Clients asking for <span id="riskyLabels"></span></h2><table id="clients"></table><p class="muted" id="clientsNote"></p></section>
   <section><h2>Serving</h2><table id="serving"></table></section>
@@ -56,6 +56,9 @@ const palette = ["#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2
 const fmt = n => n >= 1e6 ? (n / 1e6).toFixed(2) + "M" : n >= 1e4 ? (n / 1e3).toFixed(1) + "k" : String(Math.round(n));
 const esc = s => String(s).replace(/[&<>"]/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
 const chosen = {};
+// The charts span the last hour, or the time since the process started when that is shorter.
+let spanSeconds = 3600;
+const spanText = () => spanSeconds >= 3600 ? "last hour" : `last ${Math.max(1, Math.round(spanSeconds / 60))} min`;
 
 function lineChart(svg, values) {
   const max = Math.max(1, ...values), w = 1000, h = 180;
@@ -89,30 +92,35 @@ function modelSection(model, index) {
       <div style="display:grid;grid-template-columns:1fr 1fr;gap:1rem"><table class="labels"></table><div><h2 class="namesTitle"></h2><table class="names"></table></div></div>`;
     document.getElementById("models").appendChild(el);
   }
-  el.querySelector("h2").textContent = `${model.name} ${model.version} — names per label, last hour`;
+  el.querySelector("h2").textContent = `${model.name} ${model.version} — names per label, ${spanText()}`;
   el.querySelector(".legend").innerHTML = model.series.labels.map((l, j) => `<span><i style="background:${palette[j % palette.length]}"></i>${esc(l)}</span>`).join("");
-  stackedChart(el.querySelector("svg"), model.series.rows, model.series.width);
+  const slots = Math.min(model.series.rows.length, Math.max(6, Math.ceil(spanSeconds / model.series.width) + 1));
+  stackedChart(el.querySelector("svg"), model.series.rows.slice(-slots), model.series.width);
   const top = model.top_labels, max = Math.max(1, ...top.map(t => t.count));
   if (!chosen[index] || !top.some(t => t.label === chosen[index])) chosen[index] = top.length ? top[0].label : null;
-  el.querySelector(".labels").innerHTML = `<tr><th>label</th><th class="n">names, last hour</th><th></th></tr>` +
+  el.querySelector(".labels").innerHTML = `<tr><th>label</th><th class="n">names, ${spanText()}</th><th></th></tr>` +
     top.map(t => `<tr class="pick${t.label === chosen[index] ? " on" : ""}" data-label="${esc(t.label)}"><td>${esc(t.label)}</td>` +
       `<td class="n">${t.count}</td><td><span class="bar" style="width:${(t.count / max * 120).toFixed(0)}px"></span></td></tr>`).join("");
   el.querySelectorAll("tr.pick").forEach(tr => tr.onclick = () => { chosen[index] = tr.dataset.label; refresh(); });
   const names = (model.top_names[chosen[index]] || []);
   el.querySelector(".namesTitle").textContent = chosen[index] ? `top names: ${chosen[index]}` : "top names";
+  // A count with an error is between its sure part and itself: shown as "≥ sure", the upper bound muted.
   el.querySelector(".names").innerHTML = `<tr><th>name</th><th class="n">count</th></tr>` +
-    names.map(e => `<tr><td>${esc(e.name)}</td><td class="n">${e.count}${e.error ? ` <span class="muted">(≥${e.count - e.error})</span>` : ""}</td></tr>`).join("");
+    names.map(e => `<tr><td>${esc(e.name)}</td><td class="n">${e.error ? `≥${e.count - e.error} <span class="muted">(≤${e.count})</span>` : e.count}</td></tr>`).join("");
 }
 
 function render(s) {
-  const perSecond = s.per_second;
+  spanSeconds = Math.min(3600, Math.max(60, s.now - s.started + 1));
+  const perSecond = s.per_second.slice(-spanSeconds);
+  document.getElementById("rateTitle").textContent = `Names per second, ${spanText()}`;
   document.getElementById("rate").textContent = fmt(perSecond.length > 1 ? perSecond[perSecond.length - 2] : 0);
   document.getElementById("total").textContent = fmt(s.names);
   document.getElementById("versions").textContent = s.models.map(m => `${m.name} ${m.version}`).join(" · ");
   document.getElementById("updated").textContent = "updated " + new Date(s.now * 1000).toLocaleTimeString();
-  const tens = [];
-  for (let i = 0; i < perSecond.length; i += 10) tens.push(perSecond.slice(i, i + 10).reduce((a, b) => a + b, 0) / 10);
-  lineChart(document.getElementById("rateChart"), tens);
+  // At most 360 points: ten-second means over the hour, single seconds over a short span.
+  const step = Math.max(1, Math.ceil(perSecond.length / 360)), points = [];
+  for (let i = 0; i < perSecond.length; i += step) points.push(perSecond.slice(i, i + step).reduce((a, b) => a + b, 0) / step);
+  lineChart(document.getElementById("rateChart"), points);
   s.models.forEach(modelSection);
   document.getElementById("riskyLabels").textContent = s.clients.labels.join(", ");
   document.getElementById("clients").innerHTML = `<tr><th>client</th><th class="n">names</th></tr>` +
