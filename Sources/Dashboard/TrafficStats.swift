@@ -70,13 +70,17 @@ package final class TrafficStats: @unchecked Sendable {
         let n = tap.names.count, m = models.count
         total += n
         perSecond.add(second: now, column: 0, n)
-        for i in 0..<n {
-            for model in 0..<m {
+        for model in 0..<m {
+            var counts = Array(repeating: 0, count: totals[model].count)
+            for i in 0..<n {
                 let label = Int(tap.labels[i * m + model])
-                guard label >= 0, label < totals[model].count else { continue }
-                perLabel[model].add(second: now, column: label)
-                totals[model][label] += 1
+                guard label >= 0, label < counts.count else { continue }
+                counts[label] += 1
                 topNames[model][label].add(tap.hashes[i]) { tap.names[i] }
+            }
+            for (label, count) in counts.enumerated() where count > 0 {
+                perLabel[model].add(second: now, column: label, count)
+                totals[model][label] += count
             }
         }
         for client in tap.clients { clients.add(client.hash) { client.name } }
