@@ -195,6 +195,26 @@ final class ServeRegistryTests: XCTestCase {
         XCTAssertEqual(status.pairs?.onlyControl, 1)
     }
 
+    func testAPromotedFileThatIsNotTheOneRegisteredLeavesTheOldVersionServing() throws {
+        let (directory, registry) = try makeRegistry()
+        let log = LogCapture()
+        var config = config(directory) { $0.preloadLatest = false }
+        config.logger = log.logger
+        let server = try Server(config: config)
+        defer { server.shutdown() }
+        // 1.0.1's file replaced behind the registry's back: a corrupt copy, then a foreign model.
+        let file = ModelRegistry.file(of: "1.0.1", in: directory)
+        try Data("not a model".utf8).write(to: URL(fileURLWithPath: file))
+        try registry.promote("1.0.1")
+        for _ in 0..<100 where !log.all.contains(where: { $0.contains("cannot serve") }) { usleep(20_000) }
+        XCTAssertTrue(log.all.contains { $0.contains("cannot serve") && $0.contains("still serving") }, "\(log.all)")
+        XCTAssertEqual(try LineClient(port: server.linePort).roundTrip(["ads0.tracker.com"]).first.flatMap(version), "1.0.0")
+        try TinyModel.write(to: file, seed: 9, name: "m")
+        if case .success = server.reload() { XCTFail("a file with another SHA-256 than the one registered was served") }
+        XCTAssertEqual(server.serving.models[0].version, "1.0.0")
+        XCTAssertTrue(log.all.contains { $0.contains("registered as") }, "\(log.all)")
+    }
+
     func testARegistryWithNothingInProductionIsAClearError() throws {
         let directory = try temporaryDirectory().appendingPathComponent("empty").path
         _ = try ModelRegistry(directory: directory)
