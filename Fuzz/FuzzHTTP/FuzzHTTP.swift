@@ -4,6 +4,7 @@ import FuzzSupport
 /// Any bytes as HTTP/1.1 requests to `serve`'s HTTP listener (NIO's parser, then `HTTPHandler`), the first
 /// byte picking how the rest is cut into reads (1…1021 bytes). Inputs naming `/admin/reload` are skipped:
 /// reload runs on another thread, which `EmbeddedEventLoop` does not allow (the server tests cover it).
+/// The dashboard is on, so its page and API (`/api/explain?name=` parses the query) are fuzzed too.
 /// Whatever the server writes must be HTTP responses.
 enum FuzzHTTP {
     static let reload = Array("/admin/reload".utf8)
@@ -13,7 +14,7 @@ enum FuzzHTTP {
         let cut = Int(options.byte()) * 4 + 1
         let requests = options.rest
         guard !contains(requests, reload) else { return }
-        let connection = FuzzConnection(http: true)
+        let connection = FuzzConnection(http: true) { $0.dashboard = true }
         defer { connection.close() }
         var start = 0
         while start < requests.count {
