@@ -218,3 +218,44 @@ package final class RedisConnection {
         Glibc.timeval(tv_sec: milliseconds / 1000, tv_usec: (milliseconds % 1000) * 1000)
     }
 }
+
+extension RedisConnection {
+    /// Sends every command of `commands` in one write and reads their replies, in order (an error reply is a
+    /// `.error` value, not a failure); nil when Redis cannot be reached or a reply does not come within the
+    /// timeout, the connection then being dropped like any other failure.
+    package func pipeline(_ commands: RedisCommands) -> [RedisValue]? {
+        guard !commands.isEmpty, let context = connected(), readUnreadReplies(context) else { return nil }
+        let appended = commands.bytes.withUnsafeBufferPointer { bytes -> Bool in
+            // A buffer that is empty still needs a base address for the pointers below.
+            let base = UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self)
+            var pointers: [UnsafePointer<CChar>?] = []
+            var lengths: [Int] = []
+            var argument = 0, start = 0
+            for count in commands.argumentCounts {
+                pointers.removeAll(keepingCapacity: true)
+                lengths.removeAll(keepingCapacity: true)
+                for _ in 0..<count {
+                    let end = commands.argumentEnds[argument]
+                    pointers.append(base + start)
+                    lengths.append(end - start)
+                    start = end
+                    argument += 1
+                }
+                let status = pointers.withUnsafeMutableBufferPointer { p in
+                    lengths.withUnsafeBufferPointer { l in redisAppendCommandArgv(context, Int32(p.count), p.baseAddress, l.baseAddress) }
+                }
+                if status != REDIS_OK { return false }
+            }
+            return true
+        }
+        guard appended else { drop(Self.errorText(context)); return nil }
+        var replies: [RedisValue] = []
+        replies.reserveCapacity(commands.count)
+        for _ in 0..<commands.count {
+            guard let reply = readReply(context) else { return nil }
+            replies.append(RedisValue(reply.pointee))
+            freeReplyObject(reply)
+        }
+        return replies
+    }
+}

@@ -2,6 +2,7 @@ import ArgumentParser
 import Cache
 import DomainKit
 import Foundation
+import Lines
 import ModelStore
 import Streaming
 
@@ -41,6 +42,8 @@ struct ClassifyCommand: ParsableCommand {
 
     @OptionGroup var redisOptions: RedisOptions
 
+    @OptionGroup(title: "Redis Streams consumer") var consume: ConsumeCLIOptions
+
     @OptionGroup var suffixOptions: SuffixOptions
 
     func validate() throws {
@@ -49,6 +52,7 @@ struct ClassifyCommand: ParsableCommand {
         if let minP { try Check.range(minP, 0...1, "--min-p") }
         if fasttextBin != nil, !models.isEmpty { throw ValidationError("give a MODEL or --fasttext-bin, not both") }
         if tokenize, fasttextBin == nil { throw ValidationError("--tokenize goes with --fasttext-bin") }
+        try consume.validate(inputs: stream.inputs, follow: stream.follow, only: only)
     }
 
     func run() throws {
@@ -75,8 +79,34 @@ struct ClassifyCommand: ParsableCommand {
             if !unknown.isEmpty { fail("--only names labels no model has: \(unknown.sorted().joined(separator: ", "))", code: ExitCodes.usage) }
             options.onlyLabels = wanted
         }
-        stream.run(loaded.map { ClassifyModel(name: $0.name, classifier: $0.classifier, digest: $0.digest,
-                                              minProbability: minP ?? $0.header.unknownBelow ?? 0) }, options: options)
+        let models = loaded.map { ClassifyModel(name: $0.name, classifier: $0.classifier, digest: $0.digest,
+                                                minProbability: minP ?? $0.header.unknownBelow ?? 0) }
+        if let consumeOptions = consume.options() {
+            consumeStream(models, options: options, consume: consumeOptions)
+        } else {
+            stream.run(models, options: options)
+        }
+    }
+
+    /// `--from`: consumes until stopped (SIGINT/SIGTERM finish the batch in hand) or idle, then prints the summary.
+    private func consumeStream(_ models: [ClassifyModel], options: ClassifyOptions, consume: ConsumeOptions) {
+        let consumer = StreamConsumer(models: models, options: options, consume: consume)
+        let watchers = [SIGINT, SIGTERM].map { SignalWatcher($0) { consumer.stop.raise() } }
+        defer { for w in watchers { w.cancel() } }
+        let started = Date()
+        do {
+            try consumer.run(sink: OutputSink())
+        } catch OutputError.closed {
+            return
+        } catch let error as OutputError {
+            fail(error.description, code: ExitCodes.output)
+        } catch {
+            fail("\(error)", code: ExitCodes.input)
+        }
+        guard !stream.quiet else { return }
+        let labels = models.map { (name: $0.name, labels: $0.classifier.labels) }
+        FileHandle.standardError.write(Data((consumer.stats.summary(models: labels, seconds: Date().timeIntervalSince(started))
+                                             + consumer.summary()).utf8))
     }
 }
 

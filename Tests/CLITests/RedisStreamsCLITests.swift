@@ -1,0 +1,126 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `domcat publish` and `domcat classify --from … --group`: names through a Redis Stream consumer group, answered
+/// once each, by real processes against a real redis-server.
+final class RedisStreamsCLITests: CLITestCase {
+    /// `redis-cli -p PORT ARGS…`'s output lines (one reply element a line, as it prints them to a pipe).
+    func redisCLI(_ redis: RedisProcess, _ arguments: [String]) throws -> [String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-cli")
+        process.arguments = ["-p", String(redis.port)] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return lines(String(decoding: data, as: UTF8.self))
+    }
+
+    /// The output stream's entries as (source id, answer), read with XRANGE.
+    func answers(_ redis: RedisProcess, key: String) throws -> [(source: String, answer: String)] {
+        let flat = try redisCLI(redis, ["XRANGE", key, "-", "+"])
+        XCTAssertEqual(flat.count % 5, 0, "id src ID a ANSWER per entry")
+        return stride(from: 0, to: flat.count - flat.count % 5, by: 5).map { i in
+            XCTAssertEqual(flat[i + 1], "src"); XCTAssertEqual(flat[i + 3], "a")
+            return (flat[i + 2], flat[i + 4])
+        }
+    }
+
+    func dnsmasqLog(_ count: Int) -> Data {
+        var lines = ["Nov 23 15:55:53 dnsmasq[1]: started, version 2.89 cachesize 150"]
+        for i in 0..<count {
+            lines.append("Nov 23 15:55:53 dnsmasq[1]: query[A] ads\(i).adserv\(i % 9).com from 10.0.0.\(i % 200)")
+            lines.append("Nov 23 15:55:53 dnsmasq[1]: reply ads\(i).adserv\(i % 9).com is 1.2.3.4")
+        }
+        return Data((lines.joined(separator: "\n") + "\n").utf8)
+    }
+
+    func testPublishThenConsumeToStdoutMatchesClassify() throws {
+        let redis = try RedisProcess()
+        let model = try tinyLinearModel()
+        let url = "redis://127.0.0.1:\(redis.port)/{dns}:in"
+        let published = try domcat(["publish", url, "--maxlen", "100000"], stdin: dnsmasqLog(300))
+        XCTAssertEqual(published.status, 0, published.stderr)
+        XCTAssertTrue(published.stderr.contains("601 lines, 300 published, 301 without a query"), published.stderr)
+        XCTAssertEqual(try redisCLI(redis, ["XLEN", "{dns}:in"]), ["300"])
+
+        let consumed = try domcat(["classify", model, "--from", url, "--group", "g", "--consumer", "c1", "--threads", "1",
+                                   "--batch", "64", "--stop-when-idle", "200"])
+        XCTAssertEqual(consumed.status, 0, consumed.stderr)
+        let direct = try domcat(["classify", model, "--input", "dnsmasq", "--skip-no-query"], stdin: dnsmasqLog(300))
+        let ids = try redisCLI(redis, ["XRANGE", "{dns}:in", "-", "+"]).filter { $0.contains("-") && $0.first!.isNumber }
+        let got = lines(consumed.stdout)
+        XCTAssertEqual(got.map { String($0.split(separator: "\t", maxSplits: 1)[0]) }, ids)
+        XCTAssertEqual(got.map { String($0.split(separator: "\t", maxSplits: 1)[1]) }, lines(direct.stdout))
+        XCTAssertTrue(consumed.stderr.contains("group g: 300 answered; group pending 0, lag 0"), consumed.stderr)
+    }
+
+    func testAnswersGoToTheOutputStreamWithTheirSourceIds() throws {
+        let redis = try RedisProcess()
+        let model = try tinyLinearModel()
+        let base = "redis://127.0.0.1:\(redis.port)/"
+        let names = Data((0..<500).map { "www.shop\($0).org\n" }.joined().utf8)
+        XCTAssertEqual(try domcat(["publish", base + "{dns}:in"], stdin: names).status, 0)
+        let r = try domcat(["classify", model, "--from", base + "{dns}:in", "--group", "g", "--to", base + "{dns}:out",
+                            "--threads", "2", "--batch", "50", "--stop-when-idle", "200", "--format", "jsonl"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "")
+        let out = try answers(redis, key: "{dns}:out")
+        XCTAssertEqual(out.count, 500)
+        XCTAssertEqual(Set(out.map(\.source)).count, 500)
+        XCTAssertTrue(out.allSatisfy { $0.answer.hasPrefix("{\"name\":\"www.shop") && $0.answer.contains("site") }, "\(out.prefix(2))")
+        XCTAssertEqual(try redisCLI(redis, ["XPENDING", "{dns}:in", "g"]).first, "0")
+    }
+
+    /// Two consumers, one killed with SIGKILL mid-run: the other claims its pending entries; every published
+    /// entry is answered exactly once.
+    func testKilledConsumersEntriesAreClaimedAndAnsweredOnce() throws {
+        let redis = try RedisProcess()
+        let model = try tinyLinearModel()
+        let base = "redis://127.0.0.1:\(redis.port)/"
+        let total = 20_000
+        let names = Data((0..<total).map { "track\($0).pixel\($0 % 8).net\n" }.joined().utf8)
+        XCTAssertEqual(try domcat(["publish", base + "{dns}:in"], stdin: names).status, 0)
+        func consumer(_ name: String, stderr: String) throws -> Process {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: Self.binary)
+            p.arguments = ["classify", model, "--from", base + "{dns}:in", "--group", "g", "--consumer", name,
+                           "--to", base + "{dns}:out", "--threads", "1", "--batch", "200", "--claim-idle", "300",
+                           "--stop-when-idle", "1000"]
+            p.standardOutput = FileHandle.nullDevice
+            FileManager.default.createFile(atPath: stderr, contents: nil)
+            p.standardError = FileHandle(forWritingAtPath: stderr)
+            try p.run()
+            addTeardownBlock { if p.isRunning { p.terminate() } }
+            return p
+        }
+        let victim = try consumer("a", stderr: directory + "/a.err")
+        let survivor = try consumer("b", stderr: directory + "/b.err")
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, Int(try redisCLI(redis, ["XLEN", "{dns}:out"]).first ?? "0")! < total / 4 { usleep(5_000) }
+        kill(victim.processIdentifier, SIGKILL)
+        victim.waitUntilExit()
+        let consumers = try redisCLI(redis, ["XINFO", "CONSUMERS", "{dns}:in", "g"])
+        let pendingAtKill = Int(consumers[consumers.firstIndex(of: "a")! + 2])!
+        survivor.waitUntilExit()
+        XCTAssertEqual(survivor.terminationStatus, 0)
+        let survivorLog = String(decoding: FileManager.default.contents(atPath: directory + "/b.err") ?? Data(), as: UTF8.self)
+        let out = try answers(redis, key: "{dns}:out")
+        XCTAssertEqual(out.count, total, survivorLog)
+        XCTAssertEqual(Set(out.map(\.source)).count, total, "an entry answered twice")
+        XCTAssertEqual(try redisCLI(redis, ["XPENDING", "{dns}:in", "g"]).first, "0")
+        if pendingAtKill > 0 { XCTAssertTrue(survivorLog.contains("claimed from other consumers"), survivorLog) }
+    }
+
+    func testUsageErrors() throws {
+        let model = try tinyLinearModel()
+        let twoSlots = try domcat(["classify", model, "--from", "redis://127.0.0.1:1/dns-in", "--group", "g", "--to", "redis://127.0.0.1:1/dns-out"])
+        XCTAssertEqual(twoSlots.status, 2)
+        XCTAssertTrue(twoSlots.stderr.contains("hash tag"), twoSlots.stderr)
+        XCTAssertEqual(try domcat(["classify", model, "--from", "redis://127.0.0.1:1/k"]).status, 2)
+        XCTAssertEqual(try domcat(["classify", model, "--group", "g"]).status, 2)
+        XCTAssertEqual(try domcat(["publish", "redis://127.0.0.1:1"]).status, 2)
+    }
+}
