@@ -100,4 +100,15 @@ package struct RedisCommands {
     }
 
     package mutating func add(_ number: Int) { add(String(number)) }
+
+    /// Extends the last argument added (to build one value from pieces without a copy of its own).
+    package mutating func appendToLastArgument(_ bytes: some Collection<UInt8>) {
+        self.bytes.append(contentsOf: bytes)
+        argumentEnds[argumentEnds.count - 1] = self.bytes.count
+    }
+
+    package mutating func appendToLastArgument(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes.append(contentsOf: bytes)
+        argumentEnds[argumentEnds.count - 1] = self.bytes.count
+    }
 }

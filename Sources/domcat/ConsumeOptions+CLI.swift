@@ -20,8 +20,8 @@ struct ConsumeCLIOptions: ParsableArguments {
     @Option(name: .customLong("to-maxlen"), help: "Keep the --to stream near this many entries (XADD MAXLEN ~).")
     var toMaxlen: Int?
 
-    @Option(name: .customLong("batch"), help: "With --from: entries per read and per transaction.")
-    var batch: Int = 1000
+    @Option(name: .customLong("batch"), help: "With --from: entries per read and per transaction (`publish` packs up to 64 names an entry).")
+    var batch: Int = 32
 
     @Option(name: .customLong("claim-idle"), help: "With --from: take over entries pending this many milliseconds at another consumer (one that died), with XAUTOCLAIM.")
     var claimIdle: Int?

@@ -30,6 +30,9 @@ struct PublishCommand: ParsableCommand {
     @Option(help: "Keep the stream near this many entries (XADD MAXLEN ~); unbounded when omitted.")
     var maxlen: Int?
 
+    @Option(name: .customLong("names-per-entry"), help: "Names packed into one stream entry (newline-separated in field q), from the lines already read: packing never waits for more.")
+    var namesPerEntry: Int = 64
+
     @Flag(help: "No summary on stderr at the end.")
     var quiet = false
 
@@ -37,6 +40,7 @@ struct PublishCommand: ParsableCommand {
         guard StreamAddress(url: stream) != nil else { throw ValidationError("not redis://HOST:PORT/KEY: \(stream)") }
         if follow != nil, !inputs.isEmpty { throw ValidationError("give -f/--follow or -i/--in, not both") }
         if let maxlen { try Check.range(maxlen, 1...(1 << 40), "--maxlen") }
+        try Check.range(namesPerEntry, 1...10_000, "--names-per-entry")
     }
 
     func run() throws {
@@ -45,7 +49,7 @@ struct PublishCommand: ParsableCommand {
         logger.logLevel = .warning
         var kind: LogFormatKind?
         if case let .format(k) = input { kind = k }
-        let publisher = StreamPublisher(address: address, maxLength: maxlen, input: kind, column: column,
+        let publisher = StreamPublisher(address: address, maxLength: maxlen, namesPerEntry: namesPerEntry, input: kind, column: column,
                                         health: RedisHealth(endpoint: address.endpoint, logger: logger))
         let started = Date()
         do {

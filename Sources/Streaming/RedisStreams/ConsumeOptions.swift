@@ -11,7 +11,7 @@ package struct ConsumeOptions: Sendable {
     /// `MAXLEN ~` for the output stream.
     package var outputMaxLength: Int?
     /// Entries per XREADGROUP (and per transaction).
-    package var count = 1000
+    package var count = 32
     /// Entries pending this long at another consumer (one that died mid-batch) are claimed (XAUTOCLAIM).
     package var claimIdleMilliseconds: Int?
     /// Exit once nothing was read or claimed for this long and no entry of the group is pending; nil: run until stopped.
@@ -29,17 +29,20 @@ package struct ConsumeOptions: Sendable {
 
 /// What the consumers of one process did, and the group's backlog as XINFO GROUPS gave it at the end.
 package struct ConsumeStats: Sendable {
+    /// Entries read (each holds one or more names).
     package var read = 0
     /// Of `read`: entries taken over from another consumer after `--claim-idle`.
     package var claimed = 0
+    /// Entries answered, and the names they held.
     package var answered = 0
+    package var names = 0
     /// Pending entries whose data `MAXLEN` had trimmed away: acknowledged without an answer.
     package var trimmed = 0
     /// Transactions that failed (Redis went away): their entries are read again from this consumer's pending list.
     package var retried = 0
 
     mutating func add(_ other: ConsumeStats) {
-        read += other.read; claimed += other.claimed; answered += other.answered; trimmed += other.trimmed
+        read += other.read; claimed += other.claimed; answered += other.answered; names += other.names; trimmed += other.trimmed
         retried += other.retried
     }
 }

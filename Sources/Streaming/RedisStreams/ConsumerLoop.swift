@@ -96,27 +96,52 @@ final class ConsumerLoop {
         return entries.isEmpty ? nil : entries
     }
 
-    /// Classifies `entries` and stores each answer with its entry's id, acknowledging them.
+    /// Classifies `entries` and stores each entry's answers (one line per name, newline-separated, as its names
+    /// were) with its id, acknowledging them.
     private func answer(_ entries: [StreamEntry], sink: OutputSink, sinkLock: NSLock) throws {
         batch.removeAll()
         var answeredIds: [[UInt8]] = []
         var trimmedIds: [[UInt8]] = []
+        /// The number of names of each answered entry, so its answer lines are found again.
+        var namesPerEntry: [Int] = []
         for entry in entries {
             guard entry.fields != nil else { trimmedIds.append(entry.id); continue }
-            // A name holding a line break (no logged name does; another producer's entry might) would split its
-            // answer in two: the break becomes `?`, and the name is then answered as invalid.
-            let name = (entry.value(StreamField.name) ?? []).map { $0 == 0x0A || $0 == 0x0D ? UInt8(ascii: "?") : $0 }
-            name.withUnsafeBufferPointer { batch.append($0) }
+            let names = entry.value(StreamField.name) ?? []
+            var count = 0
+            names.withUnsafeBufferPointer { all in
+                var start = 0
+                for i in 0...all.count where i == all.count || all[i] == 0x0A {
+                    // A stray CR (no logged name holds one) would end the answer line early: it becomes `?`, and
+                    // the name is then answered as invalid.
+                    let name = UnsafeBufferPointer(rebasing: all[start..<i])
+                    if name.contains(0x0D) {
+                        name.map { $0 == 0x0D ? UInt8(ascii: "?") : $0 }.withUnsafeBufferPointer { batch.append($0) }
+                    } else {
+                        batch.append(name)
+                    }
+                    count += 1
+                    start = i + 1
+                }
+            }
             answeredIds.append(entry.id)
+            namesPerEntry.append(count)
         }
         out.removeAll(keepingCapacity: true)
         if batch.count > 0 { worker.process(batch, into: &out) }
         let lines = Self.lineRanges(out)
-        precondition(lines.count == answeredIds.count, "one answer line per name")
+        precondition(lines.count == batch.count, "one answer line per name")
+        // Each entry's answer lines, back to back in `out` with their newlines between.
+        var entryAnswers: [Range<Int>] = []
+        entryAnswers.reserveCapacity(answeredIds.count)
+        var line = 0
+        for count in namesPerEntry {
+            entryAnswers.append(lines[line].lowerBound..<lines[line + count - 1].upperBound)
+            line += count
+        }
         if let output = options.output {
             commands.removeAll()
             commands.command("MULTI")
-            for (id, range) in zip(answeredIds, lines) {
+            for (id, range) in zip(answeredIds, entryAnswers) {
                 commands.command("XADD"); commands.add(output.key)
                 if let maxLength = options.outputMaxLength { commands.add("MAXLEN"); commands.add("~"); commands.add(maxLength) }
                 commands.add("*")
@@ -132,8 +157,10 @@ final class ConsumerLoop {
         } else {
             var text: [UInt8] = []
             text.reserveCapacity(out.count + answeredIds.count * 20)
-            for (id, range) in zip(answeredIds, lines) {
-                text += id; text.append(0x09); text += out[range]; text.append(0x0A)
+            var line = 0
+            for (id, count) in zip(answeredIds, namesPerEntry) {
+                for range in lines[line..<line + count] { text += id; text.append(0x09); text += out[range]; text.append(0x0A) }
+                line += count
             }
             sinkLock.lock()
             defer { sinkLock.unlock() }
@@ -144,6 +171,7 @@ final class ConsumerLoop {
             if let refused = replies.first?.errorText { throw StreamCommandError("XACK", refused) }
         }
         stats.answered += answeredIds.count
+        stats.names += batch.count
         stats.trimmed += trimmedIds.count
     }
 

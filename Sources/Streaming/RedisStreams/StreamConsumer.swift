@@ -80,8 +80,8 @@ package final class StreamConsumer {
     /// The stream lines of the summary, after the run's `ClassifyStats` summary.
     package func summary() -> String {
         let s = streamStats
-        var text = "domcat: stream \(consume.source.key) group \(consume.group): \(s.answered) answered"
-        if s.claimed > 0 { text += " (\(s.claimed) claimed from other consumers)" }
+        var text = "domcat: stream \(consume.source.key) group \(consume.group): \(s.answered) entries answered (\(s.names) names)"
+        if s.claimed > 0 { text += ", \(s.claimed) entries claimed from other consumers" }
         if s.trimmed > 0 { text += ", \(s.trimmed) trimmed before answered" }
         if s.retried > 0 { text += ", \(s.retried) batches read again after a Redis failure" }
         text += "; group " + (backlog()?.description ?? "backlog unknown (Redis unreachable)")
