@@ -64,6 +64,8 @@ package struct RedisCommands {
     var argumentEnds: [Int] = []
     /// The number of arguments of each command.
     var argumentCounts: [Int] = []
+    /// The hash slot every command here touches, for a Redis Cluster (a stream and its answers share one).
+    package var slot: Int?
 
     package init() { bytes.reserveCapacity(4096) }
 

@@ -1,12 +1,12 @@
-/// A Redis Stream named by a URL: `redis://HOST:PORT/KEY` (the key is everything after the first slash,
-/// kept as written, so `redis://127.0.0.1:6379/{dns}:in` names the key `{dns}:in`).
+/// A Redis Stream named by a URL: `redis://HOST:PORT/KEY` or `redis-cluster://H1:P1,H2:P2/KEY` (the key is
+/// everything after the first slash, kept as written, so `redis://127.0.0.1:6379/{dns}:in` names the key `{dns}:in`).
 package struct StreamAddress: Sendable, Equatable, CustomStringConvertible {
     package let endpoint: RedisEndpoint
     package let key: String
 
     package init?(url: String) {
-        guard url.hasPrefix("redis://"), let endpoint = RedisEndpoint(url: url) else { return nil }
-        let rest = url.dropFirst("redis://".count)
+        guard url.hasPrefix("redis://") || url.hasPrefix("redis-cluster://"), let endpoint = RedisEndpoint(url: url) else { return nil }
+        let rest = url.drop { $0 != "/" }.dropFirst(2)
         guard let slash = rest.firstIndex(of: "/") else { return nil }
         let key = rest[rest.index(after: slash)...]
         guard !key.isEmpty else { return nil }
@@ -15,6 +15,7 @@ package struct StreamAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     package var description: String { "\(endpoint)/\(key)" }
+    package var slot: Int { HashSlot.of(key) }
 }
 
 /// Redis Cluster's hash slot of a key: CRC16 (XMODEM) of the key, or of its hash tag — the part between

@@ -36,7 +36,7 @@ struct ConsumeCLIOptions: ParsableArguments {
             }
             return
         }
-        guard let source = StreamAddress(url: from) else { throw ValidationError("--from: not redis://HOST:PORT/KEY: \(from)") }
+        guard let source = StreamAddress(url: from) else { throw ValidationError("--from: not redis://HOST:PORT/KEY or redis-cluster://H1:P1,…/KEY: \(from)") }
         if group == nil { throw ValidationError("--from needs --group") }
         if !inputs.isEmpty || follow != nil { throw ValidationError("give --from or -i/-f, not both") }
         // Every entry must get its answer line, or the answers could not be paired with the entries' ids.
@@ -46,7 +46,7 @@ struct ConsumeCLIOptions: ParsableArguments {
         if let stopWhenIdle { try Check.range(stopWhenIdle, 1...86_400_000, "--stop-when-idle") }
         if let toMaxlen { try Check.range(toMaxlen, 1...(1 << 40), "--to-maxlen") }
         if let to {
-            guard let output = StreamAddress(url: to) else { throw ValidationError("--to: not redis://HOST:PORT/KEY: \(to)") }
+            guard let output = StreamAddress(url: to) else { throw ValidationError("--to: not redis://HOST:PORT/KEY or redis-cluster://H1:P1,…/KEY: \(to)") }
             // XADD and XACK share one MULTI/EXEC: one server, and (for Redis Cluster) one hash slot.
             if output.endpoint != source.endpoint { throw ValidationError("--to must be on the --from server (\(source.endpoint))") }
             if output.key == source.key { throw ValidationError("--to must be another stream than --from") }

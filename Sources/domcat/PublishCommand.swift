@@ -9,7 +9,7 @@ struct PublishCommand: ParsableCommand {
         commandName: "publish",
         abstract: "Append the query names of names or DNS-log lines to a Redis Stream, for `classify --from` consumers.")
 
-    @Argument(help: "The stream: redis://HOST:PORT/KEY (give the key a hash tag, e.g. {dns}:in, to pair it with an output stream {dns}:out).")
+    @Argument(help: "The stream: redis://HOST:PORT/KEY or redis-cluster://H1:P1,H2:P2/KEY (give the key a hash tag, e.g. {dns}:in, to pair it with an output stream {dns}:out).")
     var stream: String
 
     @Option(name: [.customShort("i"), .customLong("in")], help: "Input file (plain, .zst, or '-' for stdin); repeatable.")
@@ -37,7 +37,7 @@ struct PublishCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard StreamAddress(url: stream) != nil else { throw ValidationError("not redis://HOST:PORT/KEY: \(stream)") }
+        guard StreamAddress(url: stream) != nil else { throw ValidationError("not redis://HOST:PORT/KEY or redis-cluster://H1:P1,…/KEY: \(stream)") }
         if follow != nil, !inputs.isEmpty { throw ValidationError("give -f/--follow or -i/--in, not both") }
         if let maxlen { try Check.range(maxlen, 1...(1 << 40), "--maxlen") }
         try Check.range(namesPerEntry, 1...10_000, "--names-per-entry")

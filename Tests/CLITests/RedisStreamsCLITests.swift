@@ -163,6 +163,28 @@ final class RedisStreamsCLITests: CLITestCase {
         if pendingAtKill > 0 { XCTAssertTrue(survivorLog.contains("claimed from other consumers"), survivorLog) }
     }
 
+    /// The same on a Redis Cluster (3 masters, 3 replicas): the streams on their hash tag's master, the answer
+    /// cache spread over every master.
+    func testStreamsAndCacheOnACluster() throws {
+        let cluster = try RedisClusterProcess()
+        let model = try tinyLinearModel()
+        let nodes = "redis-cluster://127.0.0.1:\(cluster.ports[0]),127.0.0.1:\(cluster.ports[1])"
+        let names = Data((0..<2000).map { "ads\($0).adserv\($0 % 9).com\n" }.joined().utf8)
+        let published = try domcat(["publish", nodes + "/{dns}:in", "--names-per-entry", "16"], stdin: names)
+        XCTAssertEqual(published.status, 0, published.stderr)
+        let r = try domcat(["classify", model, "--from", nodes + "/{dns}:in", "--group", "g", "--to", nodes + "/{dns}:out",
+                            "--redis", nodes, "--threads", "2", "--stop-when-idle", "300"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("(2000 names); group pending 0, lag 0"), r.stderr)
+        let again = try domcat(["classify", model, "--redis", nodes, "--redis-reads", "always"], stdin: names)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stderr.contains("(redis 100.0%)"), again.stderr)
+        // Every master holds some of the cached answers.
+        for port in cluster.masters() {
+            XCTAssertGreaterThan(Int(RedisClusterProcess.cli(["-p", String(port), "DBSIZE"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0, 100)
+        }
+    }
+
     func testUsageErrors() throws {
         let model = try tinyLinearModel()
         let twoSlots = try domcat(["classify", model, "--from", "redis://127.0.0.1:1/dns-in", "--group", "g", "--to", "redis://127.0.0.1:1/dns-out"])

@@ -30,6 +30,8 @@ final class ConsumerLoop {
         self.worker = worker
         self.stop = stop
         redis = RedisConnection(settings: StreamRedis.settings(options.source.endpoint), health: health)
+        // Every command here touches the source stream or its answers, one hash slot (checked by the CLI).
+        commands.slot = options.source.slot
     }
 
     /// Until stopped, or idle as `stopWhenIdleMilliseconds` says; `sink` (stdout) is shared, behind `sinkLock`.
@@ -216,6 +218,7 @@ package enum StreamGroups {
     /// XGROUP CREATE … MKSTREAM, starting at the stream's first entry; a group that exists already is kept as it is.
     static func create(_ redis: RedisConnection, _ source: StreamAddress, group: String) throws -> Bool {
         var commands = RedisCommands()
+        commands.slot = source.slot
         commands.command("XGROUP"); commands.add("CREATE"); commands.add(source.key); commands.add(group)
         commands.add("0"); commands.add("MKSTREAM")
         guard let reply = redis.pipeline(commands)?.first else { return false }
@@ -226,6 +229,7 @@ package enum StreamGroups {
     /// XINFO GROUPS for `group`; nil when Redis failed or there is no such group.
     package static func backlog(_ redis: RedisConnection, _ source: StreamAddress, group: String) -> GroupBacklog? {
         var commands = RedisCommands()
+        commands.slot = source.slot
         commands.command("XINFO"); commands.add("GROUPS"); commands.add(source.key)
         guard let reply = redis.pipeline(commands)?.first else { return nil }
         return GroupBacklog(xinfo: reply, group: group)

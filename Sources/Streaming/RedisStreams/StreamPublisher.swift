@@ -44,6 +44,7 @@ package final class StreamPublisher {
         self.input = input
         self.column = column
         redis = RedisConnection(settings: StreamRedis.settings(address.endpoint), health: health)
+        commands.slot = address.slot
     }
 
     package func run(_ readers: [LineReader]) throws {
