@@ -54,7 +54,10 @@ package final class StreamConsumer {
             group.enter()
             let thread = Thread {
                 do { try loop.run(sink: sink, sinkLock: sinkLock) } catch {
-                    failure.error = error
+                    // The first error wins; the lock orders threads failing at once.
+                    sinkLock.lock()
+                    if failure.error == nil { failure.error = error }
+                    sinkLock.unlock()
                     self.stop.raise()
                 }
                 loop.worker.finish()
