@@ -8,7 +8,7 @@ OUT := out
 
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps build debug model demo test fuzz fuzz-smoke fuzz-replay bench clean
+.PHONY: all deps test-deps build debug model demo test screenshots fuzz fuzz-smoke fuzz-replay bench clean
 
 all: build
 
@@ -17,6 +17,13 @@ deps:
 	@dpkg -s $(DEBIAN_PACKAGES) >/dev/null 2>&1 || { \
 	  export DEBIAN_FRONTEND=noninteractive; apt-get update -q && \
 	  apt-get install -y -q --no-install-recommends $(DEBIAN_PACKAGES); }
+
+## The tests also drive the dashboard in a real browser.
+TEST_PACKAGES := chromium
+test-deps:
+	@dpkg -s $(TEST_PACKAGES) >/dev/null 2>&1 || { \
+	  export DEBIAN_FRONTEND=noninteractive; apt-get update -q && \
+	  apt-get install -y -q --no-install-recommends $(TEST_PACKAGES); }
 
 build: deps
 	swift build -c release $(SWIFT_BUILD_FLAGS)
@@ -48,9 +55,13 @@ demo: model
 	@for set in $(DEFAULT_SETS); do echo "== domcat eval $$set on the held-out test split"; \
 	  $(RELEASE)/domcat eval $(OUT)/$$set.dcm $(OUT)/$$set-split/test.tsv | head -4; done
 
-test: deps
+test: deps test-deps
 	swift build --build-tests --explicit-target-dependency-import-check error $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build --disable-swift-testing
+
+## docs/dashboard.png: the live page with the default models, taken by headless chromium.
+screenshots: model test-deps
+	tools/dashboard-screenshot.sh
 
 ## libFuzzer targets (Fuzz/), FUZZ_SECONDS each with LeakSanitizer on; fails on a crash, leak, hang or OOM.
 fuzz: deps

@@ -8,8 +8,10 @@ let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo", "-enforce-exclu
 let lean: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 // Dependencies point one way, bottom to top (the README's layout section draws it):
-//   Lines, DomainKit → Features → Learners → ModelStore → Cache → Streaming | Server → domcat
-//   with Corpora (Lines, DomainKit), Training (ModelStore, Corpora) and Registry (Training, SQLite) beside them, Bench (DomainKit, NIO)
+//   Lines, DomainKit → Features → Learners → ModelStore → Cache → Streaming | Server → domcat, with Dashboard
+//   (DomainKit, Learners: the live page's counters and routes) under Streaming
+//   with Corpora (Lines, DomainKit), Training (ModelStore, Corpora) and Registry (Training, SQLite) beside them — Server
+//   follows a Registry — Bench (DomainKit, NIO)
 //   for the load generator, and the C shims CZstd, CHiredis, CFastText (+ FastTextKit), CSupport underneath.
 let package = Package(
     name: "domcat",
@@ -47,11 +49,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: lean),
         .target(name: "Streaming", dependencies: [
-            "Lines", "DomainKit", "Learners", "Cache",
+            "Lines", "DomainKit", "Learners", "Cache", "Dashboard",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: lean),
         .target(name: "Server", dependencies: [
-            "Lines", "DomainKit", "Learners", "ModelStore", "Cache", "Streaming",
+            "Lines", "DomainKit", "Learners", "ModelStore", "Cache", "Streaming", "Registry", "Dashboard",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -60,7 +62,8 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: lean),
         .target(name: "Corpora", dependencies: ["Lines", "DomainKit"]),
-        .target(name: "Registry", dependencies: ["CSQLite", "DomainKit", "Learners", "ModelStore", "Corpora", "Training"]),
+        .target(name: "Dashboard", dependencies: ["DomainKit", "Learners"]),
+        .target(name: "Registry", dependencies: ["CSQLite", "DomainKit", "Learners", "ModelStore", "Corpora", "Training", "Dashboard"]),
         .target(name: "Training", dependencies: ["Lines", "DomainKit", "Features", "Learners", "ModelStore", "Corpora", "FastTextKit"]),
         .target(name: "Bench", dependencies: [
             "DomainKit",
@@ -70,7 +73,7 @@ let package = Package(
         ], swiftSettings: lean),
         .executableTarget(name: "domcat", dependencies: [
             "Lines", "DomainKit", "Features", "Learners", "ModelStore", "Cache", "Streaming", "Server",
-            "Corpora", "Training", "Bench", "Registry",
+            "Corpora", "Training", "Bench", "Registry", "Dashboard",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -87,7 +90,7 @@ let package = Package(
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Learners", "DomainKit", "TestSupport"]),
         .testTarget(name: "StreamingTests", dependencies: ["Streaming", "Lines", "DomainKit", "Learners", "ModelStore"], exclude: ["Fixtures"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Cache", "Bench", "DomainKit", "Learners", "ModelStore", "Streaming", "TestSupport",
+            "Server", "Cache", "Bench", "DomainKit", "Learners", "ModelStore", "Streaming", "TestSupport", "Registry",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -96,6 +99,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ModelStore", "Learners", "Features", "DomainKit", "Corpora"]),
         .testTarget(name: "CLITests", dependencies: ["DomainKit", "TestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "ModelStore", "DomainKit"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard"]),
 
         // libFuzzer targets (README "Fuzzing", `make fuzz`): built with -DFUZZING and -sanitize=fuzzer,address
         // they are fuzzers; an ordinary build makes them replay drivers that run the files they are given.

@@ -5,6 +5,14 @@ package struct InputError: Error, CustomStringConvertible {
     package init(_ description: String) { self.description = description }
 }
 
+/// How far a reader has got, readable from another thread (a progress line).
+package final class ReadProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var read = 0
+    func add(_ n: Int) { lock.lock(); read += n; lock.unlock() }
+    package var bytes: Int { lock.lock(); defer { lock.unlock() }; return read }
+}
+
 /// Reads lines from a file descriptor in large chunks, decoding zstd when the input starts with its magic
 /// (or when told to). Lines longer than `maxLineLength` are cut, flagged, and the rest of them skipped,
 /// so one endless line cannot take all memory.
@@ -13,6 +21,8 @@ package final class LineReader {
     package enum Compression: Sendable { case auto, none, zstd }
 
     package let name: String
+    /// Bytes read from the file so far (compressed bytes for a compressed file), for a progress display.
+    package let progress = ReadProgress()
     /// -1 while a followed file does not exist yet.
     private var fd: Int32
     private let ownsDescriptor: Bool
@@ -138,6 +148,7 @@ package final class LineReader {
             throw InputError("cannot read \(name): \(String(cString: strerror(errno)))")
         }
         if following, n > 0 { remember(chunk[0..<n]) }
+        if n > 0 { progress.add(n) }
         if n == 0 {
             if following { return try waitForGrowthOrRotation() }
             if let decoder, !decoder.atFrameBoundary { throw InputError("\(name): zstd stream is truncated") }

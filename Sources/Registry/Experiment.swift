@@ -3,7 +3,7 @@ import DomainKit
 /// A control and a treatment version served side by side. `split`: a share of units gets the treatment's
 /// answers; `shadow`: every unit gets the control's, and the treatment scores the same names off the answer
 /// path (a paired design). A unit — the registrable name, the name, or the client — always gets one arm.
-package struct Experiment: Codable, Sendable {
+package struct Experiment: Codable, Sendable, Equatable {
     package enum Mode: String, Codable, Sendable, CaseIterable { case split, shadow }
     package enum Unit: String, Codable, Sendable, CaseIterable { case registrable, name, client }
     package enum Arm: String, Codable, Sendable { case control, treatment }

@@ -5,10 +5,11 @@ import Learners
 /// arms answer every name (paired); in split mode each name is answered by its unit's arm (offline there is
 /// no client, so `client` units fall back to the registrable name).
 package enum ExperimentScoring {
-    package struct Tallies {
+    package struct Tallies: Sendable {
         package var control = (examples: 0, correct: 0)
         package var treatment = (examples: 0, correct: 0)
         package var pairs: ExperimentStatus.Pairs?
+        package init() {}
     }
 
     package static func score(_ experiment: Experiment, control: any DomainClassifier, treatment: any DomainClassifier,

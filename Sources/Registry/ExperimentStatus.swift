@@ -35,6 +35,32 @@ package struct ExperimentStatus: Codable, Sendable {
     package var neededPerArm: Int
     package var moreNeeded: Int
     package var recommendation: Recommendation
+    /// What serving instances flushed: names answered, labels and latency per arm, shadow disagreements.
+    package var live: Live?
+
+    package struct Live: Codable, Sendable {
+        package struct LabelCount: Codable, Sendable { package var label: String; package var count: Int }
+        package struct Latency: Codable, Sendable {
+            /// Upper edges of the histogram buckets holding each quantile, in seconds.
+            package var p50: Double?, p90: Double?, p99: Double?
+            package var samples: Int
+        }
+        package struct Arm: Codable, Sendable {
+            package var names = 0
+            package var labels: [LabelCount] = []
+            package var latencySeconds: Latency?
+            init() {}
+        }
+        package struct Flow: Codable, Sendable { package var control: String; package var treatment: String; package var count: Int }
+        package struct Shadow: Codable, Sendable {
+            package var scored: Int, disagreed: Int, dropped: Int
+            package var flows: [Flow]
+            package var disagreement: Double { scored > 0 ? Double(disagreed) / Double(scored) : 0 }
+        }
+        package var control: Arm
+        package var treatment: Arm
+        package var shadow: Shadow?
+    }
 
     static let zAlpha = 1.959963984540054  // Φ⁻¹(0.975)
     static let zPower = 0.8416212335729143  // Φ⁻¹(0.8)
@@ -89,9 +115,35 @@ package struct ExperimentStatus: Codable, Sendable {
         out += ", \(experiment.running ? "running since \(experiment.startedAt)" : "stopped \(experiment.stoppedAt ?? "")")\n"
         out += String(format: "control   %@: %d labelled names, accuracy %.4f\n", control.version, control.examples, control.accuracy)
         out += String(format: "treatment %@: %d labelled names, accuracy %.4f\n", treatment.version, treatment.examples, treatment.accuracy)
-        out += String(format: "difference %+.4f, 95%% interval [%+.4f, %+.4f], %@ p = %.4g\n", difference, interval[0], interval[1], test, p)
+        if control.examples == 0 || treatment.examples == 0 {
+            out += "difference: none yet (an arm has no labelled names)\n"
+        } else {
+            out += String(format: "difference %+.4f, 95%% interval [%+.4f, %+.4f], %@ p = %.4g\n", difference, interval[0], interval[1], test, p)
+        }
         out += String(format: "to detect %.4f: %d names per arm, %d more\n", experiment.minimumEffect, neededPerArm, moreNeeded)
         out += "recommendation: \(recommendation.rawValue)\n"
+        if let live { out += liveText(live) }
+        return out
+    }
+
+    private func liveText(_ live: Live) -> String {
+        var out = "served (flushed by serve --registry):\n"
+        for (name, arm, version) in [("control", live.control, control.version), ("treatment", live.treatment, treatment.version)]
+        where arm.names > 0 || arm.latencySeconds != nil {
+            out += "  " + name.padding(toLength: 9, withPad: " ", startingAt: 0) + " \(version): \(arm.names) names"
+            if let l = arm.latencySeconds, let p50 = l.p50, let p99 = l.p99 {
+                out += String(format: ", batch latency p50 ≤ %.3f ms, p99 ≤ %.3f ms", p50 * 1000, p99 * 1000)
+            }
+            let total = max(1, arm.names)
+            let top = arm.labels.prefix(5).map { String(format: "%@ %.1f%%", $0.label, 100 * Double($0.count) / Double(total)) }
+            if !top.isEmpty { out += "; " + top.joined(separator: ", ") }
+            out += "\n"
+        }
+        if let shadow = live.shadow {
+            out += String(format: "  shadow: %d names scored, %d disagreed (%.2f%%), %d not scored (queue full)\n",
+                          shadow.scored, shadow.disagreed, 100 * shadow.disagreement, shadow.dropped)
+            for flow in shadow.flows.prefix(5) { out += "    \(flow.control) → \(flow.treatment): \(flow.count)\n" }
+        }
         return out
     }
 }

@@ -49,22 +49,26 @@ extension ModelRegistry {
     /// Adds scored names to an experiment's tallies, in one transaction.
     package func addToExperiment(_ id: Int, control: (examples: Int, correct: Int), treatment: (examples: Int, correct: Int),
                                  pairs: ExperimentStatus.Pairs?) throws {
-        try db.transaction {
-            for (arm, tally) in [("control", control), ("treatment", treatment)] {
-                try db.query("""
-                    INSERT INTO experiment_tallies (experiment_id, arm, examples, correct) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (experiment_id, arm) DO UPDATE SET examples = examples + excluded.examples, correct = correct + excluded.correct
-                    """, [.integer(Int64(id)), .text(arm), .integer(Int64(tally.examples)), .integer(Int64(tally.correct))])
-            }
-            if let pairs {
-                try db.query("""
-                    INSERT INTO experiment_pairs (experiment_id, both_right, only_control, only_treatment, both_wrong) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (experiment_id) DO UPDATE SET both_right = both_right + excluded.both_right,
-                        only_control = only_control + excluded.only_control, only_treatment = only_treatment + excluded.only_treatment,
-                        both_wrong = both_wrong + excluded.both_wrong
-                    """, [.integer(Int64(id)), .integer(Int64(pairs.bothRight)), .integer(Int64(pairs.onlyControl)),
-                          .integer(Int64(pairs.onlyTreatment)), .integer(Int64(pairs.bothWrong))])
-            }
+        try db.transaction { try insertTallies(id, control: control, treatment: treatment, pairs: pairs) }
+    }
+
+    /// `addToExperiment`'s rows, inside the caller's transaction.
+    func insertTallies(_ id: Int, control: (examples: Int, correct: Int), treatment: (examples: Int, correct: Int),
+                       pairs: ExperimentStatus.Pairs?) throws {
+        for (arm, tally) in [("control", control), ("treatment", treatment)] {
+            try db.query("""
+                INSERT INTO experiment_tallies (experiment_id, arm, examples, correct) VALUES (?, ?, ?, ?)
+                ON CONFLICT (experiment_id, arm) DO UPDATE SET examples = examples + excluded.examples, correct = correct + excluded.correct
+                """, [.integer(Int64(id)), .text(arm), .integer(Int64(tally.examples)), .integer(Int64(tally.correct))])
+        }
+        if let pairs {
+            try db.query("""
+                INSERT INTO experiment_pairs (experiment_id, both_right, only_control, only_treatment, both_wrong) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (experiment_id) DO UPDATE SET both_right = both_right + excluded.both_right,
+                    only_control = only_control + excluded.only_control, only_treatment = only_treatment + excluded.only_treatment,
+                    both_wrong = both_wrong + excluded.both_wrong
+                """, [.integer(Int64(id)), .integer(Int64(pairs.bothRight)), .integer(Int64(pairs.onlyControl)),
+                      .integer(Int64(pairs.onlyTreatment)), .integer(Int64(pairs.bothWrong))])
         }
     }
 
@@ -79,10 +83,12 @@ extension ModelRegistry {
             ExperimentStatus.Pairs(bothRight: $0.int("both_right") ?? 0, onlyControl: $0.int("only_control") ?? 0,
                                    onlyTreatment: $0.int("only_treatment") ?? 0, bothWrong: $0.int("both_wrong") ?? 0)
         }
-        return ExperimentStatus(experiment: experiment,
-                                control: tallies["control"] ?? .init(version: experiment.control, examples: 0, correct: 0),
-                                treatment: tallies["treatment"] ?? .init(version: experiment.treatment, examples: 0, correct: 0),
-                                pairs: pairs)
+        var status = ExperimentStatus(experiment: experiment,
+                                      control: tallies["control"] ?? .init(version: experiment.control, examples: 0, correct: 0),
+                                      treatment: tallies["treatment"] ?? .init(version: experiment.treatment, examples: 0, correct: 0),
+                                      pairs: pairs)
+        status.live = try liveFigures(experiment.id)
+        return status
     }
 
     /// Stops the running experiment; with `promoteWinner`, a treatment the status recommends goes to production.

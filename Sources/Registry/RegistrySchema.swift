@@ -89,6 +89,43 @@ enum RegistrySchema {
             both_wrong INTEGER NOT NULL DEFAULT 0
         );
         """,
+        // 4: what serving instances saw of an experiment (flushed every few seconds): names, labels and
+        // latency buckets per arm, and the shadow arm's disagreements.
+        """
+        CREATE TABLE experiment_arms (
+            experiment_id INTEGER NOT NULL REFERENCES experiments(id),
+            arm TEXT NOT NULL CHECK (arm IN ('control', 'treatment')),
+            names INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (experiment_id, arm)
+        );
+        CREATE TABLE experiment_labels (
+            experiment_id INTEGER NOT NULL REFERENCES experiments(id),
+            arm TEXT NOT NULL,
+            label TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (experiment_id, arm, label)
+        );
+        CREATE TABLE experiment_latency (
+            experiment_id INTEGER NOT NULL REFERENCES experiments(id),
+            arm TEXT NOT NULL,
+            bucket INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (experiment_id, arm, bucket)
+        );
+        CREATE TABLE experiment_shadow (
+            experiment_id INTEGER PRIMARY KEY REFERENCES experiments(id),
+            scored INTEGER NOT NULL DEFAULT 0,
+            disagreed INTEGER NOT NULL DEFAULT 0,
+            dropped INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE experiment_flows (
+            experiment_id INTEGER NOT NULL REFERENCES experiments(id),
+            control_label TEXT NOT NULL,
+            treatment_label TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (experiment_id, control_label, treatment_label)
+        );
+        """,
     ]
 
     static func migrate(_ db: SQLiteDatabase, path: String) throws {

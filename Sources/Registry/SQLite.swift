@@ -79,9 +79,10 @@ package final class SQLiteDatabase {
     }
 
     /// `body` inside `BEGIN IMMEDIATE … COMMIT`: the write lock is taken first, so what `body` reads cannot
-    /// change before it writes; any error rolls everything back.
-    package func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
+    /// change before it writes; any error rolls everything back. `readOnly`: a deferred transaction, one
+    /// consistent snapshot of several reads that takes no write lock.
+    package func transaction<T>(readOnly: Bool = false, _ body: () throws -> T) throws -> T {
+        try execute(readOnly ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE")
         do {
             let result = try body()
             try execute("COMMIT")

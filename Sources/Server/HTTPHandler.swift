@@ -3,7 +3,8 @@ import Lines
 import NIOCore
 import NIOHTTP1
 
-/// `POST /predict`, `GET /health`, `GET /metrics`, `POST /admin/reload`. Bodies are capped; classification
+/// `POST /predict`, `POST /feedback`, `GET /health`, `GET /metrics`, `POST /admin/reload`, and with
+/// `--dashboard` the page and its API (`GET /`, `/api/stats`, `/api/explain`). Bodies are capped; classification
 /// runs on the worker pool like the line protocol, rendering on the worker, writing on the event loop. A
 /// client that shuts its write side after a request still gets the response, then the connection closes.
 final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
@@ -13,7 +14,8 @@ final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
     static let maxBodyBytes = 1 << 20
     static let maxNamesPerRequest = 10_000
     /// Each endpoint's one method (the `Allow` of a 405).
-    private static let endpoints: [String: HTTPMethod] = ["/predict": .POST, "/health": .GET, "/metrics": .GET, "/admin/reload": .POST]
+    private static let endpoints: [String: HTTPMethod] = ["/predict": .POST, "/feedback": .POST, "/health": .GET, "/metrics": .GET,
+                                                          "/admin/reload": .POST]
 
     private let server: ServerCore
     private let requestTimer: RequestReadTimer
@@ -76,6 +78,12 @@ final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
         guard admitted else { return respond(context, .serviceUnavailable, error: "too many connections", keepAlive: false) }
         let keepAlive = head.isKeepAlive
         let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        if let dashboard = server.dashboard, head.method == .GET,
+           let page = dashboard.respond(path: path, query: head.uri.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? "",
+                                        core: server) {
+            let status = HTTPResponseStatus(statusCode: page.status)
+            return respond(context, status, body: page.body, contentType: page.contentType, keepAlive: keepAlive)
+        }
         guard let method = Self.endpoints[path], path != "/admin/reload" || server.admin != nil else {
             return respond(context, .notFound, error: "no such endpoint: \(path)", keepAlive: keepAlive)
         }
@@ -87,6 +95,9 @@ final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
         case "/predict":
             if bodyTooLarge { return respond(context, .payloadTooLarge, error: "body over \(Self.maxBodyBytes) bytes", keepAlive: false) }
             predict(context: context, keepAlive: keepAlive)
+        case "/feedback":
+            if bodyTooLarge { return respond(context, .payloadTooLarge, error: "body over \(Self.maxBodyBytes) bytes", keepAlive: false) }
+            feedback(context: context, keepAlive: keepAlive)
         case "/health":
             respond(context, .ok, json: server.healthJSON(), keepAlive: keepAlive)
         case "/metrics":
@@ -112,10 +123,39 @@ final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
         server.metrics.httpRequests.increment(by: Int64(request.domains.count))
         let eventLoop = context.eventLoop
         let bound = NIOLoopBound(context, eventLoop: eventLoop)
-        server.outbox(for: eventLoop).send(ClassifyJob(lines: LineBatch(request.domains), eventLoop: eventLoop) { job, answers, serving in
+        server.outbox(for: eventLoop).send(ClassifyJob(lines: LineBatch(request.domains), eventLoop: eventLoop,
+                                                       client: context.channel.remoteAddress?.ipAddress) { job, answers, serving in
             let json = PredictResponse.render(job, answers, serving: serving, batch: request.batch)
             return { self.respond(bound.value, .ok, json: json, keepAlive: keepAlive) }
         })
+    }
+
+    /// Scored on a worker, where the name is answered (and routed) as a `/predict` would answer it.
+    private func feedback(context: ChannelHandlerContext, keepAlive: Bool) {
+        let request: FeedbackRequest
+        switch FeedbackRequest.parse(body) {
+        case let .success(r): request = r
+        case let .failure(problem):
+            server.metrics.errors.increment()
+            return respond(context, .badRequest, error: problem.message, keepAlive: keepAlive)
+        }
+        let eventLoop = context.eventLoop
+        let bound = NIOLoopBound(context, eventLoop: eventLoop)
+        let metrics = server.metrics
+        let job = ClassifyJob(lines: LineBatch([request.domain]), eventLoop: eventLoop,
+                              client: request.client ?? context.channel.remoteAddress?.ipAddress, isTraffic: false) { job, answers, serving in
+            let result = request.score(answers, line: job.answers.lowerBound, serving: serving)
+            return {
+                switch result {
+                case let .success(scored):
+                    metrics.feedback(correct: scored.correct)
+                    self.respond(bound.value, .ok, json: scored.json, keepAlive: keepAlive)
+                case let .failure(problem):
+                    self.respond(bound.value, .badRequest, error: problem.message, keepAlive: keepAlive)
+                }
+            }
+        }
+        server.outbox(for: eventLoop).send(job)
     }
 
     /// Off the event loop: a reload reads and hashes every model file.

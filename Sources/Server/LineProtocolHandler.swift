@@ -1,4 +1,5 @@
 import Cache
+import Dashboard
 import DomainKit
 import Learners
 import Lines
@@ -52,6 +53,15 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
     private var more: [ModelAnswer] = []
     /// Counts of the current read, added to the metrics once per read.
     private var lines = 0, answeredFromLRU = 0, errors = 0
+    /// An experiment's arms' answers of the current read, added to its counters once per read.
+    private var armCounts = ArmCounts()
+    /// The line `cachedAnswers` just answered came from an experiment's treatment.
+    private var treatedNow = false
+    /// The client's address: an experiment's unit when it splits by client.
+    private var client: String?
+    /// Names answered on the event loop this read, for the dashboard.
+    private var tap: TrafficTap?
+    private var tapStats: TrafficStats?
 
     init(core: ServerCore, admitted: Bool) {
         self.core = core
@@ -68,6 +78,7 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelActive(context: ChannelHandlerContext) {
         core.metrics.connections.increment()
+        client = context.channel.remoteAddress?.ipAddress
         context.fireChannelActive()
         if !admitted {
             closingError = Array("!error too many connections\n".utf8)
@@ -172,6 +183,13 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         }
         if errors > 0 { core.metrics.errors.increment(by: Int64(errors)) }
         answeredFromLRU = 0; errors = 0
+        if tap != nil, let stats = tapStats { stats.absorb(&tap!) }
+        if let experiment = serving.experiment, !armCounts.isEmpty {
+            experiment.counters.add(armCounts, controlLabels: serving.models[0].model.classifier.labels,
+                                    treatmentLabels: experiment.treatment.model.classifier.labels)
+            core.metrics.countExperiment(armCounts)
+            armCounts = ArmCounts()
+        }
     }
 
     /// Renders the answer into `immediate` when it needs no model and no Redis (every model's LRU has the
@@ -187,7 +205,13 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
             }
             guard let first = cachedAnswers(domain.name, serving) else { return false }
             answeredFromLRU += 1
+            if serving.experiment != nil { armCounts.count(arm: treatedNow ? 1 : 0, label: first.first!.label) }
+            if let dashboard = core.dashboard { tally(domain.name, first, serving, dashboard) }
             outcome = .classified(name: domain.name, top: first, more: more)
+            if treatedNow {
+                serving.experiment!.treatedFormatter.append(outcome, line: line, record: nil, to: &immediate)
+                return true
+            }
         case let .ipAddress(ip):
             outcome = .ipAddress(ip)
         case .root:
@@ -201,15 +225,30 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         return true
     }
 
+    /// One name answered from the LRUs, for the dashboard (added to its counters once per read).
+    private func tally(_ name: String, _ first: ArraySlice<LabelScore>, _ serving: ServingSet, _ dashboard: ServeDashboard) {
+        let stats = dashboard.stats(for: serving)
+        if tapStats !== stats {
+            if tap != nil, let old = tapStats { old.absorb(&tap!) }
+            tap = stats.makeTap()
+            tapStats = stats
+        }
+        let more = self.more
+        ServeDashboard.record(&tap!, name: name, top: { m in m == 0 ? first.first!.label : more[m - 1].top.first!.label },
+                              treated: treatedNow, serving: serving, client: client)
+    }
+
     /// Every model's LRU answer to `name`: the first model's, the others' in `more`; nil when one is missing.
     private func cachedAnswers(_ name: String, _ serving: ServingSet) -> ArraySlice<LabelScore>? {
         // The slices of the last line share `top`'s storage: dropped first, so `top` is reused, not copied.
         more.removeAll(keepingCapacity: true)
         top.removeAll(keepingCapacity: true)
         var firstEnd = 0
+        treatedNow = serving.experiment?.treats(name, client: client) ?? false
         for (m, model) in serving.models.enumerated() {
             let start = top.count
-            guard model.cache.cachedAnswer(name, appendingTo: &top) else { return nil }
+            let cache = m == 0 && treatedNow ? serving.experiment!.treatment.cache : model.cache
+            guard cache.cachedAnswer(name, appendingTo: &top) else { return nil }
             if m == 0 { firstEnd = top.count } else { more.append(ModelAnswer(top: top[start...])) }
         }
         return top[..<firstEnd]
@@ -244,13 +283,14 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         let job = pending
         pending = LineBatch()
         let allocator = context.channel.allocator
-        outbox.send(ClassifyJob(lines: job, eventLoop: context.eventLoop) { job, answers, serving in
+        outbox.send(ClassifyJob(lines: job, eventLoop: context.eventLoop, client: client) { job, answers, serving in
             var bytes: [UInt8] = []
             bytes.reserveCapacity(job.lines.count * 32 * (1 + serving.models.count))
             var more: [ModelAnswer] = []
             for (i, a) in job.answers.enumerated() {
                 let outcome = answers.outcome(a, more: &more)
-                job.lines.withLine(i) { serving.lineFormatter.append(outcome, line: $0, record: nil, to: &bytes) }
+                let formatter = answers.formatter(a, serving)
+                job.lines.withLine(i) { formatter.append(outcome, line: $0, record: nil, to: &bytes) }
             }
             let out = allocator.buffer(bytes: bytes)
             return { self.deliver(out) }

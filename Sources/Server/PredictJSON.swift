@@ -50,9 +50,13 @@ enum PredictResponse {
         switch answers.lines[a] {
         case let .name(row):
             var s = "\"domain\":\(JSONText.string(answers.name(row)))"
-            guard serving.isSeveral else { return s + "," + modelFields(answers, row, model: 0, serving.models[0]) }
-            for (m, model) in serving.models.enumerated() {
-                s += "," + model.nameJSON + ":{" + modelFields(answers, row, model: m, model) + "}"
+            // A split experiment's treatment answers some names in the first model's place.
+            func answering(_ m: Int) -> ServingModel {
+                m == 0 && answers.isTreated(row) ? serving.experiment!.treatment : serving.models[m]
+            }
+            guard serving.isSeveral else { return s + "," + modelFields(answers, row, model: 0, answering(0)) }
+            for m in serving.models.indices {
+                s += "," + serving.models[m].nameJSON + ":{" + modelFields(answers, row, model: m, answering(m)) + "}"
             }
             return s
         case let .ipAddress(ip):
@@ -67,7 +71,7 @@ enum PredictResponse {
         }
     }
 
-    /// One model's answer: `"label":…,"probability":…,"top":[…],"cached":…,"source":…`.
+    /// One model's answer: `"label":…,"probability":…,"top":[…],"cached":…,"source":…[,"version":…]`.
     private static func modelFields(_ answers: BatchAnswers, _ row: Int, model m: Int, _ model: ServingModel) -> String {
         let top = answers.top(row, model: m)
         let tier = answers.tier(row, model: m)
@@ -78,6 +82,8 @@ enum PredictResponse {
             if i > 0 { s += "," }
             s += "{\"label\":\(model.labelJSON[Int(score.label)]),\"probability\":\(JSONText.probability(score.probability))}"
         }
-        return s + "],\"cached\":\(tier == .model ? "false" : "true"),\"source\":\"\(tier.rawValue)\""
+        s += "],\"cached\":\(tier == .model ? "false" : "true"),\"source\":\"\(tier.rawValue)\""
+        if let version = model.version { s += ",\"version\":" + JSONText.string(version) }
+        return s
     }
 }

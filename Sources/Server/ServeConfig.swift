@@ -33,12 +33,33 @@ package struct ServeConfig: Sendable {
     package var maxConnections = 10_000
     /// The bearer token of `/admin/*`; nil: those endpoints are off.
     package var adminToken: [UInt8]?
+    /// The live page on the HTTP listener (`GET /`, `/api/stats`, `/api/explain`), and the counting it needs.
+    package var dashboard = false
+    /// Serve a registry's production version (and its experiment) instead of `modelPaths`, and follow it.
+    package var registry: RegistryFollowing?
     package var logger = Logger(label: "domcat.serve")
 
     package init(modelPaths: [String], suffixes: PublicSuffixList) {
         self.modelPaths = modelPaths
         self.suffixes = suffixes
     }
+}
+
+/// What `serve --registry` follows and how.
+package struct RegistryFollowing: Sendable {
+    package var directory: String
+    /// How often the index is read for a new production version or experiment.
+    package var pollInterval: Duration = .milliseconds(200)
+    /// How often an experiment's tallies are added to the index.
+    package var flushInterval: Duration = .seconds(5)
+    /// The Redis channel (on `--redis`) where promotions are announced.
+    package var channel = "domcat:registry"
+    /// Shadow experiments: the share of names the treatment scores.
+    package var shadowSample = 0.1
+    /// Keep the newest registered version loaded ahead of its promotion (memory for one more model).
+    package var preloadLatest = true
+
+    package init(directory: String) { self.directory = directory }
 }
 
 package enum ServeError: Error, CustomStringConvertible {

@@ -11,6 +11,8 @@ package final class Server: @unchecked Sendable {
     private let group: MultiThreadedEventLoopGroup
     private var channels: [Channel] = []
     private var unixSocket: UnixSocketFile?
+    /// `serve --registry`: what keeps the served set on the registry's production version.
+    private let follower: RegistryFollower?
     /// Where the listeners ended up (port 0 resolved), for tests and logs.
     package private(set) var lineAddress: SocketAddress?
     package private(set) var httpAddress: SocketAddress?
@@ -18,8 +20,16 @@ package final class Server: @unchecked Sendable {
     /// Loads the models and starts listening; throws `ServeError` or a model's load error.
     package init(config: ServeConfig) throws {
         guard config.listen != nil || config.unixPath != nil || config.http != nil else { throw ServeError.nothingToServe }
-        let models = try config.modelPaths.map { try Model.load(path: $0, suffixes: config.suffixes) }
-        core = try ServerCore(config: config, models: models)
+        if let following = config.registry {
+            let follower = try RegistryFollower(config: config, following: following)
+            core = ServerCore(config: config, serving: follower.initial)
+            core.reloader = { [weak follower] in follower?.refresh() ?? .failure(ServeError.nothingToServe) }
+            self.follower = follower
+        } else {
+            let models = try config.modelPaths.map { try Model.load(path: $0, suffixes: config.suffixes) }
+            core = try ServerCore(config: config, models: models)
+            follower = nil
+        }
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, config.eventLoopThreads))
         do {
             if let listen = config.listen {
@@ -42,8 +52,9 @@ package final class Server: @unchecked Sendable {
             throw error
         }
         let redis = config.redis.map { " redis \($0.endpoint)" } ?? ""
-        let served = models.map { "\($0.name) \($0.shortVersion) (\($0.header.kind), \($0.classifier.labels.count) labels)" }
-        config.logger.info("serving \(served.joined(separator: ", ")) on \(channels.compactMap { $0.localAddress?.description }.joined(separator: ", "))\(redis)")
+        let registry = config.registry.map { " following registry \($0.directory)" } ?? ""
+        config.logger.info("serving \(ServerCore.describe(core.slot.current)) on \(channels.compactMap { $0.localAddress?.description }.joined(separator: ", "))\(redis)\(registry)")
+        follower?.start(core: core)
     }
 
     /// The models served now, in reply order.
@@ -71,6 +82,7 @@ package final class Server: @unchecked Sendable {
         unixSocket?.remove()
         unixSocket = nil
         core.pool.shutdown()
+        follower?.stop()
         try? group.syncShutdownGracefully()
     }
 

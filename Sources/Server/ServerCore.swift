@@ -15,20 +15,29 @@ package final class ServerCore: @unchecked Sendable {
     let connections: ConnectionLimit
     /// Nil when the admin endpoints are off (no token given).
     let admin: AdminGate?
+    /// Nil without `--dashboard`: then nothing is counted for it.
+    let dashboard: ServeDashboard?
     private let reloadLock = NSLock()
     private let outboxLock = NSLock()
     private var outboxes: [ObjectIdentifier: LoopOutbox] = [:]
 
+    /// Reloads for SIGHUP and `/admin/reload` when the models do not come from `config.modelPaths` (a registry).
+    var reloader: (() -> Result<ServingSet, Error>)?
+
     /// `models`: loaded from `config.modelPaths`, in that order; throws `ServeError.duplicateModelNames`.
-    package init(config: ServeConfig, models: [Model]) throws {
+    package convenience init(config: ServeConfig, models: [Model]) throws {
+        try self.init(config: config, serving: ServingSet(models: models, config: config))
+    }
+
+    init(config: ServeConfig, serving: ServingSet) {
         self.config = config
-        let serving = try ServingSet(models: models, config: config)
         slot = ModelSlot(serving)
         metrics = ServerMetrics(models: serving.names)
         redisHealth = config.redis.map { RedisHealth(endpoint: $0.endpoint, logger: config.logger) }
+        dashboard = config.dashboard ? ServeDashboard(serving) : nil
         pool = WorkerPool(workers: config.workers, slot: slot, redis: config.redis, health: redisHealth,
-                          topK: config.topK, metrics: metrics)
-        metrics.setModels(versions: models.map(\.digest))
+                          topK: config.topK, metrics: metrics, dashboard: dashboard)
+        metrics.setModels(serving)
         connections = ConnectionLimit(limit: config.maxConnections)
         admin = config.adminToken.map { AdminGate(token: $0) }
     }
@@ -67,6 +76,7 @@ package final class ServerCore: @unchecked Sendable {
     /// Loads every model file again and swaps the whole set at once. On any failure (a file unreadable or
     /// corrupt, two names alike, a model renamed) every old model keeps serving and the reason comes back.
     func reload() -> Result<ServingSet, Error> {
+        if let reloader { return reloader() }
         reloadLock.lock(); defer { reloadLock.unlock() }
         let old = slot.current
         do {
@@ -79,7 +89,7 @@ package final class ServerCore: @unchecked Sendable {
                 // Unchanged files keep their model and its warm cache; only the set is new.
                 serving = try ServingSet(models: models, config: config, keeping: old)
                 slot.current = serving
-                metrics.setModels(versions: models.map(\.digest))
+                metrics.setModels(serving)
             }
             metrics.reloadsOK.increment()
             config.logger.notice("models reloaded: \(Self.describe(serving)) (was \(Self.describe(old)))")
@@ -91,9 +101,21 @@ package final class ServerCore: @unchecked Sendable {
         }
     }
 
+    /// Serves `serving` from now on (a registry's production or experiment changed).
+    func install(_ serving: ServingSet) {
+        let old = slot.current
+        slot.current = serving
+        metrics.setModels(serving)
+        if let retired = old.experiment, retired !== serving.experiment { retired.retire() }
+    }
+
     /// `name version` of each model, for the log.
     static func describe(_ serving: ServingSet) -> String {
-        serving.models.map { "\($0.model.name) \($0.model.shortVersion)" }.joined(separator: ", ")
+        var text = serving.models.map { "\($0.model.name) \($0.version ?? $0.model.shortVersion)" }.joined(separator: ", ")
+        if let experiment = serving.experiment {
+            text += " (experiment \(experiment.experiment.id), \(experiment.experiment.mode.rawValue): treatment \(experiment.treatment.version ?? experiment.treatment.model.shortVersion))"
+        }
+        return text
     }
 
     /// One model: its figures at the top level (as before there were several); several: one object per model.
@@ -104,10 +126,17 @@ package final class ServerCore: @unchecked Sendable {
         func figures(_ model: ServingModel) -> String {
             "\"model\":\(JSONText.string(model.model.digest)),\"kind\":\(JSONText.string(model.model.header.kind))"
                 + ",\"labels\":\(model.model.classifier.labels.count),\"lru_entries\":\(model.cache.lru.count)"
+                + (model.version.map { ",\"version\":\(JSONText.string($0))" } ?? "")
+        }
+        var experiment = ""
+        if let live = serving.experiment {
+            let e = live.experiment
+            experiment = ",\"experiment\":{\"id\":\(e.id),\"mode\":\"\(e.mode.rawValue)\",\"control\":\(JSONText.string(e.control))"
+                + ",\"treatment\":\(JSONText.string(e.treatment)),\"share\":\(e.share),\"unit\":\"\(e.unit.rawValue)\"}"
         }
         let models = serving.isSeveral
             ? "\"models\":{" + serving.models.map { $0.nameJSON + ":{" + figures($0) + "}" }.joined(separator: ",") + "}"
             : figures(serving.models[0])
-        return "{\"status\":\"ok\"," + models + ",\"redis\":\"\(redis)\"}"
+        return "{\"status\":\"ok\"," + models + experiment + ",\"redis\":\"\(redis)\"}"
     }
 }

@@ -20,6 +20,10 @@ final class ServerMetrics: @unchecked Sendable {
     private let redisErrors: Counter
     private var reportedRedisErrors = 0
     private var modelInfo: [Gauge] = []
+    /// Names each experiment arm answered (`serve --registry` with an experiment running).
+    private let armCounters: [Counter]
+    private let feedbackRight: Counter
+    private let feedbackWrong: Counter
     private let lock = NSLock()
     private let models: [String]
 
@@ -55,14 +59,43 @@ final class ServerMetrics: @unchecked Sendable {
         reloadsFailed = registry.makeCounter(descriptor: metric("domcat_model_reloads_total", "Model reloads."), labels: [("result", "failed")])
         redisUp = registry.makeGauge(descriptor: metric("domcat_redis_up", "1 when the Redis cache tier answers, 0 when it is down or not configured."))
         redisErrors = registry.makeCounter(descriptor: metric("domcat_redis_errors_total", "Redis connects and commands that failed or timed out (each one served from the model)."))
+        armCounters = ["control", "treatment"].map { [registry] in
+            registry.makeCounter(descriptor: metric("domcat_experiment_names_total", "Names answered by each arm of the running experiment."), labels: [("arm", $0)])
+        }
+        feedbackRight = registry.makeCounter(descriptor: metric("domcat_feedback_total", "Labelled names received on POST /feedback, by whether the answer was right."), labels: [("result", "right")])
+        feedbackWrong = registry.makeCounter(descriptor: metric("domcat_feedback_total", "Labelled names received on POST /feedback, by whether the answer was right."), labels: [("result", "wrong")])
     }
 
-    /// The versions served now (SHA-256 of each file), in the order of `models`.
-    func setModels(versions: [String]) {
+    private var armNames = [0, 0]
+
+    func countExperiment(_ counts: ArmCounts) {
+        for arm in 0..<2 where counts.names[arm] > 0 { armCounters[arm].increment(by: Int64(counts.names[arm])) }
+        lock.lock(); armNames[0] += counts.names[0]; armNames[1] += counts.names[1]; lock.unlock()
+    }
+
+    /// Names each arm answered since the server started (the dashboard's figures).
+    var experimentNames: (control: Int, treatment: Int) {
+        lock.lock(); defer { lock.unlock() }
+        return (armNames[0], armNames[1])
+    }
+
+    func feedback(correct: Bool) { (correct ? feedbackRight : feedbackWrong).increment() }
+
+    /// The models served now, in the order of `models`: the SHA-256 of each file and, from a registry, its
+    /// version there (and an experiment's treatment, as `arm="treatment"`).
+    func setModels(_ serving: ServingSet) {
         lock.lock(); defer { lock.unlock() }
         for gauge in modelInfo { registry.unregisterGauge(gauge) }
-        modelInfo = zip(models, versions).map { name, version in
-            let labels = models.count > 1 ? [("version", version), ("model", name)] : [("version", version)]
+        var served = zip(models, serving.models).map { name, model in (name, model, [(String, String)]()) }
+        if let experiment = serving.experiment {
+            served[0].2 = [("arm", "control")]
+            served.append((models[0], experiment.treatment, [("arm", "treatment")]))
+        }
+        modelInfo = served.map { name, model, arm in
+            var labels = [("version", model.model.digest)]
+            if models.count > 1 { labels.append(("model", name)) }
+            if let version = model.version { labels.append(("registry_version", version)) }
+            labels += arm
             let gauge = registry.makeGauge(descriptor: metric("domcat_model_info", "The model being served (SHA-256 of its file)."), labels: labels)
             gauge.set(Double(1))
             return gauge

@@ -13,8 +13,11 @@ package final class ServingModel: Sendable {
     let nameJSON: String
     /// Below this top probability the answer says `unknown` (with its p), as in `classify`.
     let minProbability: Float
+    /// The registry's version of the model (`serve --registry`); nil for a model served from its file.
+    package let version: String?
 
-    init(model: Model, config: ServeConfig) {
+    init(model: Model, config: ServeConfig, version: String? = nil) {
+        self.version = version
         self.model = model
         cache = AnswerCache(modelDigest: model.digest, labelCount: model.classifier.labels.count,
                             lruEntries: config.lruEntries, width: max(1, config.topK))

@@ -1,4 +1,5 @@
 import Cache
+import Dashboard
 import DomainKit
 import Foundation
 import Learners
@@ -22,12 +23,13 @@ final class WorkerPool: @unchecked Sendable {
     /// For the fuzz harness, whose `EmbeddedEventLoop` may only be touched from the thread that made it.
     private let inline: Worker?
 
-    init(workers: Int, slot: ModelSlot, redis: RedisSettings?, health: RedisHealth?, topK: Int, metrics: ServerMetrics) {
-        inline = workers == 0 ? Worker(slot: slot, redis: { nil }, topK: max(1, topK), metrics: metrics) : nil
+    init(workers: Int, slot: ModelSlot, redis: RedisSettings?, health: RedisHealth?, topK: Int, metrics: ServerMetrics,
+         dashboard: ServeDashboard? = nil) {
+        inline = workers == 0 ? Worker(slot: slot, redis: { nil }, topK: max(1, topK), metrics: metrics, dashboard: dashboard) : nil
         // Each model's step of each worker has its own connection, as each lane of classify's workers.
         let connect = { redis.flatMap { settings in health.map { RedisConnection(settings: settings, health: $0) } } }
         for i in 0..<(workers == 0 ? 0 : max(1, workers)) {
-            let worker = Worker(slot: slot, redis: connect, topK: max(1, topK), metrics: metrics)
+            let worker = Worker(slot: slot, redis: connect, topK: max(1, topK), metrics: metrics, dashboard: dashboard)
             let thread = Thread { [self] in
                 while let jobs = take() { worker.run(jobs) }
                 finished.leave()
@@ -84,7 +86,8 @@ final class WorkerPool: @unchecked Sendable {
 }
 
 /// One worker thread's state: one cache-aside step per model (a lane, as in classify's `LineWorker`: the
-/// model's LRU and Redis, then the model) and scratch memory, reused across batches.
+/// model's LRU and Redis, then the model), one for an experiment's treatment, and scratch memory, reused
+/// across batches.
 private final class Worker {
     let slot: ModelSlot
     let topK: Int
@@ -92,25 +95,44 @@ private final class Worker {
     private let connect: () -> RedisConnection?
     /// One per model, in reply order; made as models are first seen (a reload keeps their number).
     private var steps: [CacheAside] = []
+    /// The treatment's lane of a split experiment.
+    private var treatmentStep: CacheAside?
     private var lines: [LineAnswer] = []
     /// `answerAt[row * models + m]`: where model `m`'s answer to the batch's name `row` is in `steps[m]`.
     private var answerAt: [Int] = []
+    /// Per row: the treatment answered it in the first model's place.
+    private var treated: [Bool] = []
+    /// Rows the shadow arm scores, with their names.
+    private var shadowRows: [(row: Int, domain: Domain)] = []
     private var continuations: [(loop: EventLoop, run: () -> Void)] = []
+    private let dashboard: ServeDashboard?
+    /// This worker's counts for the dashboard, and the counters they go to.
+    private var tap: TrafficTap?
+    private var tapStats: TrafficStats?
 
-    init(slot: ModelSlot, redis: @escaping () -> RedisConnection?, topK: Int, metrics: ServerMetrics) {
+    init(slot: ModelSlot, redis: @escaping () -> RedisConnection?, topK: Int, metrics: ServerMetrics, dashboard: ServeDashboard?) {
         self.slot = slot
         connect = redis
         self.topK = topK
         self.metrics = metrics
+        self.dashboard = dashboard
     }
 
     func run(_ jobs: [ClassifyJob]) {
         let serving = slot.current
         let models = serving.models
+        let experiment = serving.experiment
+        let splitting = experiment?.experiment.mode == .split
         while steps.count < models.count { steps.append(CacheAside(redis: connect())) }
         for m in models.indices { steps[m].reset() }
+        if splitting {
+            if treatmentStep == nil { treatmentStep = CacheAside(redis: connect()) }
+            treatmentStep!.reset()
+        }
         lines.removeAll(keepingCapacity: true)
         answerAt.removeAll(keepingCapacity: true)
+        treated.removeAll(keepingCapacity: true)
+        shadowRows.removeAll(keepingCapacity: true)
         var rows = 0, errors = 0
         for job in jobs {
             let first = lines.count
@@ -118,7 +140,13 @@ private final class Worker {
                 switch job.lines.withLine(i, DomainParser.parse) {
                 case let .domain(domain):
                     if let special = serving.scope?.special(domain) { lines.append(.special(domain.name, special)); continue }
-                    for m in models.indices { answerAt.append(steps[m].add(domain, cache: models[m].cache)) }
+                    let treat = splitting && experiment!.treats(domain.name, client: job.client)
+                    for m in models.indices {
+                        answerAt.append(m == 0 && treat ? treatmentStep!.add(domain, cache: experiment!.treatment.cache)
+                                                        : steps[m].add(domain, cache: models[m].cache))
+                    }
+                    if splitting { treated.append(treat) }
+                    if job.isTraffic, let shadow = experiment?.shadow, shadow.samples(domain.name) { shadowRows.append((rows, domain)) }
                     lines.append(.name(rows))
                     rows += 1
                 case let .ipAddress(ip):
@@ -132,8 +160,24 @@ private final class Worker {
             }
             job.answers = first..<lines.count
         }
-        for m in models.indices { steps[m].answerRest(cache: models[m].cache, classifier: models[m].model.classifier, k: topK) }
-        deliver(jobs, BatchAnswers(models: models.indices.map { steps[$0].answers }, answerAt: answerAt, lines: lines), serving)
+        for m in models.indices {
+            let started = NIODeadline.now()
+            steps[m].answerRest(cache: models[m].cache, classifier: models[m].model.classifier, k: topK)
+            if m == 0, let experiment, steps[0].answers.count > 0 {
+                experiment.counters.latency(arm: 0, nanoseconds: (NIODeadline.now() - started).nanoseconds)
+            }
+        }
+        var answers = BatchAnswers(models: models.indices.map { steps[$0].answers }, answerAt: answerAt, lines: lines)
+        if splitting, let step = treatmentStep, let experiment {
+            let started = NIODeadline.now()
+            step.answerRest(cache: experiment.treatment.cache, classifier: experiment.treatment.model.classifier, k: topK)
+            if step.answers.count > 0 { experiment.counters.latency(arm: 1, nanoseconds: (NIODeadline.now() - started).nanoseconds) }
+            answers.treatment = step.answers
+            answers.treated = treated
+        }
+        deliver(jobs, answers, serving)
+        if let experiment { count(jobs, answers, experiment, controlLabels: models[0].model.classifier.labels) }
+        if let dashboard { tally(jobs, answers, serving, dashboard) }
         if errors > 0 { metrics.errors.increment(by: Int64(errors)) }
         for m in models.indices {
             let step = steps[m], counters = metrics.caches[m]
@@ -142,6 +186,40 @@ private final class Worker {
             if step.computed > 0 { counters.misses.increment(by: Int64(step.computed)) }
             step.store(cache: models[m].cache)
         }
+        if splitting, let experiment { treatmentStep?.store(cache: experiment.treatment.cache) }
+    }
+
+    /// After the replies went out: every name answered, for the dashboard.
+    private func tally(_ jobs: [ClassifyJob], _ answers: BatchAnswers, _ serving: ServingSet, _ dashboard: ServeDashboard) {
+        let stats = dashboard.stats(for: serving)
+        if tapStats !== stats { tap = stats.makeTap(); tapStats = stats }
+        let now = NIODeadline.now()
+        for job in jobs where job.isTraffic {
+            tap!.latency(nanoseconds: (now - job.arrived).nanoseconds)
+            for line in job.answers {
+                guard case let .name(row) = answers.lines[line] else { continue }
+                ServeDashboard.record(&tap!, name: answers.name(row), top: { answers.top(row, model: $0).first?.label ?? -1 },
+                                      treated: answers.isTreated(row), serving: serving, client: job.client)
+            }
+        }
+        stats.absorb(&tap!)
+    }
+
+    /// After the replies went out: each arm's names and labels, and the shadow arm's sample.
+    private func count(_ jobs: [ClassifyJob], _ answers: BatchAnswers, _ experiment: LiveExperiment, controlLabels: [String]) {
+        var counts = ArmCounts()
+        for job in jobs where job.isTraffic {
+            for line in job.answers {
+                guard case let .name(row) = answers.lines[line], let best = answers.top(row, model: 0).first else { continue }
+                counts.count(arm: answers.isTreated(row) ? 1 : 0, label: best.label)
+            }
+        }
+        experiment.counters.add(counts, controlLabels: controlLabels, treatmentLabels: experiment.treatment.model.classifier.labels)
+        metrics.countExperiment(counts)
+        guard let shadow = experiment.shadow, !shadowRows.isEmpty else { return }
+        shadow.submit(shadowRows.compactMap { row, domain in
+            answers.top(row, model: 0).first.map { (domain, controlLabels[Int($0.label)]) }
+        })
     }
 
     /// Renders every job here, then hands each event loop all of its jobs' replies in one task.

@@ -1,4 +1,5 @@
 import Cache
+import Dashboard
 import DomainKit
 import Learners
 
@@ -22,6 +23,8 @@ package struct ClassifyOptions: Sendable {
     /// Names no model should label (local, reverse lookups, no public suffix) get a marker instead; nil: every
     /// name goes to the model.
     package var nameScope: NameScope? = nil
+    /// Counts every answer for a live dashboard (`--dashboard`); nil: nothing is counted.
+    package var dashboard: TrafficStats? = nil
     package init() {}
 }
 

@@ -1,4 +1,5 @@
 import Cache
+import Dashboard
 import DomainKit
 import Learners
 import Lines
@@ -22,6 +23,9 @@ final class LineWorker {
     private var more: [ModelAnswer] = []
     /// One per model, in output order; empty for `extract`.
     private let lanes: [Lane]
+    /// This batch's answers for the dashboard (`--dashboard`), and each model's label of the current line.
+    private var tap: TrafficTap?
+    private var tapLabels: [Int32] = []
 
     /// One model's part of the work: its answers shared by every worker (an LRU, and Redis when asked for),
     /// this thread's step through them, and which of its labels `--only` keeps.
@@ -45,6 +49,7 @@ final class LineWorker {
         formatter = AnswerFormatter(format: options.output, models: models.map { ($0.name, $0.classifier.labels, $0.minProbability) },
                                     includeLogFields: includeLogFields)
         stats = ClassifyStats(labelCounts: models.map(\.classifier.labels.count))
+        tap = options.dashboard?.makeTap()
     }
 
     /// After the last batch: the answers stored in Redis are applied before the run ends.
@@ -77,6 +82,7 @@ final class LineWorker {
             }
         }
         for lane in lanes { lane.step.store(cache: lane.answers) }
+        if tap != nil { options.dashboard!.absorb(&tap!) }
     }
 
     /// `extract`: no model, so nothing to wait for; each line is written as it is parsed.
@@ -155,17 +161,24 @@ final class LineWorker {
                 return
             }
             more.removeAll(keepingCapacity: true)
+            tapLabels.removeAll(keepingCapacity: true)
             var wanted = options.onlyLabels == nil
             var first = ModelAnswer(top: [][...])
             for m in lanes.indices {
                 let top = lanes[m].step.top(answerAt[row * lanes.count + m])
                 let best = top[top.startIndex]
                 stats.perLabel[m][Int(best.label)] += 1
+                if tap != nil { tapLabels.append(best.label) }
                 // `unknown` (below --min-p) is none of the labels --only asks for.
                 if let only = lanes[m].onlyLabels, only[Int(best.label)], best.probability >= lanes[m].model.minProbability { wanted = true }
                 let why = options.explainTokens > 0
                     ? Array(lanes[m].model.classifier.explain(domain, label: best.label).prefix(options.explainTokens)) : []
                 if m == 0 { first = ModelAnswer(top: top, why: why) } else { more.append(ModelAnswer(top: top, why: why)) }
+            }
+            if tap != nil {
+                tap!.record(domain.name, label: { tapLabels[$0] }) {
+                    record.client.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+                }
             }
             guard wanted else { stats.filteredOut += 1; return }
             formatter.append(.classified(name: domain.name, top: first.top, why: first.why, more: more), line: bytes, record: record, to: &out)

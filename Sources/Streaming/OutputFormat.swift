@@ -48,19 +48,25 @@ package struct AnswerFormatter: Sendable {
         let labelJSON: EncodedLabels
         /// Answers whose top probability is below this say `unknown` instead of their label.
         let minProbability: Float
+        /// `,"version":"…"` of JSON answers (a model served from a registry), else empty.
+        let versionJSON: [UInt8]
     }
 
     package init(format: OutputFormat, labels: [String], includeLogFields: Bool, minProbability: Float = 0) {
         self.init(format: format, models: [("", labels, minProbability)], includeLogFields: includeLogFields)
     }
 
-    /// `models`: each model's name, labels and `unknown` threshold, in output order.
-    package init(format: OutputFormat, models: [(name: String, labels: [String], minProbability: Float)], includeLogFields: Bool) {
+    /// `models`: each model's name, labels and `unknown` threshold, in output order; `versions`: each one's
+    /// registry version, said in its JSON answers (nil or absent: not said).
+    package init(format: OutputFormat, models: [(name: String, labels: [String], minProbability: Float)], includeLogFields: Bool,
+                 versions: [String?] = []) {
         self.format = format
         self.includeLogFields = includeLogFields
-        self.models = models.map { model in
-            EncodedModel(name: model.name, labelBytes: EncodedLabels(model.labels.map { Array($0.utf8) }),
-                         labelJSON: EncodedLabels(model.labels.map { Array(jsonString($0).utf8) }), minProbability: model.minProbability)
+        self.models = models.enumerated().map { i, model in
+            let version = i < versions.count ? versions[i] : nil
+            return EncodedModel(name: model.name, labelBytes: EncodedLabels(model.labels.map { Array($0.utf8) }),
+                                labelJSON: EncodedLabels(model.labels.map { Array(jsonString($0).utf8) }), minProbability: model.minProbability,
+                                versionJSON: version.map { Array(",\"version\":\(jsonString($0))".utf8) } ?? [])
         }
     }
 
@@ -190,6 +196,7 @@ package struct AnswerFormatter: Sendable {
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "]"))
+        out.append(contentsOf: models[m].versionJSON)
         guard !why.isEmpty else { return }
         out.append(contentsOf: ",\"why\":[".utf8)
         for (i, w) in why.enumerated() {

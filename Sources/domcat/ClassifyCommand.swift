@@ -1,5 +1,6 @@
 import ArgumentParser
 import Cache
+import Dashboard
 import DomainKit
 import Foundation
 import Lines
@@ -40,6 +41,9 @@ struct ClassifyCommand: ParsableCommand {
     @Flag(help: "Send local, reverse-lookup and no-public-suffix names to the model too, instead of answering !local, !reverse, !nosuffix.")
     var classifyAllNames = false
 
+    @Option(help: ArgumentHelp("A live page of what is being classified at http://HOST:PORT/ (and its figures at /api/stats).", valueName: "host:port"))
+    var dashboard: String?
+
     @OptionGroup var redisOptions: RedisOptions
 
     @OptionGroup(title: "Redis Streams consumer") var consume: ConsumeCLIOptions
@@ -53,6 +57,7 @@ struct ClassifyCommand: ParsableCommand {
         if fasttextBin != nil, !models.isEmpty { throw ValidationError("give a MODEL or --fasttext-bin, not both") }
         if tokenize, fasttextBin == nil { throw ValidationError("--tokenize goes with --fasttext-bin") }
         try consume.validate(inputs: stream.inputs, follow: stream.follow, only: only)
+        if consume.from != nil, dashboard != nil { throw ValidationError("--dashboard does not go with --from") }
     }
 
     func run() throws {
@@ -81,10 +86,26 @@ struct ClassifyCommand: ParsableCommand {
         }
         let models = loaded.map { ClassifyModel(name: $0.name, classifier: $0.classifier, digest: $0.digest,
                                                 minProbability: minP ?? $0.header.unknownBelow ?? 0) }
-        if let consumeOptions = consume.options() {
-            consumeStream(models, options: options, consume: consumeOptions)
-        } else {
-            stream.run(models, options: options)
+        if let consumeOptions = consume.options() { return consumeStream(models, options: options, consume: consumeOptions) }
+        guard let dashboard else { return stream.run(models, options: options) }
+        let stats = TrafficStats(models: loaded.map { .init(name: $0.name, labels: $0.classifier.labels, version: $0.shortVersion) })
+        options.dashboard = stats
+        stream.run(models, options: options) { pipeline in
+            let page = Dashboard(stats: stats, explainModels: {
+                models.map { .init(name: $0.name, classifier: $0.classifier, minProbability: $0.minProbability) }
+            }, extra: {
+                let s = pipeline.snapshot()
+                let answers = Double(max(1, s.classified * models.count))
+                return String(format: "\"cache\":{\"hit_ratio\":{\"memory\":%.4f,\"redis\":%.4f}}", Double(s.cacheHits) / answers, Double(s.redisHits) / answers)
+            })
+            do {
+                let port = try SmallHTTPListener.start(dashboard) { path, query in
+                    page.respond(path: path, query: query) ?? SmallHTTPListener.Response(status: 404, json: "{\"error\":\"no such page\"}")
+                }
+                note("dashboard on http://\(dashboard.split(separator: ":").dropLast().joined(separator: ":")):\(port)/")
+            } catch {
+                fail("--dashboard \(dashboard): \(error)", code: ExitCodes.listen)
+            }
         }
     }
 

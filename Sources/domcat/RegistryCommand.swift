@@ -1,7 +1,9 @@
 import ArgumentParser
+import Cache
 import Corpora
 import Foundation
 import Learners
+import Logging
 import ModelStore
 import Registry
 
@@ -17,6 +19,36 @@ struct RegistryCommand: ParsableCommand {
 struct RegistryOptions: ParsableArguments {
     @Option(help: "Registry folder (default: $DOMCAT_REGISTRY, else ./models).")
     var registry: String?
+
+    @Option(help: "Announce changes of production or of the running experiment on this Redis (redis://host:port), so every `serve --registry` given the same --redis switches at once, on any machine.")
+    var redis: String?
+
+    @Option(help: "The Redis channel of announcements.")
+    var announceChannel: String = ServingState.defaultChannel
+
+    func validate() throws {
+        if let redis, RedisEndpoint(url: redis) == nil { throw ValidationError("--redis: not redis://host:port or unix:///path: \(redis)") }
+    }
+
+    /// The cache tier's Redis warnings speak of answers; a failed announcement says what it means itself.
+    private static let quiet: Logger = {
+        var logger = Logger(label: "domcat.registry")
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    /// Publishes what `registry` now serves (with `--redis`). A failed announcement is a warning: the change
+    /// is made, and servers see it when they next read the index.
+    func announce(_ registry: ModelRegistry) {
+        guard let redis, let endpoint = RedisEndpoint(url: redis) else { return }
+        let state = registryStep { try registry.servingState() }
+        let connection = RedisConnection(settings: RedisSettings(endpoint: endpoint, timeoutMilliseconds: 2000),
+                                         health: RedisHealth(endpoint: endpoint, logger: Self.quiet))
+        guard let receivers = connection.command(["PUBLISH", announceChannel, state.announcement()]), Int(receivers) != nil else {
+            return note("could not announce on \(endpoint): servers following the registry will see the change when they next read its index")
+        }
+        note("announced on \(endpoint) \(announceChannel) (\(receivers) listening)")
+    }
 
     func open() -> ModelRegistry {
         let directory = registry ?? ProcessInfo.processInfo.environment["DOMCAT_REGISTRY"] ?? ModelRegistry.defaultDirectory
@@ -132,6 +164,7 @@ struct RegistryPromote: ParsableCommand {
         let registry = registryOptions.open()
         registryStep { try registry.promote(version) }
         note("\(version) is in production")
+        registryOptions.announce(registry)
     }
 }
 
@@ -143,6 +176,7 @@ struct RegistryRollback: ParsableCommand {
         let registry = registryOptions.open()
         let (from, to) = registryStep { try registry.rollback() }
         note("\(to) is in production again (was \(from))")
+        registryOptions.announce(registry)
     }
 }
 

@@ -33,6 +33,7 @@ struct ExperimentStart: ParsableCommand {
                                          unit: unit, minimumEffect: minEffect)
         }
         print(experiment.id)
+        registryOptions.announce(registry)
     }
 }
 
@@ -97,5 +98,6 @@ struct ExperimentStop: ParsableCommand {
         let status = registryStep { try registry.stopExperiment(promoteWinner: promoteWinner) }
         print(status.text, terminator: "")
         if promoteWinner, status.recommendation == .promote { note("\(status.experiment.treatment) is in production") }
+        registryOptions.announce(registry)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dashboard
 import Foundation
 import Registry
 
@@ -52,10 +53,15 @@ struct RetrainCommand: ParsableCommand {
         if let metrics {
             // Its own connection: the cycle's transactions stay its own.
             let reader = registryOptions.open()
-            do { try MetricsListener.start(metrics) { RetrainMetrics.text(reader) } } catch { fail("--metrics \(metrics): \(error)", code: ExitCodes.listen) }
+            do {
+                try SmallHTTPListener.start(metrics) { _, _ in
+                    SmallHTTPListener.Response(contentType: "text/plain; version=0.0.4", body: Array(RetrainMetrics.text(reader).utf8))
+                }
+            } catch { fail("--metrics \(metrics): \(error)", code: ExitCodes.listen) }
         }
         while true {
             let run = registryStep { try retrainer.runOnce() }
+            if run.decision == "promoted" { registryOptions.announce(registry) }
             if run.decision == "promoted", let onPromote, let version = run.candidate { runHook(onPromote, version: version, registry: registry.directory) }
             guard let every, let pause = Self.seconds(every) else {
                 if run.decision == "failed" { throw ExitCode(1) }

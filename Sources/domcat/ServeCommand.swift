@@ -3,6 +3,7 @@ import Cache
 import Dispatch
 import Foundation
 import Logging
+import Registry
 import Server
 import Streaming
 
@@ -10,7 +11,7 @@ struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Answer classification requests over TCP/Unix line protocol and HTTP, with an LRU + Redis cache.",
-        discussion: "SIGHUP (or POST /admin/reload, with --admin-token) reloads every MODEL from its file; a bad file leaves every old model serving.")
+        discussion: "SIGHUP (or POST /admin/reload, with --admin-token) reloads every MODEL from its file (with --registry: reads the registry now); a bad file leaves every old model serving.")
 
     @Argument(help: "Model files (.dcm): each adds its answer columns (line) or its object under its name (JSON), in order. The default set (category, service) when omitted.")
     var models: [String] = []
@@ -23,6 +24,9 @@ struct ServeCommand: ParsableCommand {
 
     @Option(help: "HTTP (POST /predict, GET /health, GET /metrics, POST /admin/reload) on host:port.")
     var http: String?
+
+    @Flag(help: "A live page of what is being answered on the --http listener: GET / (and /api/stats, /api/explain?name=).")
+    var dashboard = false
 
     @Option(help: ArgumentHelp("Turn POST /admin/reload on, for requests with `Authorization: Bearer <the token in FILE>` (at least 16 characters).", valueName: "file"))
     var adminToken: String?
@@ -54,6 +58,24 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("min-p"), help: "Answer `unknown` (with its p) when the top label's probability is below this (default: each model's own threshold, if it was trained with one; else 0), as classify does.")
     var minP: Float?
 
+    @Option(help: "Serve this registry's production version (while an experiment runs: its control and treatment) and follow it: a promote, rollback or experiment start/stop is served within a second, without a failed request. No MODEL arguments then.")
+    var registry: String?
+
+    @Option(help: "With --registry: how often its index is read, in milliseconds (with --redis, announcements are followed at once).")
+    var pollMs: Int = 200
+
+    @Option(help: "With --registry: seconds between writes of an experiment's per-arm tallies to the index.")
+    var flushEvery: Int = 5
+
+    @Option(help: "With --registry and a shadow experiment: the share of names the treatment scores off the answer path.")
+    var shadowSample: Double = 0.1
+
+    @Flag(inversion: .prefixedNo, help: "With --registry: keep the newest registered version loaded ahead of its promotion, so promoting it swaps at once (memory for one more model).")
+    var preloadLatest = true
+
+    @Option(help: "With --registry and --redis: the channel promotions are announced on (as `registry … --announce-channel`).")
+    var announceChannel: String = "domcat:registry"
+
     @OptionGroup var redisOptions: RedisOptions
 
     @OptionGroup var suffixOptions: SuffixOptions
@@ -66,12 +88,17 @@ struct ServeCommand: ParsableCommand {
         try Check.range(k, 1...1000, "--k")
         try Check.range(idleTimeout, 1...86_400, "--idle-timeout")
         try Check.range(maxConnections, 1...1_000_000, "--max-connections")
+        try Check.range(pollMs, 10...60_000, "--poll-ms")
+        try Check.range(flushEvery, 1...3600, "--flush-every")
+        try Check.range(shadowSample, 0.0001...1, "--shadow-sample")
+        if registry != nil, !models.isEmpty { throw ValidationError("give MODEL files or --registry, not both") }
         if format == .annotate { throw ValidationError("--format must be tsv or jsonl") }
+        if dashboard, http == nil { throw ValidationError("--dashboard is served on the --http listener: give --http HOST:PORT") }
     }
 
     func run() throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-        var config = ServeConfig(modelPaths: models.isEmpty ? DefaultModel.paths() : models, suffixes: try suffixOptions.load())
+        var config = ServeConfig(modelPaths: models.isEmpty && registry == nil ? DefaultModel.paths() : models, suffixes: try suffixOptions.load())
         config.listen = listen
         config.unixPath = unix
         config.http = http
@@ -87,6 +114,16 @@ struct ServeCommand: ParsableCommand {
         config.idleTimeout = .seconds(idleTimeout)
         config.maxConnections = maxConnections
         config.adminToken = loadAdminToken()
+        config.dashboard = dashboard
+        if let registry {
+            var following = RegistryFollowing(directory: registry)
+            following.pollInterval = .milliseconds(pollMs)
+            following.flushInterval = .seconds(flushEvery)
+            following.shadowSample = shadowSample
+            following.channel = announceChannel
+            following.preloadLatest = preloadLatest
+            config.registry = following
+        }
         raiseDescriptorLimit()
 
         let server: Server
@@ -95,6 +132,10 @@ struct ServeCommand: ParsableCommand {
         } catch let error as ServeError {
             if case .duplicateModelNames = error { fail(error.description, code: ExitCodes.usage) }
             fail(error.description, code: ExitCodes.listen)
+        } catch let error as RegistryError {
+            fail("registry \(registry ?? ""): \(error)", code: ExitCodes.input)
+        } catch let error as SQLiteError {
+            fail("registry \(registry ?? ""): \(error)", code: ExitCodes.input)
         } catch {
             fail("\(error)", code: ExitCodes.model)
         }

@@ -33,6 +33,9 @@ struct StreamOptions: ParsableArguments {
     @Flag(help: "No summary on stderr at the end (SIGUSR1 still prints one).")
     var quiet = false
 
+    @Flag(inversion: .prefixedNo, help: "A progress line on stderr while files are read (default: when stderr is a terminal and the input is files).")
+    var progress: Bool?
+
     func validate() throws {
         try Check.range(threads, Check.threads, "--threads")
         if follow != nil, !inputs.isEmpty { throw ValidationError("give -f/--follow or -i/--in, not both") }
@@ -51,9 +54,22 @@ struct StreamOptions: ParsableArguments {
     func readers() -> [LineReader] { openReaders(inputs: inputs, follow: follow, zstd: zstd) }
 
     /// Runs the pipeline to the end of input with the exit behaviour every streaming command shares.
-    func run(_ models: [ClassifyModel], options: ClassifyOptions) {
+    /// `started` sees the pipeline before it runs (the dashboard reads its counters).
+    func run(_ models: [ClassifyModel], options: ClassifyOptions, started onStart: (ClassifyPipeline) -> Void = { _ in }) {
         let readers = readers()
         let pipeline = ClassifyPipeline(models: models, options: options)
+        onStart(pipeline)
+        let files = follow == nil && !inputs.isEmpty && !inputs.contains("-")
+        var display: ClassifyProgress?
+        if progress ?? (files && isatty(2) == 1) {
+            let sizes = inputs.map { path -> Int? in
+                var info = stat()
+                return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
+            }
+            display = ClassifyProgress(pipeline: pipeline, readers: readers, sizes: files ? sizes : [nil],
+                                       labels: models.first?.classifier.labels ?? [])
+            display?.start()
+        }
         let started = Date()
         let labels = models.map { (name: $0.name, labels: $0.classifier.labels) }
         let summarySignal = SignalWatcher(SIGUSR1) {
@@ -62,6 +78,7 @@ struct StreamOptions: ParsableArguments {
         }
         defer { summarySignal.cancel() }
         do {
+            defer { display?.stop() }
             try pipeline.run(readers, sink: OutputSink())
         } catch OutputError.closed {
             // `| head` closed our output: the reader got what it wanted; leave quietly.

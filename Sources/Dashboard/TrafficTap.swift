@@ -1,0 +1,52 @@
+import DomainKit
+
+/// One worker's answers of one batch, as the dashboard counts them: each name, its label from every model
+/// and (for names some model labels ads, tracking or badware) the client that asked. Filled without a lock,
+/// handed to `TrafficStats.absorb` once per batch.
+package struct TrafficTap {
+    let models: Int
+    /// Per model, per label: whether a name with it counts its client.
+    let risky: [[Bool]]
+    private(set) var names: [String] = []
+    private(set) var hashes: [UInt64] = []
+    /// `models` labels per name, back to back.
+    private(set) var labels: [Int32] = []
+    private(set) var clients: [(hash: UInt64, name: String)] = []
+    /// Batch latencies (serve: from a request's arrival to its answers).
+    private(set) var latencies: [Int64] = []
+
+    init(risky: [[Bool]]) {
+        models = risky.count
+        self.risky = risky
+    }
+
+    var isEmpty: Bool { names.isEmpty && latencies.isEmpty }
+
+    package mutating func latency(nanoseconds: Int64) { latencies.append(nanoseconds) }
+
+    /// One answered name; `label(m)` is model m's label (-1: none of its labels); `client` is asked only when
+    /// a label is risky.
+    package mutating func record(_ name: String, label: (Int) -> Int32, client: () -> String?) {
+        var s = name
+        hashes.append(s.withUTF8 { FNV1a64.hash($0) })
+        names.append(name)
+        var flagged = false
+        for m in 0..<models {
+            let l = label(m)
+            labels.append(l)
+            if l >= 0, Int(l) < risky[m].count, risky[m][Int(l)] { flagged = true }
+        }
+        if flagged, let who = client() {
+            var c = who
+            clients.append((c.withUTF8 { FNV1a64.hash($0) }, who))
+        }
+    }
+
+    mutating func removeAll() {
+        names.removeAll(keepingCapacity: true)
+        hashes.removeAll(keepingCapacity: true)
+        labels.removeAll(keepingCapacity: true)
+        clients.removeAll(keepingCapacity: true)
+        latencies.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,131 @@
+import Dashboard
+import Foundation
+import XCTest
+
+/// The dashboard's counters against a known input: counts, rates, top-k (against exact counts) and windows.
+final class TrafficStatsTests: XCTestCase {
+    /// A clock the test moves.
+    private final class Clock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var now = 1_700_000_000
+        var seconds: Int { lock.lock(); defer { lock.unlock() }; return now }
+        func advance(_ s: Int) { lock.lock(); now += s; lock.unlock() }
+    }
+
+    private func stats(_ clock: Clock, window: Int = 600) -> TrafficStats {
+        TrafficStats(models: [.init(name: "category", labels: ["ads", "news", "site"], version: "1.0.0"),
+                              .init(name: "service", labels: ["google", "none"], version: "2.0.0")],
+                     window: window, clock: { clock.seconds })
+    }
+
+    private func json(_ stats: TrafficStats) throws -> [String: Any] {
+        try XCTUnwrap(JSONSerialization.jsonObject(with: Data(stats.json().utf8)) as? [String: Any])
+    }
+
+    func testCountsRatesLabelsAndClients() throws {
+        let clock = Clock()
+        let stats = stats(clock)
+        var tap = stats.makeTap()
+        // Second 0: 3 × ads.example.com (client A), 1 × news.example.org; second 1: 2 × www.example.net.
+        for _ in 0..<3 { tap.record("ads.example.com", label: { [0, 1][$0] }, client: { "10.0.0.1" }) }
+        tap.record("news.example.org", label: { [1, 1][$0] }, client: { "10.0.0.2" })
+        stats.absorb(&tap)
+        clock.advance(1)
+        for _ in 0..<2 { tap.record("www.example.net", label: { [2, 0][$0] }, client: { "10.0.0.3" }) }
+        stats.absorb(&tap)
+
+        let s = try json(stats)
+        XCTAssertEqual(s["names"] as? Int, 6)
+        let perSecond = try XCTUnwrap(s["per_second"] as? [Int])
+        XCTAssertEqual(perSecond.count, 3600)
+        XCTAssertEqual(Array(perSecond.suffix(2)), [4, 2])
+        let models = try XCTUnwrap(s["models"] as? [[String: Any]])
+        let category = models[0]
+        let top = try XCTUnwrap(category["top_labels"] as? [[String: Any]])
+        XCTAssertEqual(top.map { $0["label"] as? String }, ["ads", "site", "news"])
+        XCTAssertEqual(top.map { $0["count"] as? Int }, [3, 2, 1])
+        let names = try XCTUnwrap(category["top_names"] as? [String: [[String: Any]]])
+        XCTAssertEqual(names["ads"]?.first?["name"] as? String, "ads.example.com")
+        XCTAssertEqual(names["ads"]?.first?["count"] as? Int, 3)
+        XCTAssertEqual((models[1]["totals"] as? [String: Int]) ?? [:], ["google": 2, "none": 4])
+        // Only names some model labels ads, tracking or badware count their client.
+        let clients = try XCTUnwrap((s["clients"] as? [String: Any])?["top"] as? [[String: Any]])
+        XCTAssertEqual(clients.map { $0["client"] as? String }, ["10.0.0.1"])
+        XCTAssertEqual(clients.first?["count"] as? Int, 3)
+        // The hour's series: one ten-second slot holds all six, split by label (top labels, then "other").
+        let series = try XCTUnwrap(category["series"] as? [String: Any])
+        let rows = try XCTUnwrap(series["rows"] as? [[Int]])
+        XCTAssertEqual(rows.count, 360)
+        XCTAssertEqual(rows.last, [3, 2, 1, 0])
+        XCTAssertEqual(series["labels"] as? [String], ["ads", "site", "news", "other"])
+    }
+
+    func testTopNamesKeepTheHeavyHittersOfAZipfStreamWithinTheirBounds() throws {
+        let clock = Clock()
+        let stats = stats(clock)
+        var tap = stats.makeTap()
+        var exact: [String: Int] = [:]
+        var state: UInt64 = 42  // a fixed LCG: the same stream every run
+        // 20,000 names over 5,000 distinct ones, Zipf-like: name i drawn with weight 1 / (i + 1).
+        let weights = (0..<5000).map { 1.0 / Double($0 + 1) }
+        let total = weights.reduce(0, +)
+        for _ in 0..<20_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            var r = Double(state >> 11) / Double(1 << 53) * total, i = 0
+            while r > weights[i] { r -= weights[i]; i += 1 }
+            let name = "n\(i).example.com"
+            exact[name, default: 0] += 1
+            tap.record(name, label: { _ in 0 }, client: { nil })
+        }
+        stats.absorb(&tap)
+        let s = try json(stats)
+        let top = try XCTUnwrap(((s["models"] as? [[String: Any]])?[0]["top_names"] as? [String: [[String: Any]]])?["ads"])
+        XCTAssertEqual(top.count, 10)
+        for entry in top {
+            let name = try XCTUnwrap(entry["name"] as? String), count = try XCTUnwrap(entry["count"] as? Int)
+            let error = try XCTUnwrap(entry["error"] as? Int)
+            XCTAssertLessThanOrEqual(count - error, exact[name]!, name)
+            XCTAssertGreaterThanOrEqual(count, exact[name]!, name)
+        }
+        // Space-Saving's guarantee: every name counted more than total / capacity times is held, and shown.
+        let heavy = exact.filter { $0.value > 20_000 / TrafficStats.topNamesPerLabel }.map(\.key)
+        XCTAssertGreaterThanOrEqual(heavy.count, 3)
+        XCTAssertTrue(Set(heavy).isSubset(of: top.compactMap { $0["name"] as? String }), "\(heavy)")
+    }
+
+    func testTopNamesCoverTheLastOneToTwoWindowsAndSaySince() throws {
+        let clock = Clock()
+        let start = clock.seconds
+        let stats = stats(clock, window: 60)
+        var tap = stats.makeTap()
+        tap.record("old.example.com", label: { _ in 1 }, client: { nil })
+        stats.absorb(&tap)
+        clock.advance(61)  // a new window: the old one is still shown
+        tap.record("new.example.com", label: { _ in 1 }, client: { nil })
+        stats.absorb(&tap)
+        var names = try XCTUnwrap(((try json(stats)["models"] as? [[String: Any]])?[0]["top_names"] as? [String: [[String: Any]]])?["news"])
+        XCTAssertEqual(Set(names.compactMap { $0["name"] as? String }), ["old.example.com", "new.example.com"])
+        XCTAssertEqual(try json(stats)["since"] as? Int, start)
+        clock.advance(60)  // two windows on: the first is gone
+        names = try XCTUnwrap(((try json(stats)["models"] as? [[String: Any]])?[0]["top_names"] as? [String: [[String: Any]]])?["news"] ?? [])
+        XCTAssertEqual(names.compactMap { $0["name"] as? String }, ["new.example.com"])
+        // The hour's counts are kept regardless.
+        XCTAssertEqual(try json(stats)["names"] as? Int, 2)
+    }
+
+    func testMemoryIsBoundedOverManyDistinctNames() throws {
+        let clock = Clock()
+        let stats = stats(clock)
+        var tap = stats.makeTap()
+        for i in 0..<200_000 {
+            tap.record("unique\(i).example.com", label: { _ in 0 }, client: { "10.1.\(i % 250).\(i % 7)" })
+            if i % 4096 == 0 { stats.absorb(&tap); clock.advance(1) }
+        }
+        stats.absorb(&tap)
+        let s = try json(stats)
+        let top = try XCTUnwrap(((s["models"] as? [[String: Any]])?[0]["top_names"] as? [String: [[String: Any]]])?["ads"])
+        XCTAssertLessThanOrEqual(top.count, 10)
+        XCTAssertLessThanOrEqual(((s["clients"] as? [String: Any])?["top"] as? [Any])?.count ?? 0, 20)
+        XCTAssertEqual(s["names"] as? Int, 200_000)
+    }
+}

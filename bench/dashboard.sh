@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Issue 21 figures: what `--dashboard` costs `classify` (the default models on a dnsmasq log of UT1 names drawn
+# Zipf 1.0, 2 threads: CPU seconds by perf, median of 3, with and without the page), and RSS of `classify
+# --dashboard` on an endless stream of new names for 60 s (flat = the counters are bounded).
+# Usage: bench/dashboard.sh [LINES]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+D=${DOMCAT:-.build/release/domcat}
+WORK=${WORK:-/tmp/domcat-bench}
+N=${1:-2000000}
+PORT=${PORT:-18766}
+mkdir -p "$WORK"
+log=$WORK/dnsmasq-$N.log
+[ -f "$log" ] || python3 bench/make-dnsmasq-log.py corpora/ut1/ut1-2025-08-17.tsv.zst "$N" > "$log"
+MODELS="out/category.dcm out/service.dcm"
+
+cpu() {  # median CPU seconds (task-clock) of 3 runs of: classify "$@" < log
+  for r in 1 2 3; do
+    perf stat -x, -e task-clock -o "$WORK/perf.txt" "$D" classify $MODELS --input dnsmasq --skip-no-query --quiet "$@" < "$log" > /dev/null
+    awk -F, '/task-clock/ {printf "%.3f\n", $1 / 1000}' "$WORK/perf.txt"
+  done | sort -n | sed -n 2p
+}
+without=$(cpu)
+with=$(cpu --dashboard 127.0.0.1:$PORT)
+echo "| classify (default models, $(wc -l < "$log") dnsmasq lines) | CPU s (median of 3) |"
+echo "|---|---|"
+echo "| without --dashboard | $without |"
+echo "| with --dashboard | $with |"
+printf 'dashboard cost: %+.1f%% CPU\n\n' "$(echo "($with / $without - 1) * 100" | bc -l)"
+
+# Endless: every line a name never seen before, from eight clients.
+python3 -c '
+import itertools, sys
+for i in itertools.count():
+    sys.stdout.write("Dec  3 12:00:00 dnsmasq[1]: query[A] host%d.example%d.com from 192.168.1.%d\n" % (i, i % 5000, i % 8))
+' | "$D" classify $MODELS --dashboard 127.0.0.1:$PORT --quiet > /dev/null &
+pid=$!
+trap 'kill "$pid" 2>/dev/null || true' EXIT
+until curl -sf 127.0.0.1:$PORT/api/stats >/dev/null; do sleep 0.2; done   # the models are loaded
+echo "| seconds | RSS MB | names counted |"
+echo "|---|---|---|"
+for i in $(seq 0 10 60); do
+  printf '| %d | %.0f | %s |\n' "$i" "$(awk '/VmRSS/ {print $2/1024}' /proc/$pid/status)" \
+    "$(curl -s 127.0.0.1:$PORT/api/stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["names"])')"
+  [ "$i" = 60 ] || sleep 10
+done
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
