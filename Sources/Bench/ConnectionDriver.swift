@@ -43,6 +43,9 @@ final class ConnectionDriver: ChannelInboundHandler, @unchecked Sendable {
     private var name: [UInt8] = []
     private var names: [[UInt8]] = []
     private var request: [UInt8] = []
+    /// Tagged lines: each outstanding request's time by its tag (answers come in any order).
+    private var sentAtByTag: [Int: UInt64] = [:]
+    private var tagged = TaggedReplies()
 
     init(config: BenchConfig, index: Int, zipf: ZipfTable?, done: DispatchGroup) {
         self.config = config
@@ -80,7 +83,8 @@ final class ConnectionDriver: ChannelInboundHandler, @unchecked Sendable {
             keys.next(into: &name)
             names.append(name)
         }
-        encodeRequest(config.target, names: names, into: &request)
+        encodeRequest(config.target, names: names, tag: sent, into: &request)
+        if case .taggedLine = config.target { sentAtByTag[sent] = scheduled }
         outstanding.append(scheduled)
         sent += 1
     }
@@ -101,6 +105,7 @@ final class ConnectionDriver: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
+        if case .taggedLine = config.target { return readTagged(buffer) }
         let replies = buffer.withUnsafeReadableBytes { framer.consume($0) }
         guard replies > 0, let clock else { return }
         let now = NIODeadline.now()
@@ -115,6 +120,35 @@ final class ConnectionDriver: ChannelInboundHandler, @unchecked Sendable {
             }
         }
         if head > 4096, head * 2 > outstanding.count { outstanding.removeFirst(head); head = 0 }
+        sendMore(replies, now: now, clock: clock)
+    }
+
+    /// Tagged answers: each one's latency from its own request's time, whatever order they come in.
+    private func readTagged(_ buffer: ByteBuffer) {
+        guard let clock else { return }
+        let now = NIODeadline.now()
+        let nowNanos = now.uptimeNanoseconds
+        var replies = 0
+        let untagged = buffer.withUnsafeReadableBytes { bytes in
+            tagged.consume(bytes) { tag in
+                replies += 1
+                guard let sentAt = sentAtByTag.removeValue(forKey: tag) else { failures += 1; return }
+                if sentAt >= clock.recordFrom.uptimeNanoseconds, sentAt < clock.stopAt.uptimeNanoseconds {
+                    histogram.record(max(1, (nowNanos &- sentAt) / 1000))
+                    recorded += 1
+                }
+            }
+        }
+        failures += untagged
+        // `head` counts the answers; the times are in `sentAtByTag`.
+        head = min(outstanding.count, head + replies)
+        if head > 4096, head * 2 > outstanding.count { outstanding.removeFirst(head); head = 0 }
+        if replies > 0 { sendMore(replies, now: now, clock: clock) }
+    }
+
+    /// After `replies` answers: closed loop, as many requests go out; otherwise finish once idle.
+    private func sendMore(_ replies: Int, now: NIODeadline, clock: BenchClock) {
+        let nowNanos = now.uptimeNanoseconds
         if config.rate == nil, now < clock.stopAt {
             for _ in 0..<replies { enqueue(scheduled: nowNanos) }
             flush()

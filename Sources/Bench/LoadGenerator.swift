@@ -111,6 +111,7 @@ package enum LoadGenerator {
         let targetName: String
         switch config.target {
         case .line: targetName = "line \(config.address)"
+        case .taggedLine: targetName = "tagged line \(config.address)"
         case let .http(batch): targetName = "http \(config.address) batch \(batch)"
         case .redis: targetName = "redis GET \(config.address)"
         }

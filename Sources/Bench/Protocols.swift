@@ -4,15 +4,20 @@ import Foundation
 package enum BenchTarget: Sendable {
     /// domcat's line protocol: one name per line, one answer per line.
     case line
+    /// The line protocol's tagged requests, `@N<TAB>name`, answered `@N<TAB>…` in any order.
+    case taggedLine
     /// domcat's `POST /predict`, `batch` names per request (1: `{"domain":…}`).
     case http(batch: Int)
     /// Redis `GET name`, the baseline.
     case redis
 }
 
-/// Appends one request for `names` (one name, or `batch` for HTTP).
-func encodeRequest(_ target: BenchTarget, names: [[UInt8]], into out: inout [UInt8]) {
+/// Appends one request for `names` (one name, or `batch` for HTTP); `tag` numbers a tagged line.
+func encodeRequest(_ target: BenchTarget, names: [[UInt8]], tag: Int = 0, into out: inout [UInt8]) {
     switch target {
+    case .taggedLine:
+        out.append(UInt8(ascii: "@")); appendDecimal(tag, to: &out); out.append(0x09)
+        out.append(contentsOf: names[0]); out.append(0x0A)
     case .line:
         out.append(contentsOf: names[0]); out.append(0x0A)
     case .redis:
@@ -64,7 +69,7 @@ struct ReplyFramer {
             switch target {
             case .redis: used = redisReply(at: position)
             case .http: used = httpReply(at: position)
-            case .line: used = nil
+            case .line, .taggedLine: used = nil
             }
             guard let used else { break }
             position += used
@@ -129,5 +134,29 @@ struct ReplyFramer {
             lineStart = i
         }
         return nil
+    }
+}
+
+/// The tags of the tagged answers in a byte stream (`@N<TAB>…` lines), keeping an incomplete line between reads.
+struct TaggedReplies {
+    private var tag = 0
+    private var inTag = false
+    private var atLineStart = true
+    /// Calls `each` with the tag of every answer line begun here; returns the lines without a tag (a server
+    /// that does not know tags answers each with an error line).
+    mutating func consume(_ bytes: UnsafeRawBufferPointer, each: (Int) -> Void) -> Int {
+        var untagged = 0
+        for b in bytes {
+            if atLineStart {
+                atLineStart = false
+                if b == UInt8(ascii: "@") { inTag = true; tag = 0; continue }
+                inTag = false
+                untagged += 1
+            }
+            if b == 0x0A { atLineStart = true; continue }
+            guard inTag else { continue }
+            if b >= 0x30, b <= 0x39 { tag = tag * 10 + Int(b - 0x30) } else { inTag = false; each(tag) }
+        }
+        return untagged
     }
 }

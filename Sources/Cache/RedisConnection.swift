@@ -21,12 +21,15 @@ package final class RedisConnection {
     private var unreadReplies = 0
     /// Whether a batch's misses are worth a read; `AnswerCache` and the callers that time the model feed it.
     package var readPolicy: RedisReadPolicy
+    /// For a `.cluster` endpoint: every command goes through it to the node owning its slot.
+    private var router: ClusterRouter?
 
     package init(settings: RedisSettings, health: RedisHealth) {
         self.settings = settings
         self.health = health
         backoffMilliseconds = settings.minBackoffMilliseconds
         readPolicy = RedisReadPolicy(mode: settings.reads)
+        if case let .cluster(seeds) = settings.endpoint { router = ClusterRouter(seeds: seeds, settings: settings, health: health) }
         // hiredis writes with write(2): a peer that went away must come back as EPIPE, not kill us.
         signal(SIGPIPE, SIG_IGN)
     }
@@ -37,6 +40,7 @@ package final class RedisConnection {
 
     /// Values for `keys` in one MGET round trip; nil when Redis is unavailable (every key then misses).
     package func mget(_ keys: [[UInt8]], each: (Int, UnsafeRawBufferPointer?) -> Void) -> Bool {
+        if let router { return !keys.isEmpty && router.mget(keys, each: each) }
         guard !keys.isEmpty, let context = connected() else { return false }
         beginArguments()
         addArgument(Array("MGET".utf8))
@@ -63,6 +67,7 @@ package final class RedisConnection {
     /// next command's.
     @discardableResult
     package func set(_ pairs: [(key: [UInt8], value: [UInt8])]) -> Bool {
+        if let router { return !pairs.isEmpty && router.set(pairs) }
         guard !pairs.isEmpty, let context = connected() else { return false }
         let ttl = Array(String(settings.ttlSeconds).utf8)
         for pair in pairs {
@@ -89,6 +94,10 @@ package final class RedisConnection {
 
     /// Sends one command with its arguments and returns the reply's string or integer as text (for tests and tools).
     package func command(_ arguments: [String]) -> String? {
+        if let router {
+            let slot = arguments.count > 1 ? HashSlot.of(arguments[1]) : 0
+            return router.execute([arguments.map { Array($0.utf8) }], slots: [slot]).first??.text
+        }
         guard let context = connected() else { return nil }
         beginArguments()
         for a in arguments { addArgument(Array(a.utf8)) }
@@ -115,6 +124,7 @@ package final class RedisConnection {
         switch settings.endpoint {
         case let .tcp(host, port): made = redisConnectWithTimeout(host, Int32(port), timeout)
         case let .unix(path): made = redisConnectUnixWithTimeout(path, timeout)
+        case .cluster: return nil  // reached through `router`'s connections, one per node
         }
         guard let made else {
             failed("cannot allocate a hiredis context")
@@ -216,5 +226,47 @@ package final class RedisConnection {
 
     private static func timeval(milliseconds: Int) -> Glibc.timeval {
         Glibc.timeval(tv_sec: milliseconds / 1000, tv_usec: (milliseconds % 1000) * 1000)
+    }
+}
+
+extension RedisConnection {
+    /// Sends every command of `commands` in one write and reads their replies, in order (an error reply is a
+    /// `.error` value, not a failure); nil when Redis cannot be reached or a reply does not come within the
+    /// timeout, the connection then being dropped like any other failure.
+    package func pipeline(_ commands: RedisCommands) -> [RedisValue]? {
+        if let router { return commands.isEmpty ? nil : router.pipeline(commands, slot: commands.slot ?? 0) }
+        guard !commands.isEmpty, let context = connected(), readUnreadReplies(context) else { return nil }
+        let appended = commands.bytes.withUnsafeBufferPointer { bytes -> Bool in
+            // A buffer that is empty still needs a base address for the pointers below.
+            let base = UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self)
+            var pointers: [UnsafePointer<CChar>?] = []
+            var lengths: [Int] = []
+            var argument = 0, start = 0
+            for count in commands.argumentCounts {
+                pointers.removeAll(keepingCapacity: true)
+                lengths.removeAll(keepingCapacity: true)
+                for _ in 0..<count {
+                    let end = commands.argumentEnds[argument]
+                    pointers.append(base + start)
+                    lengths.append(end - start)
+                    start = end
+                    argument += 1
+                }
+                let status = pointers.withUnsafeMutableBufferPointer { p in
+                    lengths.withUnsafeBufferPointer { l in redisAppendCommandArgv(context, Int32(p.count), p.baseAddress, l.baseAddress) }
+                }
+                if status != REDIS_OK { return false }
+            }
+            return true
+        }
+        guard appended else { drop(Self.errorText(context)); return nil }
+        var replies: [RedisValue] = []
+        replies.reserveCapacity(commands.count)
+        for _ in 0..<commands.count {
+            guard let reply = readReply(context) else { return nil }
+            replies.append(RedisValue(reply.pointee))
+            freeReplyObject(reply)
+        }
+        return replies
     }
 }

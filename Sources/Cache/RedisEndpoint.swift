@@ -1,11 +1,21 @@
 import Foundation
 
-/// Where Redis listens: `redis://host:port` (port 6379 when omitted) or `unix:///path/to/socket`.
+/// Where Redis listens: `redis://host:port` (port 6379 when omitted), `unix:///path/to/socket`, or a Redis
+/// Cluster reached through any of its nodes, `redis-cluster://host1:port1,host2:port2`.
 package enum RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
     case tcp(host: String, port: Int)
     case unix(path: String)
+    case cluster(seeds: [RedisEndpoint])
 
     package init?(url: String) {
+        if url.hasPrefix("redis-cluster://") {
+            var rest = Substring(url.dropFirst("redis-cluster://".count))
+            if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
+            let seeds = rest.split(separator: ",").map { RedisEndpoint(url: "redis://" + $0) }
+            guard !seeds.isEmpty, seeds.allSatisfy({ $0 != nil }) else { return nil }
+            self = .cluster(seeds: seeds.compactMap { $0 })
+            return
+        }
         if url.hasPrefix("unix://") {
             let path = String(url.dropFirst("unix://".count))
             guard !path.isEmpty else { return nil }
@@ -30,6 +40,7 @@ package enum RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case let .tcp(host, port): "redis://\(host):\(port)"
         case let .unix(path): "unix://\(path)"
+        case let .cluster(seeds): "redis-cluster://" + seeds.map { $0.description.dropFirst("redis://".count) }.joined(separator: ",")
         }
     }
 }

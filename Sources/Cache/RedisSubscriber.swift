@@ -62,6 +62,10 @@ package final class RedisSubscriber: @unchecked Sendable {
         switch endpoint {
         case let .tcp(host, port): made = redisConnectWithTimeout(host, Int32(port), timeout)
         case let .unix(path): made = redisConnectUnixWithTimeout(path, timeout)
+        case let .cluster(seeds):
+            // A cluster's nodes pass every PUBLISH on to each other: the first seed hears the channel.
+            guard case let .tcp(host, port)? = seeds.first else { return "no cluster node to subscribe at" }
+            made = redisConnectWithTimeout(host, Int32(port), timeout)
         }
         guard let made else { return "cannot allocate a hiredis context" }
         lock.lock()

@@ -12,6 +12,9 @@ import Streaming
 /// job, and later lines wait until it is back, so answers never overtake each other. A line longer than
 /// `maxLineLength` gets an error answer and closes this connection only. When the client shuts its write
 /// side, every line before is answered (a last one without a newline too), then the connection closes.
+/// A tagged line, `@ID<TAB>name`, is answered `@ID<TAB>answer` as soon as its answer is ready, whatever
+/// lines came before it: at once from the LRU, else in a job of tagged lines of its own, so a miss among
+/// untagged lines never holds it back (nor it them).
 final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -30,6 +33,10 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
     private var partial: [UInt8] = []
     private var pending = LineBatch()
     private var inFlight = false
+    /// Tagged lines waiting for the model (their names only), their tags, and whether a job of them is out.
+    private var taggedPending = LineBatch()
+    private var taggedTags: [[UInt8]] = []
+    private var taggedInFlight = false
     private var open = true
     private var readingPaused = false
     /// Set when a line was too long: answered after the lines before it, then the connection closes.
@@ -130,7 +137,8 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
             immediate.removeAll(keepingCapacity: true)
         }
         dispatch()
-        if pending.count > Self.maxPendingLines, !readingPaused, !inputClosed {
+        dispatchTagged()
+        if pending.count + taggedPending.count > Self.maxPendingLines, !readingPaused, !inputClosed {
             readingPaused = true
             context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
         }
@@ -151,9 +159,18 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         if count > 0, raw[count - 1] == 0x0D { count -= 1 }
         if count > maxLineLength { tooLong(Array(raw.prefix(64))); return }
         lines += 1
-        let line = UnsafeRawBufferPointer(rebasing: raw[..<count])
-        if inFlight || !pending.isEmpty || !answerNow(line.bindMemory(to: UInt8.self), serving) {
-            pending.append(line.bindMemory(to: UInt8.self))
+        let line = UnsafeRawBufferPointer(rebasing: raw[..<count]).bindMemory(to: UInt8.self)
+        if line.first == UInt8(ascii: "@"), let tab = line.firstIndex(of: 0x09) {
+            let tag = UnsafeBufferPointer(rebasing: line[1..<tab])
+            let name = UnsafeBufferPointer(rebasing: line[(tab + 1)...])
+            if !answerNow(name, serving, tag: tag) {
+                taggedPending.append(name)
+                taggedTags.append(Array(tag))
+            }
+            return
+        }
+        if inFlight || !pending.isEmpty || !answerNow(line, serving) {
+            pending.append(line)
         }
     }
 
@@ -176,8 +193,8 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     /// Renders the answer into `immediate` when it needs no model and no Redis (every model's LRU has the
-    /// name); false otherwise.
-    private func answerNow(_ line: UnsafeBufferPointer<UInt8>, _ serving: ServingSet) -> Bool {
+    /// name); false otherwise. A tagged line's answer starts with `@tag<TAB>`.
+    private func answerNow(_ line: UnsafeBufferPointer<UInt8>, _ serving: ServingSet, tag: UnsafeBufferPointer<UInt8>? = nil) -> Bool {
         guard serving.models[0].cache.lru.capacity > 0 else { return false }
         let outcome: LineOutcome
         switch DomainParser.parse(line) {
@@ -203,6 +220,7 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
             errors += 1
             outcome = .error(reason.description)
         }
+        if let tag { Self.appendTag(tag, to: &immediate) }
         serving.lineFormatter.append(outcome, line: line, record: nil, to: &immediate)
         return true
     }
@@ -256,6 +274,8 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
             context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
         }
         if pending.isEmpty {
+            // The connection ends only once the tagged lines are answered too (`deliverTagged` comes back here).
+            if taggedInFlight || !taggedPending.isEmpty { return }
             if let closingError { finish(context, last: closingError) } else if inputClosed { finish(context, last: []) }
             return
         }
@@ -275,6 +295,42 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
             let out = allocator.buffer(bytes: bytes)
             return { self.deliver(out) }
         })
+    }
+
+    /// Sends the waiting tagged lines as one job unless one is already out.
+    private func dispatchTagged() {
+        guard open, !taggedInFlight, !taggedPending.isEmpty, let context, let outbox else { return }
+        taggedInFlight = true
+        let job = taggedPending, tags = taggedTags
+        taggedPending = LineBatch()
+        taggedTags = []
+        let allocator = context.channel.allocator
+        outbox.send(ClassifyJob(lines: job, eventLoop: context.eventLoop) { job, answers, serving in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(job.lines.count * 40 * (1 + serving.models.count))
+            var more: [ModelAnswer] = []
+            for (i, a) in job.answers.enumerated() {
+                let outcome = answers.outcome(a, more: &more)
+                tags[i].withUnsafeBufferPointer { Self.appendTag($0, to: &bytes) }
+                job.lines.withLine(i) { serving.lineFormatter.append(outcome, line: $0, record: nil, to: &bytes) }
+            }
+            let out = allocator.buffer(bytes: bytes)
+            return { self.deliverTagged(out) }
+        })
+    }
+
+    private func deliverTagged(_ answers: ByteBuffer) {
+        taggedInFlight = false
+        guard open, let context else { return }
+        context.writeAndFlush(wrapOutboundOut(answers), promise: nil)
+        dispatchTagged()
+        dispatch()
+    }
+
+    private static func appendTag(_ tag: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "@"))
+        out.append(contentsOf: tag)
+        out.append(0x09)
     }
 
     /// Writes the last bytes and closes. A client still sending gets the write side shut instead, and its

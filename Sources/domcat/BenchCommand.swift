@@ -29,6 +29,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Names per HTTP request (1: {\"domain\":…}, more: {\"domains\":[…]}).") var batch: Int = 1
     @Option(help: "Client event loop threads.") var threads: Int = 1
     @Option(help: "Seed of the key sequence (a different seed asks for other names of the same distribution).") var seed: UInt64 = 1
+    @Flag(help: "With --line: tagged requests (@N<TAB>name), answered in any order; latency per tag.") var tagged = false
     @Flag(help: "Print the report as JSON.") var json = false
 
     func validate() throws {
@@ -41,13 +42,14 @@ struct BenchCommand: ParsableCommand {
         try Check.range(seconds, 0.01...86_400, "--seconds")
         try Check.range(warmup, 0...86_400, "--warmup")
         if let rate { try Check.range(rate, 1...10_000_000, "--rate") }
+        if tagged, line == nil { throw ValidationError("--tagged goes with --line") }
         guard zipfS > 0, zipfS.isFinite else { throw ValidationError("--zipf-s must be a positive number") }
     }
 
     func run() throws {
         let given = [line, http, redis].compactMap { $0 }
         var config = BenchConfig(address: given[0])
-        if line != nil { config.target = .line } else if http != nil { config.target = .http(batch: batch) } else { config.target = .redis }
+        if line != nil { config.target = tagged ? .taggedLine : .line } else if http != nil { config.target = .http(batch: batch) } else { config.target = .redis }
         config.connections = connections
         config.pipeline = pipeline
         config.rate = rate

@@ -3,6 +3,7 @@ import Cache
 import Dashboard
 import DomainKit
 import Foundation
+import Lines
 import ModelStore
 import Streaming
 
@@ -45,6 +46,8 @@ struct ClassifyCommand: ParsableCommand {
 
     @OptionGroup var redisOptions: RedisOptions
 
+    @OptionGroup(title: "Redis Streams consumer") var consume: ConsumeCLIOptions
+
     @OptionGroup var suffixOptions: SuffixOptions
 
     func validate() throws {
@@ -53,6 +56,8 @@ struct ClassifyCommand: ParsableCommand {
         if let minP { try Check.range(minP, 0...1, "--min-p") }
         if fasttextBin != nil, !models.isEmpty { throw ValidationError("give a MODEL or --fasttext-bin, not both") }
         if tokenize, fasttextBin == nil { throw ValidationError("--tokenize goes with --fasttext-bin") }
+        try consume.validate(inputs: stream.inputs, follow: stream.follow, only: only)
+        if consume.from != nil, dashboard != nil { throw ValidationError("--dashboard does not go with --from") }
     }
 
     func run() throws {
@@ -81,6 +86,7 @@ struct ClassifyCommand: ParsableCommand {
         }
         let models = loaded.map { ClassifyModel(name: $0.name, classifier: $0.classifier, digest: $0.digest,
                                                 minProbability: minP ?? $0.header.unknownBelow ?? 0) }
+        if let consumeOptions = consume.options() { return consumeStream(models, options: options, consume: consumeOptions) }
         guard let dashboard else { return stream.run(models, options: options) }
         let stats = TrafficStats(models: loaded.map { .init(name: $0.name, labels: $0.classifier.labels, version: $0.shortVersion) })
         options.dashboard = stats
@@ -101,6 +107,27 @@ struct ClassifyCommand: ParsableCommand {
                 fail("--dashboard \(dashboard): \(error)", code: ExitCodes.listen)
             }
         }
+    }
+
+    /// `--from`: consumes until stopped (SIGINT/SIGTERM finish the batch in hand) or idle, then prints the summary.
+    private func consumeStream(_ models: [ClassifyModel], options: ClassifyOptions, consume: ConsumeOptions) {
+        let consumer = StreamConsumer(models: models, options: options, consume: consume)
+        let watchers = [SIGINT, SIGTERM].map { SignalWatcher($0) { consumer.stop.raise() } }
+        defer { for w in watchers { w.cancel() } }
+        let started = Date()
+        do {
+            try consumer.run(sink: OutputSink())
+        } catch OutputError.closed {
+            return
+        } catch let error as OutputError {
+            fail(error.description, code: ExitCodes.output)
+        } catch {
+            fail("\(error)", code: ExitCodes.input)
+        }
+        guard !stream.quiet else { return }
+        let labels = models.map { (name: $0.name, labels: $0.classifier.labels) }
+        FileHandle.standardError.write(Data((consumer.stats.summary(models: labels, seconds: Date().timeIntervalSince(started))
+                                             + consumer.summary()).utf8))
     }
 }
 

@@ -3,7 +3,7 @@ import Cache
 
 /// The Redis cache tier's options, shared by `classify` and `serve`.
 struct RedisOptions: ParsableArguments {
-    @Option(help: "Shared Redis cache tier, e.g. redis://127.0.0.1:6379 or unix:///run/redis.sock (keys domcat:<model-sha256>:<name>).")
+    @Option(help: "Shared Redis cache tier, e.g. redis://127.0.0.1:6379, unix:///run/redis.sock or redis-cluster://h1:p1,h2:p2 (keys domcat:<model-sha256>:<name>).")
     var redis: String?
 
     @Option(name: .customLong("redis-timeout-ms"), help: "Longest a Redis connect or round trip may hold a request before the model answers.")
@@ -16,7 +16,7 @@ struct RedisOptions: ParsableArguments {
     var redisReads: RedisReads = .auto
 
     func validate() throws {
-        if let redis, RedisEndpoint(url: redis) == nil { throw ValidationError("--redis: not redis://host:port or unix:///path: \(redis)") }
+        if let redis, RedisEndpoint(url: redis) == nil { throw ValidationError("--redis: not redis://host:port, unix:///path or redis-cluster://h1:p1,h2:p2: \(redis)") }
         try Check.range(redisTimeoutMs, 1...60_000, "--redis-timeout-ms")
         try Check.range(redisTTL, 1...(365 * 86_400), "--redis-ttl")
     }

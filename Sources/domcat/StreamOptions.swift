@@ -51,17 +51,7 @@ struct StreamOptions: ParsableArguments {
         return options
     }
 
-    func readers() -> [LineReader] {
-        do {
-            if let follow {
-                if !FileManager.default.fileExists(atPath: follow) { note("\(follow) does not exist yet; waiting for it to appear") }
-                return [try LineReader.follow(path: follow)]
-            }
-            return try (inputs.isEmpty ? ["-"] : inputs).map {
-                try LineReader.open(path: $0, compression: $0 == "-" && zstd ? .zstd : .auto)
-            }
-        } catch { fail("\(error)", code: ExitCodes.input) }
-    }
+    func readers() -> [LineReader] { openReaders(inputs: inputs, follow: follow, zstd: zstd) }
 
     /// Runs the pipeline to the end of input with the exit behaviour every streaming command shares.
     /// `started` sees the pipeline before it runs (the dashboard reads its counters).
@@ -102,4 +92,17 @@ struct StreamOptions: ParsableArguments {
             FileHandle.standardError.write(Data(pipeline.stats.summary(models: labels, seconds: Date().timeIntervalSince(started)).utf8))
         }
     }
+}
+
+/// The readers of `-i` files (stdin when none) or of the `-f` followed file; a file that cannot be opened fails.
+func openReaders(inputs: [String], follow: String?, zstd: Bool) -> [LineReader] {
+    do {
+        if let follow {
+            if !FileManager.default.fileExists(atPath: follow) { note("\(follow) does not exist yet; waiting for it to appear") }
+            return [try LineReader.follow(path: follow)]
+        }
+        return try (inputs.isEmpty ? ["-"] : inputs).map {
+            try LineReader.open(path: $0, compression: $0 == "-" && zstd ? .zstd : .auto)
+        }
+    } catch { fail("\(error)", code: ExitCodes.input) }
 }

@@ -92,6 +92,19 @@ final class BenchCLITests: CLITestCase {
         XCTAssertEqual(server.stop(), 0, "serve ends cleanly on SIGTERM")
     }
 
+    /// `--tagged`: tagged lines, each answer timed by its tag; every request answered, none unmatched.
+    func testTaggedLines() throws {
+        let server = try Serve(model: try tinyLinearModel(), directory: directory)
+        let json = try report(try domcat(["bench", "--line", "127.0.0.1:\(server.linePort)", "--tagged", "--connections", "2", "--pipeline", "16",
+                                          "--seconds", "0.5", "--warmup", "0", "--keys", "zipf", "--zipf-names", "500", "--json"]))
+        XCTAssertGreaterThan(json["requests"] as? Int ?? 0, 0)
+        XCTAssertEqual(json["errors"] as? Int, 0)
+        XCTAssertEqual(json["target"] as? String, "tagged line 127.0.0.1:\(server.linePort)")
+        XCTAssertGreaterThan(json["p50"] as? Double ?? 0, 0)
+        XCTAssertEqual(try domcat(["bench", "--http", "127.0.0.1:1", "--tagged"]).status, 2)
+        XCTAssertEqual(server.stop(), 0)
+    }
+
     func testTextReportOpenLoopAndHTTPBatches() throws {
         let server = try Serve(model: try tinyLinearModel(), directory: directory)
         let text = try domcat(["bench", "--line", "127.0.0.1:\(server.linePort)", "--connections", "1", "--seconds", "0.3", "--warmup", "0"])
