@@ -197,6 +197,8 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
     private func answerNow(_ line: UnsafeBufferPointer<UInt8>, _ serving: ServingSet, tag: UnsafeBufferPointer<UInt8>? = nil) -> Bool {
         guard serving.models[0].cache.lru.capacity > 0 else { return false }
         let outcome: LineOutcome
+        // A split experiment's treatment answers with its own labels and version.
+        var formatter = serving.lineFormatter
         switch DomainParser.parse(line) {
         case let .domain(domain):
             if let special = serving.scope?.special(domain) {
@@ -208,10 +210,7 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
             if serving.experiment != nil { armCounts.count(arm: treatedNow ? 1 : 0, label: first.first!.label) }
             if let dashboard = core.dashboard { tally(domain.name, first, serving, dashboard) }
             outcome = .classified(name: domain.name, top: first, more: more)
-            if treatedNow {
-                serving.experiment!.treatedFormatter.append(outcome, line: line, record: nil, to: &immediate)
-                return true
-            }
+            if treatedNow { formatter = serving.experiment!.treatedFormatter }
         case let .ipAddress(ip):
             outcome = .ipAddress(ip)
         case .root:
@@ -221,7 +220,7 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
             outcome = .error(reason.description)
         }
         if let tag { Self.appendTag(tag, to: &immediate) }
-        serving.lineFormatter.append(outcome, line: line, record: nil, to: &immediate)
+        formatter.append(outcome, line: line, record: nil, to: &immediate)
         return true
     }
 
@@ -305,14 +304,15 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         taggedPending = LineBatch()
         taggedTags = []
         let allocator = context.channel.allocator
-        outbox.send(ClassifyJob(lines: job, eventLoop: context.eventLoop) { job, answers, serving in
+        outbox.send(ClassifyJob(lines: job, eventLoop: context.eventLoop, client: client) { job, answers, serving in
             var bytes: [UInt8] = []
             bytes.reserveCapacity(job.lines.count * 40 * (1 + serving.models.count))
             var more: [ModelAnswer] = []
             for (i, a) in job.answers.enumerated() {
                 let outcome = answers.outcome(a, more: &more)
+                let formatter = answers.formatter(a, serving)
                 tags[i].withUnsafeBufferPointer { Self.appendTag($0, to: &bytes) }
-                job.lines.withLine(i) { serving.lineFormatter.append(outcome, line: $0, record: nil, to: &bytes) }
+                job.lines.withLine(i) { formatter.append(outcome, line: $0, record: nil, to: &bytes) }
             }
             let out = allocator.buffer(bytes: bytes)
             return { self.deliverTagged(out) }

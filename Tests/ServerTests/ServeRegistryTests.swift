@@ -150,6 +150,20 @@ final class ServeRegistryTests: XCTestCase {
         }
         XCTAssertGreaterThan(counts["1.0.1"] ?? 0, 60)
         XCTAssertGreaterThan(counts["1.0.0"] ?? 0, 60)
+        // Tagged lines too (new names: the worker path; then the same again: the LRU path).
+        let tagged = TinyModel.names(10, tag: "tagged")
+        var taggedTreated = 0
+        for _ in 0..<2 {
+            let replies = client.roundTrip(tagged.enumerated().map { "@\($0)\t\($1)" })
+            XCTAssertEqual(replies.count, tagged.count)
+            for reply in replies {
+                let parts = reply.split(separator: "\t", maxSplits: 1)
+                let name = tagged[Int(parts[0].dropFirst())!]
+                let expected = experiment.arm(forUnitKey: name) == .treatment ? "1.0.1" : "1.0.0"
+                XCTAssertEqual(version(String(parts[1])), expected, reply)
+                if expected == "1.0.1" { taggedTreated += 1 }
+            }
+        }
         // HTTP routes the same way; feedback is scored by the arm that answered.
         let one = names.first { experiment.arm(forUnitKey: $0) == .treatment }!
         let (_, predicted) = try httpRequest(port: server.httpPort, method: "POST", path: "/predict", body: "{\"domain\":\"\(one)\"}")
@@ -164,8 +178,8 @@ final class ServeRegistryTests: XCTestCase {
 
         let status2 = try registry.experimentStatus(try registry.experiment(experiment.id))
         let live = try XCTUnwrap(status2.live)
-        XCTAssertEqual(live.control.names + live.treatment.names, 2 * names.count + 1)
-        XCTAssertEqual(live.treatment.names, 2 * counts["1.0.1"]! + 1)
+        XCTAssertEqual(live.control.names + live.treatment.names, 2 * names.count + 2 * tagged.count + 1)
+        XCTAssertEqual(live.treatment.names, 2 * counts["1.0.1"]! + taggedTreated + 1)
         XCTAssertEqual(Set(live.treatment.labels.map(\.label)), ["spam", "press"])
         XCTAssertNotNil(live.control.latencySeconds?.p99)
         XCTAssertEqual(status2.treatment.examples, 1)
