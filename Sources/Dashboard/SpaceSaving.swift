@@ -12,13 +12,14 @@ struct SpaceSaving {
 
     let capacity: Int
     private(set) var total = 0
-    /// A min-heap on count: the entry to replace is at the root.
-    private var heap: [Entry] = []
+    /// Unordered: a key keeps its place until evicted, so counting a held key is one lookup and one add; only
+    /// taking in a new key when full scans for the least counted (a few dozen integers).
+    private var entries: [Entry] = []
     private var position: [UInt64: Int] = [:]
 
     init(capacity: Int) {
         self.capacity = capacity
-        heap.reserveCapacity(capacity)
+        entries.reserveCapacity(capacity)
         position.reserveCapacity(capacity)
     }
 
@@ -26,52 +27,22 @@ struct SpaceSaving {
     mutating func add(_ key: UInt64, by n: Int = 1, name: () -> String) {
         total += n
         if let i = position[key] {
-            heap[i].count += n
-            siftDown(i)
-        } else if heap.count < capacity {
-            heap.append(Entry(key: key, name: name(), count: n, error: 0))
-            position[key] = heap.count - 1
-            siftUp(heap.count - 1)
+            entries[i].count += n
+        } else if entries.count < capacity {
+            position[key] = entries.count
+            entries.append(Entry(key: key, name: name(), count: n, error: 0))
         } else {
-            let evicted = heap[0]
+            var least = 0
+            for i in 1..<entries.count where entries[i].count < entries[least].count { least = i }
+            let evicted = entries[least]
             position[evicted.key] = nil
-            heap[0] = Entry(key: key, name: name(), count: evicted.count + n, error: evicted.count)
-            position[key] = 0
-            siftDown(0)
+            entries[least] = Entry(key: key, name: name(), count: evicted.count + n, error: evicted.count)
+            position[key] = least
         }
     }
 
     /// The held entries, most counted first.
     func top(_ n: Int) -> [Entry] {
-        Array(heap.sorted { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }.prefix(n))
-    }
-
-    private mutating func siftUp(_ start: Int) {
-        var i = start
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard heap[i].count < heap[parent].count else { return }
-            swapAt(i, parent)
-            i = parent
-        }
-    }
-
-    private mutating func siftDown(_ start: Int) {
-        var i = start
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var smallest = i
-            if l < heap.count, heap[l].count < heap[smallest].count { smallest = l }
-            if r < heap.count, heap[r].count < heap[smallest].count { smallest = r }
-            guard smallest != i else { return }
-            swapAt(i, smallest)
-            i = smallest
-        }
-    }
-
-    private mutating func swapAt(_ a: Int, _ b: Int) {
-        heap.swapAt(a, b)
-        position[heap[a].key] = a
-        position[heap[b].key] = b
+        Array(entries.sorted { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }.prefix(n))
     }
 }
