@@ -83,7 +83,7 @@ package final class TrafficStats: @unchecked Sendable {
                 totals[model][label] += count
             }
         }
-        for client in tap.clients { clients.add(client.hash) { client.name } }
+        for (hash, client) in tap.clients { clients.add(hash, by: client.count) { client.name } }
         for ns in tap.latencies { latency[LatencyBuckets.bucket(nanoseconds: ns), default: 0] += 1 }
         lock.unlock()
         tap.removeAll()

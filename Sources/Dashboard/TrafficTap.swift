@@ -11,7 +11,9 @@ package struct TrafficTap {
     private(set) var hashes: [UInt64] = []
     /// `models` labels per name, back to back.
     private(set) var labels: [Int32] = []
-    private(set) var clients: [(hash: UInt64, name: String)] = []
+    /// Clients of this batch's risky names and how many each asked, by hash (a LAN has few clients: a
+    /// client's text is made once a batch, not once a line).
+    private(set) var clients: [UInt64: (name: String, count: Int)] = [:]
     /// Batch latencies (serve: from a request's arrival to its answers).
     private(set) var latencies: [Int64] = []
 
@@ -24,9 +26,9 @@ package struct TrafficTap {
 
     package mutating func latency(nanoseconds: Int64) { latencies.append(nanoseconds) }
 
-    /// One answered name; `label(m)` is model m's label (-1: none of its labels); `client` is asked only when
-    /// a label is risky.
-    package mutating func record(_ name: String, label: (Int) -> Int32, client: () -> String?) {
+    /// One answered name; `label(m)` is model m's label (-1: none of its labels); `client` (the asker's
+    /// address as text, or none) is read only when a label is risky.
+    package mutating func record(_ name: String, label: (Int) -> Int32, client: () -> UnsafeBufferPointer<UInt8>?) {
         var s = name
         hashes.append(s.withUTF8 { FNV1a64.hash($0) })
         names.append(name)
@@ -37,8 +39,12 @@ package struct TrafficTap {
             if l >= 0, Int(l) < risky[m].count, risky[m][Int(l)] { flagged = true }
         }
         if flagged, let who = client() {
-            var c = who
-            clients.append((c.withUTF8 { FNV1a64.hash($0) }, who))
+            let hash = FNV1a64.hash(who)
+            if let seen = clients[hash] {
+                clients[hash] = (seen.name, seen.count + 1)
+            } else {
+                clients[hash] = (String(decoding: who, as: UTF8.self), 1)
+            }
         }
     }
 

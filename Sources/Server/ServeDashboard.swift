@@ -30,10 +30,13 @@ final class ServeDashboard: @unchecked Sendable {
     /// Counts one answered name: each model's top label (a split experiment's treatment's, by name, in the
     /// first model's place).
     static func record(_ tap: inout TrafficTap, name: String, top: (Int) -> Int32, treated: Bool, serving: ServingSet, client: String?) {
-        tap.record(name, label: { m in
+        func label(_ m: Int) -> Int32 {
             let label = top(m)
             return m == 0 && treated ? serving.experiment?.controlLabel(ofTreatment: label) ?? -1 : label
-        }, client: { client })
+        }
+        var client = client
+        guard client != nil else { return tap.record(name, label: label, client: { nil }) }
+        client!.withUTF8 { bytes in tap.record(name, label: label, client: { bytes }) }
     }
 
     func respond(path: String, query: String, core: ServerCore) -> SmallHTTPListener.Response? {

@@ -176,9 +176,7 @@ final class LineWorker {
                 if m == 0 { first = ModelAnswer(top: top, why: why) } else { more.append(ModelAnswer(top: top, why: why)) }
             }
             if tap != nil {
-                tap!.record(domain.name, label: { tapLabels[$0] }) {
-                    record.client.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
-                }
+                tap!.record(domain.name, label: { tapLabels[$0] }) { record.client.map { UnsafeBufferPointer(rebasing: bytes[$0]) } }
             }
             guard wanted else { stats.filteredOut += 1; return }
             formatter.append(.classified(name: domain.name, top: first.top, why: first.why, more: more), line: bytes, record: record, to: &out)

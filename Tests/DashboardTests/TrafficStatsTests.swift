@@ -18,6 +18,13 @@ final class TrafficStatsTests: XCTestCase {
                      window: window, clock: { clock.seconds })
     }
 
+    /// One answered name as a worker records it (the client as the bytes of its log field).
+    private func record(_ tap: inout TrafficTap, _ name: String, _ labels: [Int32], client: String? = nil) {
+        var client = client
+        guard client != nil else { return tap.record(name, label: { labels[$0] }, client: { nil }) }
+        client!.withUTF8 { bytes in tap.record(name, label: { labels[$0] }, client: { bytes }) }
+    }
+
     private func json(_ stats: TrafficStats) throws -> [String: Any] {
         try XCTUnwrap(JSONSerialization.jsonObject(with: Data(stats.json().utf8)) as? [String: Any])
     }
@@ -27,11 +34,11 @@ final class TrafficStatsTests: XCTestCase {
         let stats = stats(clock)
         var tap = stats.makeTap()
         // Second 0: 3 × ads.example.com (client A), 1 × news.example.org; second 1: 2 × www.example.net.
-        for _ in 0..<3 { tap.record("ads.example.com", label: { [0, 1][$0] }, client: { "10.0.0.1" }) }
-        tap.record("news.example.org", label: { [1, 1][$0] }, client: { "10.0.0.2" })
+        for _ in 0..<3 { record(&tap, "ads.example.com", [0, 1], client: "10.0.0.1") }
+        record(&tap, "news.example.org", [1, 1], client: "10.0.0.2")
         stats.absorb(&tap)
         clock.advance(1)
-        for _ in 0..<2 { tap.record("www.example.net", label: { [2, 0][$0] }, client: { "10.0.0.3" }) }
+        for _ in 0..<2 { record(&tap, "www.example.net", [2, 0], client: "10.0.0.3") }
         stats.absorb(&tap)
 
         let s = try json(stats)
@@ -75,7 +82,7 @@ final class TrafficStatsTests: XCTestCase {
             while r > weights[i] { r -= weights[i]; i += 1 }
             let name = "n\(i).example.com"
             exact[name, default: 0] += 1
-            tap.record(name, label: { _ in 0 }, client: { nil })
+            record(&tap, name, [0, 0])
         }
         stats.absorb(&tap)
         let s = try json(stats)
@@ -98,10 +105,10 @@ final class TrafficStatsTests: XCTestCase {
         let start = clock.seconds
         let stats = stats(clock, window: 60)
         var tap = stats.makeTap()
-        tap.record("old.example.com", label: { _ in 1 }, client: { nil })
+        record(&tap, "old.example.com", [1, 1])
         stats.absorb(&tap)
         clock.advance(61)  // a new window: the old one is still shown
-        tap.record("new.example.com", label: { _ in 1 }, client: { nil })
+        record(&tap, "new.example.com", [1, 1])
         stats.absorb(&tap)
         var names = try XCTUnwrap(((try json(stats)["models"] as? [[String: Any]])?[0]["top_names"] as? [String: [[String: Any]]])?["news"])
         XCTAssertEqual(Set(names.compactMap { $0["name"] as? String }), ["old.example.com", "new.example.com"])
@@ -118,7 +125,7 @@ final class TrafficStatsTests: XCTestCase {
         let stats = stats(clock)
         var tap = stats.makeTap()
         for i in 0..<200_000 {
-            tap.record("unique\(i).example.com", label: { _ in 0 }, client: { "10.1.\(i % 250).\(i % 7)" })
+            record(&tap, "unique\(i).example.com", [0, 0], client: "10.1.\(i % 250).\(i % 7)")
             if i % 4096 == 0 { stats.absorb(&tap); clock.advance(1) }
         }
         stats.absorb(&tap)
