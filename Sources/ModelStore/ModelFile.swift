@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Learners
 import Lines
 
 /// The `.dcm` container: magic + format version, a JSON header, named zstd-compressed sections,
@@ -24,6 +25,14 @@ package struct ModelFile: Sendable {
     package init(header: ModelHeader, sections: [String: [UInt8]]) {
         self.header = header
         self.sections = sections
+    }
+
+    /// A section's bytes.
+    package func section(_ name: String) -> [UInt8]? { sections[name] }
+
+    /// A section to read in place (a quantized table): a copy aligned for loads.
+    package func region(_ name: String) -> SectionRegion? {
+        sections[name].map { let copy = AlignedBytes($0); return SectionRegion(bytes: copy.buffer, owner: copy) }
     }
 
     package func encoded() throws -> [UInt8] {
@@ -187,6 +196,12 @@ package struct ModelFile: Sendable {
         file.digest = hex(bytes[(bytes.count - 32)...])
         return file
     }
+}
+
+/// A section's bytes where they lie, and what keeps them there.
+package struct SectionRegion {
+    package let bytes: UnsafeRawBufferPointer
+    package let owner: AnyObject
 }
 
 package enum ModelFileError: Error, CustomStringConvertible, Equatable {

@@ -24,6 +24,9 @@ package struct TrainJob {
     /// keeps its earlier ones too.
     package var keepTrainedNames = true
     package var linear = LinearParams()
+    /// Write the linear model quantized (`train --quantize`): int8 rows, pruned to a cutoff if it has one;
+    /// its rows pruned by use are pruned by the training names' use of them.
+    package var quantization: Quantization?
     /// Continuing: mix the model's rehearsal sample into the new batch (`--no-rehearsal`: the batch alone).
     package var rehearse = true
     /// Names of its training data the new model keeps for later continuations (`--rehearsal-size`; 0: none);
@@ -65,6 +68,7 @@ package struct TrainJob {
         let loaded = try loadEarlier()
         let earlier = loaded?.model
         let resolved = try resolvedKind(continuing: earlier)
+        if quantization != nil, resolved != .linear { throw TrainUsageError("--quantize makes linear models small; this is a \(resolved.rawValue) model") }
         if resolved != .fasttext, let note = rehearsalNote(loaded?.sample) { log(note) }
         switch resolved {
         case .gbdt: return try runGBDT(continuing: earlier, sample: loaded?.sample, start: start)
@@ -90,7 +94,9 @@ package struct TrainJob {
         var model: LinearModel
         let batch: LabelledCorpus
         if let earlier {
-            let linear = earlier.learned as! LinearModel  // `resolvedKind` matched the kinds
+            guard let linear = earlier.learned as? LinearModel else {  // `resolvedKind` matched the kinds
+                throw TrainUsageError("\(initModelPath ?? "the model") is quantized: continue the float model it was made from")
+            }
             batch = try readCorpus(known: linear.labels)
             let known = Set(linear.labels)
             let newLabels = batch.labelIndex(startingWith: linear.labels).names.filter { !known.contains($0) }
@@ -109,10 +115,21 @@ package struct TrainJob {
         let (_, indices) = corpus.labelIndex(startingWith: model.labels)
         let report = progress
         report?("tokenising", 0, corpus.count, 0)
+        var uses: [UInt32]?
         do {  // the bags go before the model is encoded: peak memory is one of the figures
             let bags = FeatureBags(domains: corpus.domains, labels: indices, tokenizer: model.tokenizer,
                                    bucketMask: UInt64(model.params.buckets - 1), threads: model.params.threads)
             LinearTrainer.train(model, on: bags) { done, total, loss in report?("training", done, total, loss) }
+            if quantization?.prune == .use {
+                let counts = DocumentFrequency(buckets: model.params.buckets)
+                counts.add(bags)
+                uses = counts.counts
+            }
+        }
+        if let quantization {
+            let small = try model.quantized(quantization, uses: uses)
+            return try finish(small, examples: CorpusDigest(batch), names: TrainedNameList(batch), skipped: batch.skipped, start: start,
+                              earlier: earlier) { try LinearCodec.encode(small, header: $0) }
         }
         return try finish(model, examples: CorpusDigest(batch), names: TrainedNameList(batch), skipped: batch.skipped, start: start,
                           earlier: earlier, rehearsal: nextSample(sample, after: batch)) {

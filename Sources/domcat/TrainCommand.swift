@@ -60,6 +60,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Training threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Random seed.") var seed: UInt64 = 1
 
+    @Flag(help: "linear: write the model quantized (int8 rows, as `domcat quantize` makes them; --cutoff and --prune as there). It cannot be trained further.")
+    var quantize = false
+    @OptionGroup var quantizeOptions: QuantizeOptions
     @OptionGroup var gbdtOptions: GBDTTrainOptions
     @OptionGroup var suffixOptions: SuffixOptions
 
@@ -77,6 +80,8 @@ struct TrainCommand: ParsableCommand {
         try Check.range(nameMaxn, 0...32, "--name-maxn")
         guard nameMinn >= 0, nameMaxn >= nameMinn else { throw ValidationError("need 0 ≤ --name-minn ≤ --name-maxn") }
         try Check.range(threads, Check.threads, "--threads")
+        try quantizeOptions.check()
+        if !quantize, quantizeOptions.cutoff != nil { throw ValidationError("--cutoff prunes a quantized table: give --quantize too") }
     }
 
     func run() throws {
@@ -104,6 +109,7 @@ struct TrainCommand: ParsableCommand {
         job.linear.threads = threads
         job.linear.seed = seed
         job.gbdt = gbdtOptions.jobOptions()
+        job.quantization = quantize ? quantizeOptions.quantization : nil
         let bar = ProgressBar()
         job.progress = { bar.update($0, $1, $2, $3) }
         job.log = { note($0) }
