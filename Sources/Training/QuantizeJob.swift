@@ -17,6 +17,8 @@ package struct QuantizeJob {
     package var usePaths: [String] = []
     package var validPath: String?
     package var threads = 2
+    /// Write the model zstd-compressed, for shipping.
+    package var compress = false
     package var suffixes: PublicSuffixList
 
     package init(modelPath: String, outputPath: String, suffixes: PublicSuffixList) {
@@ -57,7 +59,7 @@ package struct QuantizeJob {
         }
         var out = try LinearCodec.encode(small, header: header)
         if let names = file.section(TrainedNamesCodec.section) { out.sections[TrainedNamesCodec.section] = names }
-        let digest = try out.write(to: outputPath, inputs: [modelPath])
+        let digest = try out.write(to: outputPath, inputs: [modelPath], compressed: compress)
         return Outcome(digest: digest, rows: small.input.rows, kept: small.input.kept, validation: validation)
     }
 

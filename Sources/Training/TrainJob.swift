@@ -27,6 +27,8 @@ package struct TrainJob {
     /// Write the linear model quantized (`train --quantize`): int8 rows, pruned to a cutoff if it has one;
     /// its rows pruned by use are pruned by the training names' use of them.
     package var quantization: Quantization?
+    /// Write the model zstd-compressed, for shipping (it is expanded into the model cache when loaded).
+    package var compress = false
     /// Continuing: mix the model's rehearsal sample into the new batch (`--no-rehearsal`: the batch alone).
     package var rehearse = true
     /// Names of its training data the new model keeps for later continuations (`--rehearsal-size`; 0: none);
@@ -204,7 +206,7 @@ package struct TrainJob {
             file.sections[TrainedNamesCodec.section] = TrainedNamesCodec.encode(names.names(labels: model.labels, continuing: earlier?.trainedNames))
         }
         if let rehearsal { file.sections[RehearsalSample.sectionName] = try rehearsal.encoded() }
-        let digest = try file.write(to: outputPath, inputs: inputPaths)
+        let digest = try file.write(to: outputPath, inputs: inputPaths, compressed: compress)
         return Outcome(examples: examples.count, skipped: skipped, labels: model.labels, seconds: seconds,
                        validation: validation, digest: digest)
     }

@@ -16,6 +16,8 @@ struct QuantizeCommand: ParsableCommand {
     var train: [String] = []
     @Option(help: "Validation corpus: the small model's accuracy and macro-F1 go into its header (without it, the float model's figures are dropped).")
     var valid: String?
+    @Flag(help: "Write the model zstd-compressed, for shipping: it is expanded once into the model cache when first loaded.")
+    var compress = false
     @Option(help: "Threads for counting and validation.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @OptionGroup var suffixOptions: SuffixOptions
 
@@ -31,6 +33,7 @@ struct QuantizeCommand: ParsableCommand {
         job.usePaths = train
         job.validPath = valid
         job.threads = threads
+        job.compress = compress
         do {
             let outcome = try job.run()
             var line = "quantized \(model) → \(out) (\(outcome.digest.prefix(12))): \(outcome.kept) of \(outcome.rows) rows kept as int8"

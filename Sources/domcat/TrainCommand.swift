@@ -63,6 +63,8 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "linear: write the model quantized (int8 rows, as `domcat quantize` makes them; --cutoff and --prune as there). It cannot be trained further.")
     var quantize = false
     @OptionGroup var quantizeOptions: QuantizeOptions
+    @Flag(help: "Write the model zstd-compressed, for shipping: it is expanded once into the model cache when first loaded (by default a model file is laid out to be mapped and used in place).")
+    var compress = false
     @OptionGroup var gbdtOptions: GBDTTrainOptions
     @OptionGroup var suffixOptions: SuffixOptions
 
@@ -110,6 +112,7 @@ struct TrainCommand: ParsableCommand {
         job.linear.seed = seed
         job.gbdt = gbdtOptions.jobOptions()
         job.quantization = quantize ? quantizeOptions.quantization : nil
+        job.compress = compress
         let bar = ProgressBar()
         job.progress = { bar.update($0, $1, $2, $3) }
         job.log = { note($0) }

@@ -29,7 +29,7 @@ final class QuantizedLinearModelTests: XCTestCase {
             let (model, domains, _) = trained(output, weighting: weighting)
             let small = try model.quantized(Quantization())
             XCTAssertEqual(small.input.kept, (0..<model.input.rows).count { r in (0..<model.input.columns).contains { model.input.row(r)[$0] != 0 } })
-            for r in 0..<model.input.rows where (0..<8).contains(where: { model.input.row(r)[$0] != 0 }) {
+            for r in 0..<model.input.rows where (0..<model.input.columns).contains(where: { model.input.row(r)[$0] != 0 }) {
                 let float = (0..<model.input.columns).map { model.input.row(r)[$0] }
                 let step = float.map(abs).max()! / 127
                 for (a, b) in zip(float, small.input.values(r)) { XCTAssertEqual(a, b, accuracy: step / 2 + 1e-6) }
@@ -49,16 +49,17 @@ final class QuantizedLinearModelTests: XCTestCase {
     /// A cutoff keeps exactly that many rows, the heaviest by norm (or by use), and the others read as zero.
     func testCutoffKeepsTheMostImportantRows() throws {
         let (model, domains, labels) = trained(.direct, weighting: .idf)
-        let nonZero = (0..<model.input.rows).filter { r in (0..<8).contains { model.input.row(r)[$0] != 0 } }
+        let columns = model.input.columns  // one per label
+        let nonZero = (0..<model.input.rows).filter { r in (0..<columns).contains { model.input.row(r)[$0] != 0 } }
         let cutoff = nonZero.count / 3
         let byNorm = try model.quantized(Quantization(cutoff: cutoff, prune: .norm))
         XCTAssertEqual(byNorm.input.kept, cutoff)
         XCTAssertEqual(byNorm.params.quantization, Quantization(cutoff: cutoff, prune: .norm))
-        let norm = { (r: Int) -> Float in (0..<8).map { model.input.row(r)[$0] * model.input.row(r)[$0] }.reduce(0, +).squareRoot() * model.documentFrequency!.idf[r] }
+        let norm = { (r: Int) -> Float in (0..<columns).map { model.input.row(r)[$0] * model.input.row(r)[$0] }.reduce(0, +).squareRoot() * model.documentFrequency!.idf[r] }
         let keptNorms = nonZero.filter { byNorm.input.row($0) != nil }.map(norm)
         let droppedNorms = nonZero.filter { byNorm.input.row($0) == nil }.map(norm)
         XCTAssertGreaterThanOrEqual(keptNorms.min()!, droppedNorms.max()!)
-        for r in nonZero where byNorm.input.row(r) == nil { XCTAssertEqual(byNorm.input.values(r), [Float](repeating: 0, count: 8)) }
+        for r in nonZero where byNorm.input.row(r) == nil { XCTAssertEqual(byNorm.input.values(r), [Float](repeating: 0, count: columns)) }
         let byUse = try model.quantized(Quantization(cutoff: cutoff, prune: .use))
         XCTAssertEqual(byUse.input.kept, cutoff)
         let counts = model.documentFrequency!.counts
