@@ -7,7 +7,8 @@ import ModelStore
 
 /// What `domcat quantize` does: a float `linear` model in, the same model with int8 rows (and, with a
 /// cutoff, only its most important rows) out. The new header keeps the model's lineage and says which
-/// file it was made from; its validation figures are measured again on `validPath`, or dropped.
+/// file it was made from; its validation figures are measured again on `validPath` (where its probabilities
+/// are calibrated again), or dropped.
 package struct QuantizeJob {
     package var modelPath: String
     package var outputPath: String
@@ -51,6 +52,10 @@ package struct QuantizeJob {
         if let validPath {
             let valid = try LabelledCorpus.read(paths: [validPath])
             try valid.requireExamples([validPath])
+            // Pruned rows move the probabilities: they are calibrated again on these names.
+            small.calibration = Calibration()
+            header.metrics["valid_ece_uncalibrated"] = TrainJob.calibrate(small, on: valid, threads: threads)
+            header.calibration = small.calibration.isIdentity ? nil : small.calibration
             let report = Evaluation.evaluate(small, domains: valid.domains, truth: valid.labels, threads: threads)
             header.metrics["valid_accuracy"] = report.accuracy
             header.metrics["valid_macro_f1"] = report.macroF1

@@ -216,12 +216,16 @@ extension TrainJob {
     /// Fits the calibration of `model` on `valid` — the temperature, then the top-1 map of the tempered
     /// answers — and sets it; returns the ECE before.
     func calibrate(_ model: any DomainClassifier, on valid: LabelledCorpus) -> Double {
-        let before = Evaluation.evaluate(model, domains: valid.domains, truth: valid.labels, threads: linear.threads)
+        Self.calibrate(model, on: valid, threads: linear.threads)
+    }
+
+    static func calibrate(_ model: any DomainClassifier, on valid: LabelledCorpus, threads: Int) -> Double {
+        let before = Evaluation.evaluate(model, domains: valid.domains, truth: valid.labels, threads: threads)
         let index = Dictionary(uniqueKeysWithValues: model.labels.enumerated().map { ($1, Int32($0)) })
-        let logits = Evaluation.logProbabilities(model, domains: valid.domains, threads: linear.threads)
+        let logits = Evaluation.logProbabilities(model, domains: valid.domains, threads: threads)
         let temperature = TemperatureScaling.fit(logits: logits, labels: valid.labels.map { index[$0] ?? -1 }, classes: model.labels.count)
         model.calibration = Calibration(temperature: temperature)
-        let answers = Evaluation.topAnswers(model, domains: valid.domains, threads: linear.threads)
+        let answers = Evaluation.topAnswers(model, domains: valid.domains, threads: threads)
         let map = Calibration.isotonic(confidences: answers.map(\.probability),
                                        correct: zip(answers, valid.labels).map { index[$1] == $0.label })
         model.calibration = Calibration(temperature: temperature, confidence: map.confidence, accuracy: map.accuracy)

@@ -55,6 +55,22 @@ final class QuantizeCLITests: CLITestCase {
         XCTAssertEqual(r.status, 2, r.stderr)
     }
 
+    /// In the registry a quantized model is a patch of its float model (same data, other settings), and
+    /// `registry compare` reads it like any model.
+    func testRegistryCountsQuantizingAsAPatch() throws {
+        let float = try tinyLinearModel()
+        let small = directory + "/small.dcm"
+        XCTAssertEqual(try domcat(["quantize", float, "--out", small, "--cutoff", "400"]).status, 0)
+        let environment = ["DOMCAT_REGISTRY": directory + "/registry", "USER": "tester"]
+        var r = try domcat(["registry", "add", float], environment: environment)
+        XCTAssertTrue(r.stdout.hasPrefix("1.0.0\t"), r.stdout + r.stderr)
+        r = try domcat(["registry", "add", small], environment: environment)
+        XCTAssertTrue(r.stdout.hasPrefix("1.0.1\t"), r.stdout + r.stderr)
+        r = try domcat(["registry", "compare", "1.0.0", "1.0.1", tinyCorpus(30, name: "t.tsv")], environment: environment)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("verdict"), r.stdout)
+    }
+
     func testRefusalsAndDamage() throws {
         let gbdt = try tinyGBDTModel()
         var r = try domcat(["quantize", gbdt, "--out", directory + "/g.dcm"])
