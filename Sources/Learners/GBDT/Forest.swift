@@ -47,7 +47,24 @@ package struct Forest: Equatable {
                     leafValues.withUnsafeBufferPointer { leaves in
                         for t in 0..<classes.count {
                             let root = roots[t], target = scores + Int(classes[t])
-                            for r in 0..<count {
+                            var r = 0
+                            // Eight rows step down together, each by a select, not a branch: which way a node
+                            // sends a row is unpredictable, and a mispredicted branch per level was the cost.
+                            while r + 8 <= count {
+                                // A row that reached a leaf stays there (it reads node 0 and ignores it) while the others go on.
+                                var lanes = SIMD8<Int32>(repeating: root)
+                                while lanes.max() >= 0 {
+                                    for l in 0..<8 {
+                                        let at = lanes[l]
+                                        let n = nodes[Int(max(at, 0))]
+                                        let next = rows[(r + l) * width + Int(n.feature)] > n.threshold ? n.right : n.left
+                                        lanes[l] = at >= 0 ? next : at
+                                    }
+                                }
+                                for l in 0..<8 { target[(r + l) * stride] += leaves[Int(~lanes[l])] }
+                                r += 8
+                            }
+                            while r < count {
                                 let row = rows + r * width
                                 var node = root
                                 while node >= 0 {
@@ -55,6 +72,7 @@ package struct Forest: Equatable {
                                     node = row[Int(n.feature)] > n.threshold ? n.right : n.left
                                 }
                                 target[r * stride] += leaves[Int(~node)]
+                                r += 1
                             }
                         }
                     }
