@@ -71,6 +71,21 @@ final class QuantizeCLITests: CLITestCase {
         XCTAssertTrue(r.stdout.contains("verdict"), r.stdout)
     }
 
+    /// `train --compress` ships a smaller file with the same version; it answers as the plain one.
+    func testTrainCompressWritesTheShippingForm() throws {
+        let common = [tinyCorpus(), "--bucket-bits", "12", "--epochs", "2", "--threads", "1", "--no-trained-names"]
+        var r = try domcat(["train"] + common + ["--out", directory + "/plain.dcm"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        r = try domcat(["train"] + common + ["--out", directory + "/shipped.dcm", "--compress"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertLessThan(try size(directory + "/shipped.dcm"), try size(directory + "/plain.dcm"))
+        let names = write("names.txt", "ads3.adserv3.com\ntrack4.pixel4.net\nwww.shop5.org\nunseen.example\n")
+        let plain = try domcat(["classify", directory + "/plain.dcm", "-i", names, "--quiet"], environment: cache)
+        let shipped = try domcat(["classify", directory + "/shipped.dcm", "-i", names, "--quiet"], environment: cache)
+        XCTAssertEqual(shipped.status, 0, shipped.stderr)
+        XCTAssertEqual(shipped.stdout, plain.stdout)
+    }
+
     func testRefusalsAndDamage() throws {
         let gbdt = try tinyGBDTModel()
         var r = try domcat(["quantize", gbdt, "--out", directory + "/g.dcm"])
