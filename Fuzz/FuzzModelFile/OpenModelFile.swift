@@ -44,7 +44,7 @@ enum OpenModelFile {
         encoder.outputFormatting = [.sortedKeys]
         let header = Array(try encoder.encode(file.header))
         var out = ModelFile.magic
-        out.appendLE(ModelFile.formatVersion)
+        out.appendLE(UInt32(1))  // the format-1 layout, which `pack` writes back
         out.appendLE(UInt32(header.count))
         out += header
         out.appendLE(UInt32(file.sections.count))

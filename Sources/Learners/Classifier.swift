@@ -21,6 +21,9 @@ package final class ClassifierWorkspace {
     package var nextHashes: [UInt64] = []
     package var vector: [Float] = []
     package var scores: [Float] = []
+    /// A batch's feature rows and scores, for kinds that evaluate names together (`GBDTClassifier.classifyEach`).
+    package var batchRows: [Float] = []
+    package var batchScores: [Float] = []
     package var labelIndices: [Int32] = []
     package var text: [UInt8] = []
     package init() {}

@@ -38,6 +38,44 @@ package final class GBDTClassifier: DomainClassifier, @unchecked Sendable {
         }
     }
 
+    /// Names this many at a time through the trees: a batch's rows and scores stay in the L1 cache while each
+    /// tree is walked for all of them.
+    static let batchSize = 64
+
+    /// As `classify` for each name, the trees evaluated over batches of names (`Forest.accumulate(rows:…)`).
+    package func classifyEach(_ domains: [Domain], k: Int, workspace: ClassifierWorkspace, answer: (Int, [LabelScore]) -> Void) {
+        let scratchCount = featurizer.scratchCount, width = featurizer.width, classes = labels.count
+        if workspace.vector.count < scratchCount { workspace.vector = [Float](repeating: 0, count: scratchCount) }
+        if workspace.batchRows.count != Self.batchSize * width { workspace.batchRows = [Float](repeating: 0, count: Self.batchSize * width) }
+        if workspace.batchScores.count != Self.batchSize * classes { workspace.batchScores = [Float](repeating: 0, count: Self.batchSize * classes) }
+        var top: [LabelScore] = []
+        for start in stride(from: 0, to: domains.count, by: Self.batchSize) {
+            let count = min(Self.batchSize, domains.count - start)
+            workspace.vector.withUnsafeMutableBufferPointer { scratch in
+                workspace.batchRows.withUnsafeMutableBufferPointer { rows in
+                    for r in 0..<count {
+                        var name = domains[start + r].name
+                        name.withUTF8 { featurizer.features($0, hashes: &workspace.hashes, scratch: scratch.baseAddress!, into: rows.baseAddress! + r * width) }
+                    }
+                }
+            }
+            workspace.batchRows.withUnsafeBufferPointer { rows in
+                workspace.batchScores.withUnsafeMutableBufferPointer { scores in
+                    model.predictRaw(rows: rows.baseAddress!, count: count, into: scores.baseAddress!)
+                }
+            }
+            for r in 0..<count {
+                workspace.batchScores.withUnsafeMutableBufferPointer { scores in
+                    let p = UnsafeMutableBufferPointer(rebasing: scores[r * classes..<(r + 1) * classes])
+                    Softmax.normalise(p, temperature: calibration.temperature)
+                    Softmax.topK(UnsafeBufferPointer(p), k: k, into: &top)
+                    calibration.adjust(&top)
+                }
+                answer(start + r, top)
+            }
+        }
+    }
+
     /// Inverse-frequency pooling: its weights, the same for every label. `features` (or `learned`) pooling through a
     /// label read-out: each token's pull toward `label` (its rows, dotted with the label's output row),
     /// as `linear` explains — equal pooling weights would say nothing.

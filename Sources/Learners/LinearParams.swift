@@ -15,6 +15,8 @@ package struct LinearParams: Codable, Sendable, Equatable {
     package var weighting: FeatureWeighting?
     /// What the pooled vector is; nil: `.embedding`.
     package var output: OutputLayer?
+    /// How the table was made small (`domcat quantize`); nil: float rows.
+    package var quantization: Quantization?
 
     /// The defaults generalise to names never seen (issue 16: measured on the validation splits):
     /// whole-name 2…5-grams instead of the labels' 3…6-grams, idf weights, one score column per label.

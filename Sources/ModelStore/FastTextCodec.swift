@@ -20,7 +20,7 @@ package enum FastTextCodec {
 
     package static func decode(_ file: ModelFile, suffixes: PublicSuffixList) throws -> FastTextClassifier {
         let parameters = try JSONValue.decode(Parameters.self, from: file.header.parameters)
-        guard let bytes = file.sections["fasttext"] else { throw ModelDataError("section fasttext missing") }
+        guard let bytes = file.section("fasttext") else { throw ModelDataError("section fasttext missing") }
         let model: FastTextModel
         do { model = try FastTextModel(bytes: bytes) } catch { throw ModelDataError("fasttext section: \(error)") }
         return FastTextClassifier(model: model, input: parameters.input, tokenizer: Tokenizer(suffixes: suffixes))

@@ -33,7 +33,7 @@ package enum GBDTCodec {
     package static func decode(_ file: ModelFile, suffixes: PublicSuffixList) throws -> GBDTClassifier {
         let p = try JSONValue.decode(GBDTPipelineParams.self, from: file.header.parameters)
         func section(_ name: String) throws -> [UInt8] {
-            guard let bytes = file.sections[name] else { throw ModelDataError("section \(name) missing") }
+            guard let bytes = file.section(name) else { throw ModelDataError("section \(name) missing") }
             return bytes
         }
         // Bounded before anything is allocated, as for `linear`: a damaged header must not ask for terabytes.
@@ -59,7 +59,7 @@ package enum GBDTCodec {
             throw ModelDataError("section frequencies does not hold 2^\(p.frequencyBits) counts")
         }
         let projection = try JSONDecoder().decode(LinearProjection.self, from: Data(try section("projection")))
-        let readout = try file.sections["readout"].map { try JSONDecoder().decode(LinearProjection.self, from: Data($0)) }
+        let readout = try file.section("readout").map { try JSONDecoder().decode(LinearProjection.self, from: Data($0)) }
         guard readout.map({ $0.inputDimension == embedding.dimension }) ?? true,
               projection.inputDimension == (readout?.outputDimension ?? embedding.dimension) else {
             throw ModelDataError("projection/readout widths do not fit the \(embedding.dimension)-dim embedding")

@@ -60,7 +60,7 @@ package struct Model: Sendable {
                 }
                 classifier.calibration = c
             }
-            let names = try file.sections[TrainedNamesCodec.section].map {
+            let names = try file.section(TrainedNamesCodec.section).map {
                 try TrainedNamesCodec.decode($0, labelCount: file.header.labels.count)
             }
             self.init(header: file.header, classifier: classifier, trainedNames: names, suffixes: suffixes, digest: file.digest,

@@ -1,94 +1,88 @@
 import Crypto
 import Foundation
+import Learners
 import Lines
 
-/// The `.dcm` container: magic + format version, a JSON header, named zstd-compressed sections,
-/// and a SHA-256 of everything before it. Knows nothing about model kinds.
+/// The `.dcm` container: magic + format version, a JSON header, named sections, and a SHA-256. Knows
+/// nothing about model kinds. Format 2 (written now) is laid out to be used in place:
 ///
-///     "DOMCATM\0"  u32 version  u32 headerLength  header(JSON)
-///     u32 sectionCount  { u16 nameLength name  u64 rawLength  u64 storedLength  zstd(bytes) }*
-///     sha256(all of the above)
+///     "DOMCATM\0"  u32 version(2)  u32 headerLength  header(JSON)
+///     u32 sectionCount  { u16 nameLength name  u8 compression  u64 offset  u64 rawLength  u64 storedLength }*
+///     zero padding  { section bytes at its offset }*  sha256
+///
+/// Plain (compression 0): every section uncompressed at a page-aligned offset, so a reader maps the file
+/// and reads its tables where they lie; the SHA-256 is of everything before it. Compressed (`--compress`,
+/// compression 1, for shipping): the same header and sections, each zstd-compressed, back to back; its
+/// SHA-256 is the plain form's, so a model has one digest (its version) in either form, and a compressed
+/// file is expanded once into a plain one in the model cache (`ModelCache`) and mapped from there.
+/// Format 1 (read only): `u32 sectionCount { u16 nameLength name u64 rawLength u64 storedLength zstd }*`,
+/// the SHA-256 of the file before it.
 package struct ModelFile: Sendable {
     package static let magic = Array("DOMCATM\0".utf8)
-    package static let formatVersion: UInt32 = 1
+    /// The newest format this domcat reads, and the one it writes.
+    package static let formatVersion: UInt32 = 2
+    /// Sections of a plain file start at multiples of this: a page, so each can be mapped and read in place.
+    package static let sectionAlignment = 4096
 
     package var header: ModelHeader
     package var sections: [String: [UInt8]]
     /// Sections too large to copy (a model's embedding table): written piece by piece when the file is
-    /// encoded, compressed as they come. Read back, they are ordinary `sections`.
+    /// encoded. Read back, they are ordinary `sections`.
     package var streamedSections: [String: SectionWriter] = [:]
     package typealias SectionWriter = @Sendable (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
-    /// Hex SHA-256 of the file as read (empty before it is written): the model's version.
-    package private(set) var digest = ""
+    /// Hex SHA-256 of the file as read (of its plain form; empty before it is written): the model's version.
+    package internal(set) var digest = ""
+    /// The plain file this one was read from, mapped, and where each section lies in it.
+    package internal(set) var mapping: MappedFile?
+    var mappedSections: [String: Range<Int>] = [:]
 
     package init(header: ModelHeader, sections: [String: [UInt8]]) {
         self.header = header
         self.sections = sections
     }
 
-    package func encoded() throws -> [UInt8] {
+    /// A section's bytes (copied out of the mapping when the file is mapped).
+    package func section(_ name: String) -> [UInt8]? {
+        if let bytes = sections[name] { return bytes }
+        guard let mapping, let range = mappedSections[name] else { return nil }
+        return Array(UnsafeRawBufferPointer(rebasing: mapping.bytes[range]))
+    }
+
+    /// A section to read in place (a quantized table): the mapping's own bytes when the file is mapped,
+    /// else a copy aligned for loads.
+    package func region(_ name: String) -> SectionRegion? {
+        if let mapping, let range = mappedSections[name] {
+            return SectionRegion(bytes: UnsafeRawBufferPointer(rebasing: mapping.bytes[range]), owner: mapping)
+        }
+        return sections[name].map { let copy = AlignedBytes($0); return SectionRegion(bytes: copy.buffer, owner: copy) }
+    }
+
+    /// Every section's name, whether copied or mapped.
+    package var sectionNames: [String] { Set(sections.keys).union(streamedSections.keys).union(mappedSections.keys).sorted() }
+
+    package func encoded(compressed: Bool = false) throws -> [UInt8] {
         var out: [UInt8] = []
-        try encode { out += $0 }
+        try encode(compressed: compressed) { out += $0 }
         return out
     }
 
-    /// Hands the file out piece by piece (one compressed section at a time) with its SHA-256 at the end,
-    /// so writing a large model never holds a second copy of all of it.
+    /// Written to a temporary file then renamed, so a full disk never leaves half a model behind and a
+    /// process that maps the old file keeps reading it; the rename would replace whatever is at `path`,
+    /// so `OutputPath` checks it first (not a device, none of `inputs`). Returns the file's digest (its version).
     @discardableResult
-    func encode(_ emit: ([UInt8]) throws -> Void) throws -> String {
-        var hasher = SHA256()
-        func put(_ bytes: [UInt8]) throws {
-            hasher.update(data: bytes)
-            try emit(bytes)
-        }
-        var head = Self.magic
-        head.appendLE(Self.formatVersion)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let headerBytes = Array(try encoder.encode(header))
-        head.appendLE(UInt32(headerBytes.count))
-        head += headerBytes
-        let names = Set(sections.keys).union(streamedSections.keys).sorted()
-        head.appendLE(UInt32(names.count))
-        try put(head)
-        for name in names {
-            let rawCount: Int, stored: [[UInt8]], storedCount: Int
-            if let writer = streamedSections[name] {
-                let encoder = ZstdEncoder()
-                try writer { try encoder.add($0) }
-                try encoder.finish()
-                (rawCount, stored, storedCount) = (encoder.rawCount, encoder.pieces, encoder.compressedCount)
-            } else {
-                let raw = sections[name]!
-                let compressed = try Zstd.compress(raw)
-                (rawCount, stored, storedCount) = (raw.count, [compressed], compressed.count)
-            }
-            var sectionHead: [UInt8] = []
-            let nameBytes = Array(name.utf8)
-            sectionHead.appendLE(UInt16(nameBytes.count))
-            sectionHead += nameBytes
-            sectionHead.appendLE(UInt64(rawCount))
-            sectionHead.appendLE(UInt64(storedCount))
-            try put(sectionHead)
-            for piece in stored { try put(piece) }
-        }
-        let digest = Array(hasher.finalize())
-        try emit(digest)
-        return hex(digest)
+    package func write(to path: String, inputs: [String] = [], compressed: Bool = false) throws -> String {
+        try OutputPath.check(path, inputs: inputs)
+        return try Self.writeDurably(to: path) { try encode(compressed: compressed, $0) }
     }
 
-    /// Written to a temporary file then renamed, so a full disk never leaves half a model behind; the
-    /// rename would replace whatever is at `path`, so `OutputPath` checks it first (not a device, none of
-    /// `inputs`). Returns the file's digest (its version).
-    @discardableResult
-    package func write(to path: String, inputs: [String] = []) throws -> String {
-        try OutputPath.check(path, inputs: inputs)
+    /// Hands `produce`'s bytes to a temporary file beside `path`, syncs it, and renames it to `path`.
+    static func writeDurably(to path: String, _ produce: (([UInt8]) throws -> Void) throws -> String) throws -> String {
         let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ModelFileError.unwritable(path: path, reason: String(cString: strerror(errno))) }
         let digest: String
         do {
-            digest = try encode { bytes in
+            digest = try produce { bytes in
                 var offset = 0
                 try bytes.withUnsafeBytes { raw in
                     while offset < raw.count {
@@ -114,44 +108,60 @@ package struct ModelFile: Sendable {
         return digest
     }
 
+    /// The model in `path`: a plain format-2 file is mapped and checked in place, a compressed one expanded
+    /// into the model cache once and mapped from there, a format-1 file read and decoded.
     package static func read(path: String) throws -> ModelFile {
-        try decode(readWhole(path), path: path)
+        let mapping = try MappedFile(path: path)
+        let version = try formatVersion(of: mapping.bytes, path: path)
+        if version == 1 { return try decode(Array(mapping.bytes), path: path) }
+        if try SectionTable.isCompressed(mapping.bytes, path: path) { return try ModelCache.plain(expanding: Array(mapping.bytes), path: path) }
+        return try mapped(mapping, path: path)
     }
 
-    /// The file's bytes, read straight into one array (no intermediate `Data` copy of a large model).
-    static func readWhole(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw ModelFileError.unreadable(path: path, reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
-        }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw ModelFileError.unreadable(path: path, reason: String(cString: strerror(errno))) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw ModelFileError.unreadable(path: path, reason: "not a regular file") }
-        let size = Int(info.st_size)
-        var failure: Int32 = 0
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            while count < size {
-                let n = Foundation.read(fd, buffer.baseAddress! + count, size - count)
-                if n < 0, errno == EINTR { continue }
-                if n <= 0 { failure = n < 0 ? errno : EIO; break }
-                count += n
-            }
-        }
-        guard failure == 0 else { throw ModelFileError.unreadable(path: path, reason: String(cString: strerror(failure))) }
-        return bytes
-    }
-
-    package static func decode(_ bytes: [UInt8], path: String = "<memory>") throws -> ModelFile {
-        var reader = ByteReader(bytes: bytes, truncated: ModelFileError.corrupt(path: path, reason: "truncated"))
-        guard bytes.count >= magic.count, Array(bytes[0..<magic.count]) == magic else {
-            throw ModelFileError.notAModel(path: path)
-        }
-        reader.offset = magic.count
-        let version = try reader.u32()
+    /// Checks the magic and version; returns the version (1 or 2).
+    static func formatVersion(of bytes: UnsafeRawBufferPointer, path: String) throws -> UInt32 {
+        guard bytes.count >= magic.count, magic.indices.allSatisfy({ bytes[$0] == magic[$0] }) else { throw ModelFileError.notAModel(path: path) }
+        guard bytes.count >= magic.count + 4 else { throw ModelFileError.corrupt(path: path, reason: "truncated") }
+        let version = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: magic.count, as: UInt32.self))
         // A version far past ours is a damaged header, not a future domcat.
         guard version <= formatVersion || version > 255 else { throw ModelFileError.newerFormat(path: path, version: version, supported: formatVersion) }
         guard version <= formatVersion, version > 0 else { throw ModelFileError.corrupt(path: path, reason: "format version field \(version)") }
+        return version
+    }
+
+    /// A plain file's mapping checked (its SHA-256 streamed over the mapped pages, no copy) and its sections
+    /// located in it.
+    static func mapped(_ mapping: MappedFile, path: String) throws -> ModelFile {
+        let bytes = mapping.bytes
+        guard bytes.count >= magic.count + 4 + 32 else { throw ModelFileError.corrupt(path: path, reason: "truncated") }
+        var hasher = SHA256()
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.count - 32)]))
+        guard hasher.finalize().elementsEqual(bytes[(bytes.count - 32)...]) else {
+            throw ModelFileError.corrupt(path: path, reason: "SHA-256 mismatch (truncated or modified)")
+        }
+        let table = try SectionTable(bytes, end: bytes.count - 32, path: path)
+        guard !table.compressed else { throw ModelFileError.corrupt(path: path, reason: "compressed sections in a mapped file") }
+        var file = ModelFile(header: table.header, sections: [:])
+        file.mapping = mapping
+        for entry in table.entries { file.mappedSections[entry.name] = entry.offset..<entry.offset + entry.rawLength }
+        file.digest = hex(bytes[(bytes.count - 32)...])
+        return file
+    }
+
+    /// Bytes in any format, held in memory (tests, the fuzzer): sections are copied out.
+    package static func decode(_ bytes: [UInt8], path: String = "<memory>") throws -> ModelFile {
+        let version = try bytes.withUnsafeBytes { try formatVersion(of: $0, path: path) }
+        if version == 2 {
+            if try bytes.withUnsafeBytes({ try SectionTable.isCompressed($0, path: path) }) { return try expand(bytes, path: path).file }
+            let copy = AlignedBytes(bytes)
+            var file = try mapped(MappedFile(copying: copy), path: path)
+            file.sections = Dictionary(uniqueKeysWithValues: file.mappedSections.keys.map { ($0, file.section($0)!) })
+            file.mapping = nil
+            file.mappedSections = [:]
+            return file
+        }
+        var reader = ByteReader(bytes: bytes, truncated: ModelFileError.corrupt(path: path, reason: "truncated"))
+        reader.offset = magic.count + 4
         guard bytes.count >= magic.count + 4 + 32 else { throw ModelFileError.corrupt(path: path, reason: "truncated") }
         let body = bytes[0..<(bytes.count - 32)]
         guard Array(SHA256.hash(data: body)) == Array(bytes[(bytes.count - 32)...]) else {
@@ -159,13 +169,7 @@ package struct ModelFile: Sendable {
         }
         reader.end = bytes.count - 32
         let headerLength = Int(try reader.u32())
-        let headerBytes = try reader.take(headerLength)
-        let header: ModelHeader
-        do {
-            header = try JSONDecoder().decode(ModelHeader.self, from: Data(headerBytes))
-        } catch {
-            throw ModelFileError.corrupt(path: path, reason: "unreadable header: \(error)")
-        }
+        let header = try decodeHeader(try reader.take(headerLength), path: path)
         var sections: [String: [UInt8]] = [:]
         let count = try reader.u32()
         for _ in 0..<count {
@@ -187,6 +191,20 @@ package struct ModelFile: Sendable {
         file.digest = hex(bytes[(bytes.count - 32)...])
         return file
     }
+
+    static func decodeHeader<C: Collection>(_ bytes: C, path: String) throws -> ModelHeader where C.Element == UInt8 {
+        do {
+            return try JSONDecoder().decode(ModelHeader.self, from: Data(bytes))
+        } catch {
+            throw ModelFileError.corrupt(path: path, reason: "unreadable header: \(error)")
+        }
+    }
+}
+
+/// A section's bytes where they lie, and what keeps them there.
+package struct SectionRegion {
+    package let bytes: UnsafeRawBufferPointer
+    package let owner: AnyObject
 }
 
 package enum ModelFileError: Error, CustomStringConvertible, Equatable {

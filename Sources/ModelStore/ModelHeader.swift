@@ -15,6 +15,9 @@ package struct ModelHeader: Codable, Sendable, Equatable {
     package var metrics: [String: Double]
     /// The digest of the model this one continued from.
     package var parent: String?
+    /// The digest of the float model this quantized one was made from (`domcat quantize`); its lineage
+    /// (`parent`, `corpusDigest`) is that model's, so the registry counts quantizing as a patch.
+    package var quantizedFrom: String?
     /// Fitted on validation names (`Calibration`); nil: the probabilities as trained.
     package var calibration: Calibration?
     /// Below this top probability, `classify` answers `unknown` unless `--min-p` says otherwise; chosen on

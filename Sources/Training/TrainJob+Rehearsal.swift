@@ -14,7 +14,7 @@ extension TrainJob {
         guard let path = initModelPath else { return nil }
         let file = try ModelFile.read(path: path)
         let model = try Model(file: file, path: path, suffixes: suffixes)
-        guard let bytes = file.sections[RehearsalSample.sectionName] else { return (model, nil) }
+        guard let bytes = file.section(RehearsalSample.sectionName) else { return (model, nil) }
         do { return (model, try RehearsalSample(decoding: bytes)) } catch {
             throw ModelFileError.corrupt(path: path, reason: "\(error)")
         }

@@ -24,6 +24,11 @@ package struct TrainJob {
     /// keeps its earlier ones too.
     package var keepTrainedNames = true
     package var linear = LinearParams()
+    /// Write the linear model quantized (`train --quantize`): int8 rows, pruned to a cutoff if it has one;
+    /// its rows pruned by use are pruned by the training names' use of them.
+    package var quantization: Quantization?
+    /// Write the model zstd-compressed, for shipping (it is expanded into the model cache when loaded).
+    package var compress = false
     /// Continuing: mix the model's rehearsal sample into the new batch (`--no-rehearsal`: the batch alone).
     package var rehearse = true
     /// Names of its training data the new model keeps for later continuations (`--rehearsal-size`; 0: none);
@@ -65,6 +70,7 @@ package struct TrainJob {
         let loaded = try loadEarlier()
         let earlier = loaded?.model
         let resolved = try resolvedKind(continuing: earlier)
+        if quantization != nil, resolved != .linear { throw TrainUsageError("--quantize makes linear models small; this is a \(resolved.rawValue) model") }
         if resolved != .fasttext, let note = rehearsalNote(loaded?.sample) { log(note) }
         switch resolved {
         case .gbdt: return try runGBDT(continuing: earlier, sample: loaded?.sample, start: start)
@@ -90,7 +96,9 @@ package struct TrainJob {
         var model: LinearModel
         let batch: LabelledCorpus
         if let earlier {
-            let linear = earlier.learned as! LinearModel  // `resolvedKind` matched the kinds
+            guard let linear = earlier.learned as? LinearModel else {  // `resolvedKind` matched the kinds
+                throw TrainUsageError("\(initModelPath ?? "the model") is quantized: continue the float model it was made from")
+            }
             batch = try readCorpus(known: linear.labels)
             let known = Set(linear.labels)
             let newLabels = batch.labelIndex(startingWith: linear.labels).names.filter { !known.contains($0) }
@@ -109,10 +117,21 @@ package struct TrainJob {
         let (_, indices) = corpus.labelIndex(startingWith: model.labels)
         let report = progress
         report?("tokenising", 0, corpus.count, 0)
+        var uses: [UInt32]?
         do {  // the bags go before the model is encoded: peak memory is one of the figures
             let bags = FeatureBags(domains: corpus.domains, labels: indices, tokenizer: model.tokenizer,
                                    bucketMask: UInt64(model.params.buckets - 1), threads: model.params.threads)
             LinearTrainer.train(model, on: bags) { done, total, loss in report?("training", done, total, loss) }
+            if quantization?.prune == .use {
+                let counts = DocumentFrequency(buckets: model.params.buckets)
+                counts.add(bags)
+                uses = counts.counts
+            }
+        }
+        if let quantization {
+            let small = try model.quantized(quantization, uses: uses)
+            return try finish(small, examples: CorpusDigest(batch), names: TrainedNameList(batch), skipped: batch.skipped, start: start,
+                              earlier: earlier) { try LinearCodec.encode(small, header: $0) }
         }
         return try finish(model, examples: CorpusDigest(batch), names: TrainedNameList(batch), skipped: batch.skipped, start: start,
                           earlier: earlier, rehearsal: nextSample(sample, after: batch)) {
@@ -187,7 +206,7 @@ package struct TrainJob {
             file.sections[TrainedNamesCodec.section] = TrainedNamesCodec.encode(names.names(labels: model.labels, continuing: earlier?.trainedNames))
         }
         if let rehearsal { file.sections[RehearsalSample.sectionName] = try rehearsal.encoded() }
-        let digest = try file.write(to: outputPath, inputs: inputPaths)
+        let digest = try file.write(to: outputPath, inputs: inputPaths, compressed: compress)
         return Outcome(examples: examples.count, skipped: skipped, labels: model.labels, seconds: seconds,
                        validation: validation, digest: digest)
     }
@@ -197,12 +216,16 @@ extension TrainJob {
     /// Fits the calibration of `model` on `valid` — the temperature, then the top-1 map of the tempered
     /// answers — and sets it; returns the ECE before.
     func calibrate(_ model: any DomainClassifier, on valid: LabelledCorpus) -> Double {
-        let before = Evaluation.evaluate(model, domains: valid.domains, truth: valid.labels, threads: linear.threads)
+        Self.calibrate(model, on: valid, threads: linear.threads)
+    }
+
+    static func calibrate(_ model: any DomainClassifier, on valid: LabelledCorpus, threads: Int) -> Double {
+        let before = Evaluation.evaluate(model, domains: valid.domains, truth: valid.labels, threads: threads)
         let index = Dictionary(uniqueKeysWithValues: model.labels.enumerated().map { ($1, Int32($0)) })
-        let logits = Evaluation.logProbabilities(model, domains: valid.domains, threads: linear.threads)
+        let logits = Evaluation.logProbabilities(model, domains: valid.domains, threads: threads)
         let temperature = TemperatureScaling.fit(logits: logits, labels: valid.labels.map { index[$0] ?? -1 }, classes: model.labels.count)
         model.calibration = Calibration(temperature: temperature)
-        let answers = Evaluation.topAnswers(model, domains: valid.domains, threads: linear.threads)
+        let answers = Evaluation.topAnswers(model, domains: valid.domains, threads: threads)
         let map = Calibration.isotonic(confidences: answers.map(\.probability),
                                        correct: zip(answers, valid.labels).map { index[$1] == $0.label })
         model.calibration = Calibration(temperature: temperature, confidence: map.confidence, accuracy: map.accuracy)

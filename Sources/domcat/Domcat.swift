@@ -8,7 +8,7 @@ struct Domcat: ParsableCommand {
         abstract: "Streaming domain classification: label every name in a DNS log at line rate.",
         version: "0.1.0",
         subcommands: [
-            ClassifyCommand.self, TrainCommand.self, EvalCommand.self, SplitCommand.self,
+            ClassifyCommand.self, TrainCommand.self, QuantizeCommand.self, EvalCommand.self, SplitCommand.self,
             ExtractCommand.self, ImportCommand.self, TokensCommand.self, FeaturesCommand.self, ServeCommand.self,
             BenchCommand.self, RegistryCommand.self, RetrainCommand.self, PublishCommand.self,
         ],

@@ -60,6 +60,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Training threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Random seed.") var seed: UInt64 = 1
 
+    @Flag(help: "linear: write the model quantized (int8 rows, as `domcat quantize` makes them; --cutoff and --prune as there). It cannot be trained further.")
+    var quantize = false
+    @OptionGroup var quantizeOptions: QuantizeOptions
+    @Flag(help: "Write the model zstd-compressed, for shipping: it is expanded once into the model cache when first loaded (by default a model file is laid out to be mapped and used in place).")
+    var compress = false
     @OptionGroup var gbdtOptions: GBDTTrainOptions
     @OptionGroup var suffixOptions: SuffixOptions
 
@@ -77,6 +82,8 @@ struct TrainCommand: ParsableCommand {
         try Check.range(nameMaxn, 0...32, "--name-maxn")
         guard nameMinn >= 0, nameMaxn >= nameMinn else { throw ValidationError("need 0 ≤ --name-minn ≤ --name-maxn") }
         try Check.range(threads, Check.threads, "--threads")
+        try quantizeOptions.check()
+        if !quantize, quantizeOptions.cutoff != nil { throw ValidationError("--cutoff prunes a quantized table: give --quantize too") }
     }
 
     func run() throws {
@@ -104,6 +111,8 @@ struct TrainCommand: ParsableCommand {
         job.linear.threads = threads
         job.linear.seed = seed
         job.gbdt = gbdtOptions.jobOptions()
+        job.quantization = quantize ? quantizeOptions.quantization : nil
+        job.compress = compress
         let bar = ProgressBar()
         job.progress = { bar.update($0, $1, $2, $3) }
         job.log = { note($0) }

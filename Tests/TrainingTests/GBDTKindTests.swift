@@ -75,6 +75,19 @@ final class GBDTKindTests: XCTestCase {
         XCTAssertGreaterThan(report.accuracy, 0.99)
     }
 
+    /// Trees walked over batches of names answer exactly what one name at a time gets, batch edges included.
+    func testBatchedClassifyEachEqualsClassify() throws {
+        let batch = firstBatch() + (0..<50).map { "news\($0).daily\($0 % 3).org\tnews" }
+        _ = try hashedJob(write("a.tsv", batch), out: "b.dcm", features: "6+12").run()
+        let model = try load("b.dcm")
+        let names = batch.prefix(130).map { Domain(normalised: String($0.split(separator: "\t")[0])) } + [Domain(normalised: "unseen.example.com")]
+        for count in [0, 1, 63, 64, 65, names.count] {
+            var each: [[LabelScore]?] = Array(repeating: nil, count: count)
+            model.classifyEach(Array(names.prefix(count)), k: 3, workspace: ClassifierWorkspace()) { i, top in each[i] = top }
+            XCTAssertEqual(each.map { $0! }, names.prefix(count).map { model.classify($0, k: 3) }, "\(count) names")
+        }
+    }
+
     func testAutoFeatureSizesFollowCorpusSize() throws {
         _ = try hashedJob(write("a.tsv", firstBatch()), out: "m.dcm", features: "auto").run()
         XCTAssertEqual(try load("m.dcm").featurizer.width, 8 + 3)  // 600 examples: the smallest row of the table

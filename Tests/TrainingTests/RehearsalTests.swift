@@ -35,7 +35,7 @@ final class RehearsalTests: XCTestCase {
     }
 
     func sample(of path: String) throws -> RehearsalSample? {
-        try ModelFile.read(path: path).sections[RehearsalSample.sectionName].map { try RehearsalSample(decoding: $0) }
+        try ModelFile.read(path: path).section(RehearsalSample.sectionName).map { try RehearsalSample(decoding: $0) }
     }
 
     // MARK: The sample

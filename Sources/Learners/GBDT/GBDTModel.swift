@@ -43,6 +43,14 @@ package final class GBDTModel: @unchecked Sendable {
         forest.accumulate(row, into: scores)
     }
 
+    /// `predictRaw` for `count` rows (row-major), `numClasses` logits per row into `scores`.
+    package func predictRaw(rows: UnsafePointer<Float>, count: Int, into scores: UnsafeMutablePointer<Float>) {
+        baseScores.withUnsafeBufferPointer { base in
+            for r in 0..<count { (scores + r * numClasses).update(from: base.baseAddress!, count: numClasses) }
+        }
+        forest.accumulate(rows: rows, width: numFeatures, count: count, into: scores, classes: numClasses)
+    }
+
     /// Writes `numClasses` softmax probabilities for one row. Allocates nothing.
     package func predictProbabilities(_ row: UnsafePointer<Float>, into p: UnsafeMutablePointer<Float>, temperature: Float = 1) {
         predictRaw(row, into: p)
