@@ -9,7 +9,8 @@ let lean: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .wh
 
 // Dependencies point one way, bottom to top (the README's layout section draws it):
 //   Lines, DomainKit → Features → Learners → ModelStore → Cache → Streaming | Server → domcat
-//   with Corpora (Lines, DomainKit), Training (ModelStore, Corpora) and Registry (Training, SQLite) beside them, Bench (DomainKit, NIO)
+//   with Corpora (Lines, DomainKit), Training (ModelStore, Corpora), Registry (Training, SQLite) and Tuning (Training, Registry)
+//   beside them, Bench (DomainKit, NIO)
 //   for the load generator, and the C shims CZstd, CHiredis, CFastText (+ FastTextKit), CSupport underneath.
 let package = Package(
     name: "domcat",
@@ -62,6 +63,7 @@ let package = Package(
         .target(name: "Corpora", dependencies: ["Lines", "DomainKit"]),
         .target(name: "Registry", dependencies: ["CSQLite", "DomainKit", "Learners", "ModelStore", "Corpora", "Training"]),
         .target(name: "Training", dependencies: ["Lines", "DomainKit", "Features", "Learners", "ModelStore", "Corpora", "FastTextKit"]),
+        .target(name: "Tuning", dependencies: ["Lines", "DomainKit", "Features", "Learners", "ModelStore", "Corpora", "Training", "Registry"]),
         .target(name: "Bench", dependencies: [
             "DomainKit",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -70,7 +72,7 @@ let package = Package(
         ], swiftSettings: lean),
         .executableTarget(name: "domcat", dependencies: [
             "Lines", "DomainKit", "Features", "Learners", "ModelStore", "Cache", "Streaming", "Server",
-            "Corpora", "Training", "Bench", "Registry",
+            "Corpora", "Training", "Bench", "Registry", "Tuning",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

@@ -89,6 +89,8 @@ enum RegistrySchema {
             both_wrong INTEGER NOT NULL DEFAULT 0
         );
         """,
+        // 4: `domcat tune` — every search and every trial it ran (RegistrySchema+Tuning.swift).
+        tuningMigration,
     ]
 
     static func migrate(_ db: SQLiteDatabase, path: String) throws {

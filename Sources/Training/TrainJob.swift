@@ -24,6 +24,14 @@ package struct TrainJob {
     /// keeps its earlier ones too.
     package var keepTrainedNames = true
     package var linear = LinearParams()
+    /// Continuing a linear model: keep its own epochs / learning rate (chosen for it, perhaps by `tune`)
+    /// instead of `linear`'s — when the command line gave none.
+    package var keepsEarlierEpochs = false
+    package var keepsEarlierLearningRate = false
+    /// No training runs past it (`domcat tune`'s budget); nil: training runs to its end.
+    package var deadline: Deadline?
+    /// How the model was chosen, for its header (`domcat tune`).
+    package var tuning: TuningSummary?
     /// Continuing: mix the model's rehearsal sample into the new batch (`--no-rehearsal`: the batch alone).
     package var rehearse = true
     /// Names of its training data the new model keeps for later continuations (`--rehearsal-size`; 0: none);
@@ -96,8 +104,8 @@ package struct TrainJob {
             let newLabels = batch.labelIndex(startingWith: linear.labels).names.filter { !known.contains($0) }
             if !newLabels.isEmpty { log("new labels join the model: \(newLabels.joined(separator: ", "))") }
             var params = linear.params
-            params.epochs = self.linear.epochs
-            params.learningRate = self.linear.learningRate
+            if !keepsEarlierEpochs { params.epochs = self.linear.epochs }
+            if !keepsEarlierLearningRate { params.learningRate = self.linear.learningRate }
             params.threads = self.linear.threads
             model = LinearModel(labels: linear.labels, params: params, tokenizer: linear.tokenizer,
                                 input: linear.input, output: linear.output, documentFrequency: linear.documentFrequency).extended(with: newLabels)
@@ -105,24 +113,27 @@ package struct TrainJob {
             batch = try readCorpus(known: [])
             model = LinearModel(labels: batch.labelIndex().names, params: linear, suffixes: suffixes)
         }
-        let corpus = withRehearsal(batch, sample)
-        let (_, indices) = corpus.labelIndex(startingWith: model.labels)
-        let report = progress
-        report?("tokenising", 0, corpus.count, 0)
-        do {  // the bags go before the model is encoded: peak memory is one of the figures
-            let bags = FeatureBags(domains: corpus.domains, labels: indices, tokenizer: model.tokenizer,
-                                   bucketMask: UInt64(model.params.buckets - 1), threads: model.params.threads)
-            LinearTrainer.train(model, on: bags) { done, total, loss in report?("training", done, total, loss) }
-        }
+        fit(model, on: withRehearsal(batch, sample))
         return try finish(model, examples: CorpusDigest(batch), names: TrainedNameList(batch), skipped: batch.skipped, start: start,
                           earlier: earlier, rehearsal: nextSample(sample, after: batch)) {
             try LinearCodec.encode(model, header: $0)
         }
     }
 
+    /// Tokenises `corpus` and trains `model` on it, until `deadline`. The bags are gone when it returns,
+    /// before the model is encoded: peak memory is one of the figures.
+    package func fit(_ model: LinearModel, on corpus: LabelledCorpus) {
+        let (_, indices) = corpus.labelIndex(startingWith: model.labels)
+        let report = progress
+        report?("tokenising", 0, corpus.count, 0)
+        let bags = FeatureBags(domains: corpus.domains, labels: indices, tokenizer: model.tokenizer,
+                               bucketMask: UInt64(model.params.buckets - 1), threads: model.params.threads)
+        LinearTrainer.train(model, on: bags, deadline: deadline) { done, total, loss in report?("training", done, total, loss) }
+    }
+
     /// The corpus as training sees it: read, its problems logged, conflicting labels resolved under
     /// `conflicts`, and at least two labels together with the `known` ones of a continued model.
-    func readCorpus(known: [String]) throws -> LabelledCorpus {
+    package func readCorpus(known: [String]) throws -> LabelledCorpus {
         let read = try LabelledCorpus.read(paths: corpusPaths)
         read.problemReport.forEach(log)
         try read.requireExamples(corpusPaths)
@@ -182,6 +193,7 @@ package struct TrainJob {
         header.calibration = model.calibration.isIdentity ? nil : model.calibration
         header.name = name ?? Model.stem(of: outputPath)
         header.unknownBelow = unknownBelow
+        header.tuning = tuning
         var file = try encode(header)
         if keepTrainedNames {
             file.sections[TrainedNamesCodec.section] = TrainedNamesCodec.encode(names.names(labels: model.labels, continuing: earlier?.trainedNames))
