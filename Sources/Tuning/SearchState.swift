@@ -48,6 +48,12 @@ final class SearchState: @unchecked Sendable {
         report?(status())
     }
 
+    /// Every choice tried so far, in trial order.
+    func tried<C>(_ type: C.Type) -> [C] {
+        lock.lock(); defer { lock.unlock() }
+        return choices.sorted { $0.key < $1.key }.compactMap { $0.value as? C }
+    }
+
     /// The choice of the best trial on all the training names so far.
     func bestChoice<C>(_ type: C.Type) -> C? {
         lock.lock(); defer { lock.unlock() }

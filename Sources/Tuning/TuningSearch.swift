@@ -78,7 +78,15 @@ package struct TuningSearch<Space: SearchSpace> {
             let plan = Bracket.plan(bracket, workers: workers)
             var rng = SplitMix(seed: seed &+ UInt64(bracket + 1) &* 0x9E37_79B9_7F4A_7C15)
             let near = state.bestChoice(Space.Choice.self) ?? space.defaults
-            var choices = (0..<plan.first).map { i in i % 2 == 0 ? space.sample(&rng) : space.neighbour(of: near, &rng) }
+            // A choice tried before is drawn again (a few times), so a bracket spends its trials on new ones.
+            var tried = state.tried(Space.Choice.self)
+            var choices: [Space.Choice] = []
+            for i in 0..<plan.first {
+                var choice = i % 2 == 0 ? space.sample(&rng) : space.neighbour(of: near, &rng)
+                for _ in 0..<10 where tried.contains(choice) { choice = i % 2 == 0 ? space.sample(&rng) : space.neighbour(of: near, &rng) }
+                tried.append(choice)
+                choices.append(choice)
+            }
             for (rung, fraction) in plan.fractions.enumerated() {
                 var items = choices.map { Item(choice: $0, fraction: fraction, bracket: bracket, rung: rung) }
                 // Trial 0: the defaults on every name, beside the first rung so no core waits for it.
@@ -148,10 +156,14 @@ package struct TuningSearch<Space: SearchSpace> {
                                  parameters: parameters, status: .done, seconds: 0)
         do {
             let model = try space.train(job, on: corpus, labels: labels, valid: valid)
+            let answers = deadline.hasPassed ? [] : Evaluation.topAnswers(model, domains: valid.domains, threads: 1)
             if deadline.hasPassed {
                 record.status = .cut
+            } else if answers.contains(where: { !$0.probability.isFinite }) {
+                record.status = .failed
+                record.error = "diverged: non-finite scores (the learning rate is too high for these settings)"
             } else {
-                let report = Evaluation.evaluate(model, domains: valid.domains, truth: valid.labels, threads: 1)
+                let report = Evaluation.report(labels: model.labels, answers: answers, truth: valid.labels)
                 record.validAccuracy = report.accuracy
                 record.validMacroF1 = report.macroF1
                 record.score = metric.score(report)
