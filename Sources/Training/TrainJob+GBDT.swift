@@ -82,6 +82,7 @@ extension TrainJob {
         var rowLabels = indices
         if rebuild {
             (featurizer, params, rows, rowLabels) = try buildFeaturizer(corpus, labels: indices, names: names)
+            try stopAtDeadline()
         } else if let earlier, !gbdt.freezeEmbeddings, let embeddings = embeddingModel(of: earlier) {
             // As for batch 1, the trees learn from both kinds of rows: the batch as the model before it
             // sees it (how new names look), and as the continued model sees it (how known names look).

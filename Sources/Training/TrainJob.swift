@@ -131,6 +131,11 @@ package struct TrainJob {
         LinearTrainer.train(model, on: bags, deadline: deadline) { done, total, loss in report?("training", done, total, loss) }
     }
 
+    /// Between the steps of a pipeline that no step's own check covers: past `deadline`, the job stops here.
+    func stopAtDeadline() throws {
+        if let deadline, deadline.hasPassed { throw DeadlinePassed() }
+    }
+
     /// The corpus as training sees it: read, its problems logged, conflicting labels resolved under
     /// `conflicts`, and at least two labels together with the `known` ones of a continued model.
     package func readCorpus(known: [String]) throws -> LabelledCorpus {
@@ -232,6 +237,11 @@ package enum ModelKind: String, CaseIterable, Sendable {
 package struct TrainError: Error, CustomStringConvertible {
     package let description: String
     package init(_ description: String) { self.description = description }
+}
+
+/// A job stopped at its deadline (`domcat tune`'s budget) before its model was whole.
+package struct DeadlinePassed: Error, CustomStringConvertible {
+    package var description: String { "stopped at its deadline" }
 }
 
 /// Options that contradict each other or the model continued (exit 2, as other usage errors).

@@ -168,6 +168,8 @@ package struct TuningSearch<Space: SearchSpace> {
                 record.validMacroF1 = report.macroF1
                 record.score = metric.score(report)
             }
+        } catch is DeadlinePassed {
+            record.status = .cut
         } catch {
             record.status = .failed
             record.error = "\(error)"
