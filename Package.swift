@@ -10,8 +10,8 @@ let lean: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .wh
 // Dependencies point one way, bottom to top (the README's layout section draws it):
 //   Lines, DomainKit → Features → Learners → ModelStore → Cache → Streaming | Server → domcat, with Dashboard
 //   (DomainKit, Learners: the live page's counters and routes) under Streaming
-//   with Corpora (Lines, DomainKit), Training (ModelStore, Corpora) and Registry (Training, SQLite) beside them — Server
-//   follows a Registry — Bench (DomainKit, NIO)
+//   with Corpora (Lines, DomainKit), Training (ModelStore, Corpora), Registry (Training, SQLite) and Tuning (Training, Registry)
+//   beside them — Server follows a Registry — Bench (DomainKit, NIO)
 //   for the load generator, and the C shims CZstd, CHiredis, CFastText (+ FastTextKit), CSupport underneath.
 let package = Package(
     name: "domcat",
@@ -65,6 +65,7 @@ let package = Package(
         .target(name: "Dashboard", dependencies: ["DomainKit", "Learners"]),
         .target(name: "Registry", dependencies: ["CSQLite", "DomainKit", "Learners", "ModelStore", "Corpora", "Training", "Dashboard"]),
         .target(name: "Training", dependencies: ["Lines", "DomainKit", "Features", "Learners", "ModelStore", "Corpora", "FastTextKit"]),
+        .target(name: "Tuning", dependencies: ["Lines", "DomainKit", "Features", "Learners", "ModelStore", "Corpora", "Training", "Registry"]),
         .target(name: "Bench", dependencies: [
             "DomainKit",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -73,7 +74,7 @@ let package = Package(
         ], swiftSettings: lean),
         .executableTarget(name: "domcat", dependencies: [
             "Lines", "DomainKit", "Features", "Learners", "ModelStore", "Cache", "Streaming", "Server",
-            "Corpora", "Training", "Bench", "Registry", "Dashboard",
+            "Corpora", "Training", "Bench", "Registry", "Dashboard", "Tuning",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

@@ -27,7 +27,8 @@ package struct Reliability: Codable, Sendable, Equatable {
         var confidenceSum = [Double](repeating: 0, count: binCount)
         var right = [Int](repeating: 0, count: binCount)
         for (p, ok) in zip(confidences, correct) {
-            let b = min(binCount - 1, max(0, Int((Double(p) * Double(binCount)).rounded(.up)) - 1))
+            // A non-finite probability (a diverged model) lands in the first bin instead of trapping.
+            let b = p.isFinite ? min(binCount - 1, max(0, Int((Double(p) * Double(binCount)).rounded(.up)) - 1)) : 0
             count[b] += 1
             confidenceSum[b] += Double(p)
             if ok { right[b] += 1 }

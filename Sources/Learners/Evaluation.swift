@@ -6,7 +6,12 @@ package enum Evaluation {
     /// Classifies every example on `threads` threads and scores the answers. Truth labels the model
     /// has never seen count as errors (they join the label list of the report).
     package static func evaluate(_ classifier: any DomainClassifier, domains: [Domain], truth: [String], threads: Int = 2) -> EvaluationReport {
-        var names = classifier.labels
+        report(labels: classifier.labels, answers: topAnswers(classifier, domains: domains, threads: threads), truth: truth)
+    }
+
+    /// Scores answers already computed (`topAnswers`) against the truth, as `evaluate`.
+    package static func report(labels: [String], answers: [LabelScore], truth: [String]) -> EvaluationReport {
+        var names = labels
         var index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
         let truthIndex = truth.map { label -> Int in
             if let i = index[label] { return i }
@@ -14,7 +19,6 @@ package enum Evaluation {
             names.append(label)
             return names.count - 1
         }
-        let answers = topAnswers(classifier, domains: domains, threads: threads)
         var counter = ConfusionCounter(labels: names)
         for (t, a) in zip(truthIndex, answers) { counter.add(truth: t, predicted: Int(a.label)) }
         var report = counter.report()

@@ -17,6 +17,8 @@ package struct LinearParams: Codable, Sendable, Equatable {
     package var output: OutputLayer?
     /// How the table was made small (`domcat quantize`); nil: float rows.
     package var quantization: Quantization?
+    /// How much rarer labels' examples weigh in training (`LabelBalance`); nil: 0, every example alike.
+    package var labelBalance: Float?
 
     /// The defaults generalise to names never seen (issue 16: measured on the validation splits):
     /// whole-name 2…5-grams instead of the labels' 3…6-grams, idf weights, one score column per label.
@@ -38,6 +40,7 @@ package struct LinearParams: Codable, Sendable, Equatable {
         p.tokenizer.nameNgrams = nil
         p.weighting = nil
         p.output = nil
+        p.labelBalance = nil
         return p
     }
 }

@@ -9,7 +9,8 @@ package enum LinearTrainer {
     /// Called now and then from the first thread with (examples done, examples total, recent mean loss).
     package typealias Progress = @Sendable (Int, Int, Double) -> Void
 
-    package static func train(_ model: LinearModel, on bags: FeatureBags, progress: Progress? = nil) {
+    /// Stops at `deadline` when one is given (every thread within a few hundred examples of it).
+    package static func train(_ model: LinearModel, on bags: FeatureBags, deadline: Deadline? = nil, progress: Progress? = nil) {
         let params = model.params
         let threads = max(1, min(params.threads, bags.count))
         guard bags.count > 0 else { return }
@@ -17,6 +18,7 @@ package enum LinearTrainer {
         // Every name of this batch counts toward the idf weights before the first step uses them.
         model.documentFrequency?.add(bags)
         let idf = model.documentFrequency?.idf ?? []
+        let labelWeights = LabelBalance.weights(labels: bags.labels, classes: model.labels.count, strength: params.labelBalance ?? 0)
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
             let shard = Array(stride(from: thread, to: bags.count, by: threads))
             let shardTotal = shard.count * params.epochs
@@ -36,15 +38,17 @@ package enum LinearTrainer {
             idf.withUnsafeBufferPointer { idf in
             let weights = idf.isEmpty ? nil : idf.baseAddress
             bags.ids.withUnsafeBufferPointer { ids in
-                for _ in 0..<params.epochs {
+                epochs: for _ in 0..<params.epochs {
                     order.shuffle(using: &rng)
                     for example in order {
-                        let lr = params.learningRate * max(0, 1 - Float(done) / Float(shardTotal))
+                        if let deadline, done & 255 == 0, deadline.hasPassed { break epochs }
+                        let label = Int(bags.labels[example])
+                        let lr = params.learningRate * max(0, 1 - Float(done) / Float(shardTotal)) * (labelWeights.isEmpty ? 1 : labelWeights[label])
                         let features = UnsafeBufferPointer(rebasing: ids[bags.offsets[example]..<bags.offsets[example + 1]])
                         let loss = hidden.withUnsafeMutableBufferPointer { h in
                             gradient.withUnsafeMutableBufferPointer { g in
                                 probabilities.withUnsafeMutableBufferPointer { p in
-                                    update(tables, features, weights: weights, label: Int(bags.labels[example]), lr: lr,
+                                    update(tables, features, weights: weights, label: label, lr: lr,
                                            hidden: h, gradient: g, probabilities: p)
                                 }
                             }

@@ -23,6 +23,8 @@ package struct ModelHeader: Codable, Sendable, Equatable {
     /// Below this top probability, `classify` answers `unknown` unless `--min-p` says otherwise; chosen on
     /// validation names (`train --unknown-below-precision`). nil: every answer is given.
     package var unknownBelow: Float?
+    /// Set when `domcat tune` chose the parameters; nil for a model trained with the ones it was given.
+    package var tuning: TuningSummary?
     package var created: String
     package var domcatVersion: String
 

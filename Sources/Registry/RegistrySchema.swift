@@ -126,6 +126,8 @@ enum RegistrySchema {
             PRIMARY KEY (experiment_id, control_label, treatment_label)
         );
         """,
+        // 5: `domcat tune` — every search and every trial it ran (RegistrySchema+Tuning.swift).
+        tuningMigration,
     ]
 
     static func migrate(_ db: SQLiteDatabase, path: String) throws {

@@ -56,7 +56,7 @@ extension TrainJob {
         let bags = FeatureBags(domains: corpus.domains, labels: indices, tokenizer: grown.tokenizer,
                                bucketMask: UInt64(grown.params.buckets - 1), threads: grown.params.threads)
         let report = progress
-        LinearTrainer.train(grown, on: bags) { done, total, loss in report?("embeddings (linear, continued)", done, total, loss) }
+        LinearTrainer.train(grown, on: bags, deadline: deadline) { done, total, loss in report?("embeddings (linear, continued)", done, total, loss) }
 
         var frequencies = before.pooling.frequencies
         var hashes: [UInt64] = []

@@ -26,7 +26,7 @@ extension TrainJob {
         let bags = FeatureBags(domains: corpus.domains, labels: indices, tokenizer: model.tokenizer,
                                bucketMask: UInt64(model.params.buckets - 1), threads: model.params.threads)
         let report = progress
-        LinearTrainer.train(model, on: bags) { done, total, loss in report?("embeddings (linear)", done, total, loss) }
+        LinearTrainer.train(model, on: bags, deadline: deadline) { done, total, loss in report?("embeddings (linear)", done, total, loss) }
         return model
     }
 

@@ -82,6 +82,7 @@ extension TrainJob {
         var rowLabels = indices
         if rebuild {
             (featurizer, params, rows, rowLabels) = try buildFeaturizer(corpus, labels: indices, names: names)
+            try stopAtDeadline()
         } else if let earlier, !gbdt.freezeEmbeddings, let embeddings = embeddingModel(of: earlier) {
             // As for batch 1, the trees learn from both kinds of rows: the batch as the model before it
             // sees it (how new names look), and as the continued model sees it (how known names look).
@@ -125,7 +126,7 @@ extension TrainJob {
         let boostStart = Date()
         defer { log(String(format: "boosting: %.2f s", Date().timeIntervalSince(boostStart))) }
         let model = GBDTModel.train(data, classes: names.count, params: params.trees, validation: validation,
-                                    initModel: rebuild ? nil : earlier?.model) { round, loss in report?("boosting", round + 1, rounds, loss) }
+                                    initModel: rebuild ? nil : earlier?.model, deadline: deadline) { round, loss in report?("boosting", round + 1, rounds, loss) }
         return GBDTClassifier(labels: names, featurizer: featurizer, model: model, params: params)
     }
 }
@@ -155,7 +156,7 @@ extension TrainJob {
             let bags = FeatureBags(domains: corpus.domains, labels: indices, tokenizer: grown.tokenizer,
                                    bucketMask: UInt64(grown.params.buckets - 1), threads: grown.params.threads)
             let report = progress
-            LinearTrainer.train(grown, on: bags) { done, total, loss in report?("embeddings (linear, continued)", done, total, loss) }
+            LinearTrainer.train(grown, on: bags, deadline: deadline) { done, total, loss in report?("embeddings (linear, continued)", done, total, loss) }
             continued = grown
         }
         let p = model.params

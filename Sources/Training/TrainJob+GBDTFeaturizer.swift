@@ -44,6 +44,7 @@ extension TrainJob {
                                         hashesPerToken: params.hashesPerToken, seed: params.seed)
         case .linear:
             let source = try linearEmbeddingSource(corpus)
+            try stopAtDeadline()
             params.bucketBits = source.params.bucketBits
             params.dimension = source.params.dimension
             params.tokenizer = source.params.tokenizer
@@ -52,6 +53,7 @@ extension TrainJob {
             readout = .labelScores(source, names: names)
             if gbdt.embeddingsFrom == nil {
                 let (oof, kindScales) = try outOfFoldScores(corpus, labels: labels, names: names, weighting: params.poolingWeights)
+                try stopAtDeadline()
                 outOfFold = oof
                 params.kindScales = kindScales
                 var right = 0
@@ -76,6 +78,7 @@ extension TrainJob {
         let all = Array(0..<ShapeFeatures.count)
         let raw = Featurizer(pooling: pooling, readout: readout, projection: .identity(readout?.outputDimension ?? pooling.dimension), shapeSelection: all)
         let rows = GBDTClassifier.featureRows(raw, domains: corpus.domains, threads: linear.threads)
+        try stopAtDeadline()
         let d = raw.projectedInput, w = raw.width
         var fitter = ProjectionFitter(dimension: d, classes: classes)
         let copies = outOfFold == nil ? 1 : 2
@@ -153,6 +156,7 @@ extension TrainJob {
             guard !part.domains.isEmpty, !held.isEmpty else { continue }
             progress?("out-of-fold embeddings \(f + 1)/2", 0, part.count, 0)
             let model = try trainLinear(part)
+            try stopAtDeadline()
             guard weighting == .learned else { score(model, held, nil); continue }
             let unit = pooling(model, nil), readout = LinearProjection.labelScores(model, names: names)
             // Up to 10,000 names a fold: plenty for 6 numbers, and quick.

@@ -29,6 +29,14 @@ package struct TrainJob {
     package var quantization: Quantization?
     /// Write the model zstd-compressed, for shipping (it is expanded into the model cache when loaded).
     package var compress = false
+    /// Continuing a linear model: keep its own epochs / learning rate (chosen for it, perhaps by `tune`)
+    /// instead of `linear`'s — when the command line gave none.
+    package var keepsEarlierEpochs = false
+    package var keepsEarlierLearningRate = false
+    /// No training runs past it (`domcat tune`'s budget); nil: training runs to its end.
+    package var deadline: Deadline?
+    /// How the model was chosen, for its header (`domcat tune`).
+    package var tuning: TuningSummary?
     /// Continuing: mix the model's rehearsal sample into the new batch (`--no-rehearsal`: the batch alone).
     package var rehearse = true
     /// Names of its training data the new model keeps for later continuations (`--rehearsal-size`; 0: none);
@@ -104,8 +112,8 @@ package struct TrainJob {
             let newLabels = batch.labelIndex(startingWith: linear.labels).names.filter { !known.contains($0) }
             if !newLabels.isEmpty { log("new labels join the model: \(newLabels.joined(separator: ", "))") }
             var params = linear.params
-            params.epochs = self.linear.epochs
-            params.learningRate = self.linear.learningRate
+            if !keepsEarlierEpochs { params.epochs = self.linear.epochs }
+            if !keepsEarlierLearningRate { params.learningRate = self.linear.learningRate }
             params.threads = self.linear.threads
             model = LinearModel(labels: linear.labels, params: params, tokenizer: linear.tokenizer,
                                 input: linear.input, output: linear.output, documentFrequency: linear.documentFrequency).extended(with: newLabels)
@@ -113,21 +121,7 @@ package struct TrainJob {
             batch = try readCorpus(known: [])
             model = LinearModel(labels: batch.labelIndex().names, params: linear, suffixes: suffixes)
         }
-        let corpus = withRehearsal(batch, sample)
-        let (_, indices) = corpus.labelIndex(startingWith: model.labels)
-        let report = progress
-        report?("tokenising", 0, corpus.count, 0)
-        var uses: [UInt32]?
-        do {  // the bags go before the model is encoded: peak memory is one of the figures
-            let bags = FeatureBags(domains: corpus.domains, labels: indices, tokenizer: model.tokenizer,
-                                   bucketMask: UInt64(model.params.buckets - 1), threads: model.params.threads)
-            LinearTrainer.train(model, on: bags) { done, total, loss in report?("training", done, total, loss) }
-            if quantization?.prune == .use {
-                let counts = DocumentFrequency(buckets: model.params.buckets)
-                counts.add(bags)
-                uses = counts.counts
-            }
-        }
+        let uses = fit(model, on: withRehearsal(batch, sample))
         if let quantization {
             let small = try model.quantized(quantization, uses: uses)
             return try finish(small, examples: CorpusDigest(batch), names: TrainedNameList(batch), skipped: batch.skipped, start: start,
@@ -139,9 +133,31 @@ package struct TrainJob {
         }
     }
 
+    /// Tokenises `corpus` and trains `model` on it, until `deadline`. The bags are gone when it returns,
+    /// before the model is encoded: peak memory is one of the figures. Returns each bucket's use by the
+    /// training names when `quantization` prunes by use, else nil.
+    @discardableResult
+    package func fit(_ model: LinearModel, on corpus: LabelledCorpus) -> [UInt32]? {
+        let (_, indices) = corpus.labelIndex(startingWith: model.labels)
+        let report = progress
+        report?("tokenising", 0, corpus.count, 0)
+        let bags = FeatureBags(domains: corpus.domains, labels: indices, tokenizer: model.tokenizer,
+                               bucketMask: UInt64(model.params.buckets - 1), threads: model.params.threads)
+        LinearTrainer.train(model, on: bags, deadline: deadline) { done, total, loss in report?("training", done, total, loss) }
+        guard quantization?.prune == .use else { return nil }
+        let counts = DocumentFrequency(buckets: model.params.buckets)
+        counts.add(bags)
+        return counts.counts
+    }
+
+    /// Between the steps of a pipeline that no step's own check covers: past `deadline`, the job stops here.
+    func stopAtDeadline() throws {
+        if let deadline, deadline.hasPassed { throw DeadlinePassed() }
+    }
+
     /// The corpus as training sees it: read, its problems logged, conflicting labels resolved under
     /// `conflicts`, and at least two labels together with the `known` ones of a continued model.
-    func readCorpus(known: [String]) throws -> LabelledCorpus {
+    package func readCorpus(known: [String]) throws -> LabelledCorpus {
         let read = try LabelledCorpus.read(paths: corpusPaths)
         read.problemReport.forEach(log)
         try read.requireExamples(corpusPaths)
@@ -201,6 +217,7 @@ package struct TrainJob {
         header.calibration = model.calibration.isIdentity ? nil : model.calibration
         header.name = name ?? Model.stem(of: outputPath)
         header.unknownBelow = unknownBelow
+        header.tuning = tuning
         var file = try encode(header)
         if keepTrainedNames {
             file.sections[TrainedNamesCodec.section] = TrainedNamesCodec.encode(names.names(labels: model.labels, continuing: earlier?.trainedNames))
@@ -243,6 +260,11 @@ package enum ModelKind: String, CaseIterable, Sendable {
 package struct TrainError: Error, CustomStringConvertible {
     package let description: String
     package init(_ description: String) { self.description = description }
+}
+
+/// A job stopped at its deadline (`domcat tune`'s budget) before its model was whole.
+package struct DeadlinePassed: Error, CustomStringConvertible {
+    package var description: String { "stopped at its deadline" }
 }
 
 /// Options that contradict each other or the model continued (exit 2, as other usage errors).

@@ -10,7 +10,7 @@ struct Domcat: ParsableCommand {
         subcommands: [
             ClassifyCommand.self, TrainCommand.self, QuantizeCommand.self, EvalCommand.self, SplitCommand.self,
             ExtractCommand.self, ImportCommand.self, TokensCommand.self, FeaturesCommand.self, ServeCommand.self,
-            BenchCommand.self, RegistryCommand.self, RetrainCommand.self, PublishCommand.self,
+            BenchCommand.self, RegistryCommand.self, RetrainCommand.self, PublishCommand.self, TuneCommand.self,
         ],
         defaultSubcommand: ClassifyCommand.self)
 

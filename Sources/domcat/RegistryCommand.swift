@@ -13,7 +13,7 @@ struct RegistryCommand: ParsableCommand {
         abstract: "Model versions: add, list, show, compare, promote, roll back, archive, collect garbage.",
         discussion: "The registry is a folder (--registry, else $DOMCAT_REGISTRY, else ./models) holding the model files and an SQLite index.",
         subcommands: [RegistryAdd.self, RegistryList.self, RegistryShow.self, RegistryPromote.self, RegistryRollback.self,
-                      RegistryArchive.self, RegistryGC.self, RegistryCompare.self, RegistryCheck.self, RegistryRuns.self, RegistryExperiment.self])
+                      RegistryArchive.self, RegistryGC.self, RegistryCompare.self, RegistryCheck.self, RegistryRuns.self, RegistryExperiment.self, RegistryTuning.self])
 }
 
 struct RegistryOptions: ParsableArguments {

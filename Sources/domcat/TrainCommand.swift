@@ -44,8 +44,11 @@ struct TrainCommand: ParsableCommand {
     var conflicts: ConflictPolicy = .keepFirst
     @Option(help: "Embedding dimension (--output embedding; direct scores have one column per label).") var dim: Int = LinearParams().dimension
     @Option(help: "log2 of the hash bucket count.") var bucketBits: Int = LinearParams().bucketBits
-    @Option(help: "Epochs.") var epochs: Int = LinearParams().epochs
-    @Option(help: "Initial learning rate (decays linearly to 0).") var lr: Float = LinearParams().learningRate
+    @Option(help: "Epochs (default \(LinearParams().epochs); with --init-model, the continued model's).") var epochs: Int?
+    @Option(help: "Initial learning rate, decaying linearly to 0 (default \(LinearParams().learningRate); with --init-model, the continued model's).")
+    var lr: Float?
+    @Option(help: "linear: how much more a rare label's examples weigh, 0…1 (label l with c names: c^-B, averaging 1 over the names, at most \(Int(LabelBalance.maxWeight))×).")
+    var labelBalance: Float = 0
     @Option(help: "Shortest character n-gram of a label (gbdt's token vectors; linear with --label-ngrams).") var minn: Int = LinearParams().tokenizer.minn
     @Option(help: "Longest character n-gram of a label.") var maxn: Int = LinearParams().tokenizer.maxn
     @Flag(help: "linear: the labels' --minn…--maxn-grams as features too (the default before issue 16).") var labelNgrams = false
@@ -76,8 +79,9 @@ struct TrainCommand: ParsableCommand {
             if valid == nil { throw ValidationError("--unknown-below-precision needs --valid: the threshold is chosen on it") }
         }
         guard (1...1024).contains(dim) else { throw ValidationError("--dim must be 1…1024") }
-        guard epochs >= 1, lr > 0, minn >= 0, maxn >= minn else { throw ValidationError("need epochs ≥ 1, lr > 0, 0 ≤ minn ≤ maxn") }
-        try Check.range(epochs, 1...10_000, "--epochs")
+        guard (lr ?? 1) > 0, minn >= 0, maxn >= minn else { throw ValidationError("need lr > 0, 0 ≤ minn ≤ maxn") }
+        if let epochs { try Check.range(epochs, 1...10_000, "--epochs") }
+        try Check.range(labelBalance, 0...1, "--label-balance")
         try Check.range(maxn, 0...32, "--maxn")
         try Check.range(nameMaxn, 0...32, "--name-maxn")
         guard nameMinn >= 0, nameMaxn >= nameMinn else { throw ValidationError("need 0 ≤ --name-minn ≤ --name-maxn") }
@@ -99,8 +103,11 @@ struct TrainCommand: ParsableCommand {
         job.validPath = valid
         job.linear.dimension = dim
         job.linear.bucketBits = bucketBits
-        job.linear.epochs = epochs
-        job.linear.learningRate = lr
+        job.linear.epochs = epochs ?? job.linear.epochs
+        job.linear.learningRate = lr ?? job.linear.learningRate
+        job.keepsEarlierEpochs = epochs == nil
+        job.keepsEarlierLearningRate = lr == nil
+        job.linear.labelBalance = labelBalance > 0 ? labelBalance : nil
         job.linear.tokenizer.minn = minn
         job.linear.tokenizer.maxn = maxn
         job.linear.tokenizer.ignoresLeadingWWW = !keepWWW

@@ -3,6 +3,13 @@ import XCTest
 
 /// Small corpora and models trained in well under a second by the built binary, for the CLI tests.
 extension CLITestCase {
+    /// A model's JSON header (after the magic, the format version and its length).
+    func header(_ model: String) throws -> [String: Any] {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: model)))
+        let length = bytes[12..<16].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        return try JSONSerialization.jsonObject(with: Data(bytes[16..<(16 + length)])) as! [String: Any]
+    }
+
     /// Three labels whose names differ in their words: ads…adserv…com, track…pixel…net, www.shop….org.
     func tinyCorpus(_ count: Int = 200, name: String = "corpus.tsv") -> String {
         var lines: [String] = []

@@ -10,13 +10,6 @@ final class TrainCorpusTests: CLITestCase {
         (0..<n).flatMap { ["ads\($0).example.com\tads", "www.shop\($0).org\tsite"] }
     }
 
-    /// A model's JSON header (after the magic, the format version and its length).
-    func header(_ model: String) throws -> [String: Any] {
-        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: model)))
-        let length = bytes[12..<16].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-        return try JSONSerialization.jsonObject(with: Data(bytes[16..<(16 + length)])) as! [String: Any]
-    }
-
     func testHeaderRowIsSkippedNotALabel() throws {
         let model = directory + "/m.dcm"
         let r = try domcat(["train", write("c.tsv", (["domain\tlabel"] + examples()).joined(separator: "\n")), "--out", model] + small)

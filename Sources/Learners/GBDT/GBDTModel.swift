@@ -26,13 +26,13 @@ package final class GBDTModel: @unchecked Sendable {
     /// gradients of `initModel`'s scores on `data`, and are appended to its trees. `classes` may
     /// exceed `initModel.numClasses`; new classes start from their prior in `data`.
     /// `progress(round, loss)` reports the validation multi-logloss after each round (the
-    /// training one when there is no validation set).
+    /// training one when there is no validation set). No round starts after `deadline`.
     package static func train(
         _ data: GBDTDataset, classes: Int, params: GBDTParams, validation: GBDTDataset? = nil,
-        initModel: GBDTModel? = nil, progress: ((Int, Double) -> Void)? = nil
+        initModel: GBDTModel? = nil, deadline: Deadline? = nil, progress: ((Int, Double) -> Void)? = nil
     ) -> GBDTModel {
         var trainer = GBDTTrainer(data: data, classes: classes, params: params, validation: validation, initModel: initModel)
-        return trainer.run(progress: progress)
+        return trainer.run(deadline: deadline, progress: progress)
     }
 
     /// Writes `numClasses` logits for one row of `numFeatures` values. Allocates nothing.

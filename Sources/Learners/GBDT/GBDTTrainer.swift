@@ -99,7 +99,7 @@ struct GBDTTrainer {
         return result
     }
 
-    mutating func run(progress: ((Int, Double) -> Void)?) -> GBDTModel {
+    mutating func run(deadline: Deadline? = nil, progress: ((Int, Double) -> Void)?) -> GBDTModel {
         let rows = data.rows
         var bag = Array(0..<Int32(rows))
         var outOfBag: [Int32] = []
@@ -110,6 +110,7 @@ struct GBDTTrainer {
         var bestRound = -1
 
         for round in 0..<max(0, params.rounds) {
+            if let deadline, deadline.hasPassed { break }
             if bagging && round % params.baggingFreq == 0 { drawBag(&bag, &outOfBag) }
             computeGradients()
             for k in boostedClasses {
