@@ -172,8 +172,8 @@ package final class RegistryFollower: @unchecked Sendable {
     /// Loads the newest registered version when nothing serves or holds it yet; a failure only means the
     /// promotion, if it comes, loads it then.
     private func preloadLatest() {
-        guard let latest = try? registry?.latestRegistered() else { return }
-        syncLock.lock()
+        syncLock.lock()  // the index's connection is used under this lock only
+        guard let latest = try? registry?.latestRegistered() else { syncLock.unlock(); return }
         let held = Set((core.map { Self.models($0.slot.current) } ?? []).map(\.digest)).union(standby.keys).union([candidate?.digest].compactMap { $0 })
         syncLock.unlock()
         guard !held.contains(latest.digest) else { return }
