@@ -136,3 +136,33 @@ final class TrafficStatsTests: XCTestCase {
         XCTAssertEqual(s["names"] as? Int, 200_000)
     }
 }
+
+/// Space-Saving's table against exact counts: held counts are upper bounds within their error, on streams
+/// that evict constantly (keys whose hashes collide in the table's low bits included).
+final class SpaceSavingTests: XCTestCase {
+    func testCountsStayWithinTheirBoundsUnderConstantEviction() throws {
+        let stats = TrafficStats(models: [.init(name: "m", labels: ["a"], version: "1")], clock: { 1_700_000_000 })
+        var tap = stats.makeTap()
+        var exact: [String: Int] = [:]
+        var state: UInt64 = 7
+        for i in 0..<50_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            // Half the names from 20 hot ones, half from 5,000 cold ones.
+            let name = i % 2 == 0 ? "hot\(state % 20).example" : "cold\(state % 5000).example"
+            exact[name, default: 0] += 1
+            tap.record(name, label: { _ in 0 }, client: { nil })
+            if i % 1000 == 999 { stats.absorb(&tap) }
+        }
+        stats.absorb(&tap)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(stats.json().utf8)) as? [String: Any])
+        let top = try XCTUnwrap(((json["models"] as? [[String: Any]])?[0]["top_names"] as? [String: [[String: Any]]])?["a"])
+        for entry in top {
+            let name = try XCTUnwrap(entry["name"] as? String)
+            let count = try XCTUnwrap(entry["count"] as? Int), error = try XCTUnwrap(entry["error"] as? Int)
+            XCTAssertGreaterThanOrEqual(count, exact[name]!, name)
+            XCTAssertLessThanOrEqual(count - error, exact[name]!, name)
+        }
+        // Every hot name (about 1,250 each, far above 50,000 / 64) is held and listed first.
+        XCTAssertEqual(Set(top.prefix(10).compactMap { ($0["name"] as? String)?.hasPrefix("hot") == true ? $0["name"] as? String : nil }).count, 10)
+    }
+}
