@@ -62,7 +62,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: lean),
         .target(name: "Corpora", dependencies: ["Lines", "DomainKit"]),
-        .target(name: "Dashboard", dependencies: ["DomainKit", "Learners"]),
+        .target(name: "Dashboard", dependencies: ["Lines", "DomainKit", "Learners"]),
         .target(name: "Registry", dependencies: ["CSQLite", "DomainKit", "Learners", "ModelStore", "Corpora", "Training", "Dashboard"]),
         .target(name: "Training", dependencies: ["Lines", "DomainKit", "Features", "Learners", "ModelStore", "Corpora", "FastTextKit"]),
         .target(name: "Tuning", dependencies: ["Lines", "DomainKit", "Features", "Learners", "ModelStore", "Corpora", "Training", "Registry"]),

@@ -1,5 +1,6 @@
 import DomainKit
 import Foundation
+import Lines
 import Learners
 
 /// The dashboard of one process: its counters, the page, and the answers of the search box — the routes

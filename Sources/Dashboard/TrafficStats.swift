@@ -1,4 +1,5 @@
 import Foundation
+import Lines
 
 /// What the dashboard shows, in fixed memory however long the stream: names per second over the last hour
 /// (3,600 one-second slots), names per label per model over the last hour (360 ten-second slots), and the top
@@ -169,24 +170,6 @@ package final class TrafficStats: @unchecked Sendable {
             return sureA != sureB ? sureA > sureB : a.count != b.count ? a.count > b.count : a.name < b.name
         }.prefix(n))
     }
-}
-
-/// A JSON string literal.
-package func jsonString(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case "<": out += "\\u003c"  // safe inside a page's script too
-        default:
-            if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-        }
-    }
-    return out + "\""
 }
 
 func jsonArray(_ strings: [String]) -> String { "[" + strings.map(jsonString).joined(separator: ",") + "]" }

@@ -181,16 +181,22 @@ package final class LinearModel: DomainClassifier, @unchecked Sendable {
             }
             return s
         }
-        var scored: [(String, Float)] = []
-        var own: [UInt64] = []
-        for (kind, text) in tokenizer.words(domain) {
-            own.removeAll(keepingCapacity: true)
-            var bytes = text
-            bytes.withUTF8 { tokenizer.tokenHashes(kind, $0, into: &own) }
-            scored.append((text, contribution(own)))
-        }
-        return normalisedWeights(scored)
+        return wordWeights(domain, tokenizer: tokenizer, contribution: contribution)
     }
+}
+
+/// Each word token of `domain` with what its own hashes (its row and its n-grams' rows) contribute to a
+/// label's score, as `normalisedWeights`: the explanation of every hashed-table kind.
+func wordWeights(_ domain: Domain, tokenizer: Tokenizer, contribution: ([UInt64]) -> Float) -> [TokenWeight] {
+    var scored: [(String, Float)] = []
+    var own: [UInt64] = []
+    for (kind, text) in tokenizer.words(domain) {
+        own.removeAll(keepingCapacity: true)
+        var bytes = text
+        bytes.withUTF8 { tokenizer.tokenHashes(kind, $0, into: &own) }
+        scored.append((text, contribution(own)))
+    }
+    return normalisedWeights(scored)
 }
 
 /// Each token's share of the positive contributions, heaviest first: weights sum to 1

@@ -139,14 +139,6 @@ package final class QuantizedLinearModel: DomainClassifier, @unchecked Sendable 
             }
             return s
         }
-        var scored: [(String, Float)] = []
-        var own: [UInt64] = []
-        for (kind, text) in tokenizer.words(domain) {
-            own.removeAll(keepingCapacity: true)
-            var bytes = text
-            bytes.withUTF8 { tokenizer.tokenHashes(kind, $0, into: &own) }
-            scored.append((text, contribution(own)))
-        }
-        return normalisedWeights(scored)
+        return wordWeights(domain, tokenizer: tokenizer, contribution: contribution)
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Streaming
+import Lines
 
 enum JSONText {
     static func string(_ s: String) -> String { jsonString(s) }

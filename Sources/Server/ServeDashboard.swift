@@ -1,6 +1,7 @@
 import Cache
 import Dashboard
 import Foundation
+import Lines
 
 /// `serve --dashboard`: the live page on the HTTP listener (`GET /`, `/api/stats`, `/api/explain`), counting
 /// what the workers and the event loops answer. The counters follow the served models' labels: a reload or a

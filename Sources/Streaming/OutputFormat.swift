@@ -1,5 +1,6 @@
 import DomainKit
 import Learners
+import Lines
 
 package enum OutputFormat: String, CaseIterable, Sendable {
     /// `[timestamp client qtype] name label p` — the log fields only when the input format has them.
@@ -294,23 +295,6 @@ func utf8SequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
 func appendJSONString(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
     let text = String(decoding: bytes, as: UTF8.self)
     out.append(contentsOf: jsonString(text).utf8)
-}
-
-/// A JSON string literal for `s` (quotes, escapes); the one escaper every JSON writer here uses.
-package func jsonString(_ s: String) -> String {
-    var r = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": r += "\\\""
-        case "\\": r += "\\\\"
-        case "\n": r += "\\n"
-        case "\r": r += "\\r"
-        case "\t": r += "\\t"
-        case _ where scalar.value < 0x20: r += String(format: "\\u%04x", scalar.value)
-        default: r.unicodeScalars.append(scalar)
-        }
-    }
-    return r + "\""
 }
 
 import Foundation
