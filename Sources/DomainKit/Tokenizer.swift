@@ -67,7 +67,8 @@ package struct Tokenizer: Sendable {
     }
 
     package func featureHashes(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt64]) {
-        // A constant feature in every bag: a per-label bias, as fastText's end-of-line token gives it.
+        // A constant feature in every bag, always the first: a per-label bias, as fastText's end-of-line token
+        // gives it (`LinearParams.separateBias` finds it by its place).
         out.append(Self.biasHash)
         let labelNgrams = config.labelNgrams ?? true
         var name = 0..<0

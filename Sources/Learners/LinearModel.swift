@@ -139,14 +139,19 @@ package final class LinearModel: DomainClassifier, @unchecked Sendable {
             if let documentFrequency {
                 documentFrequency.idf.withUnsafeBufferPointer { idf in
                     var norm: Float = 0
-                    for hash in hashes {
-                        let bucket = Int(hash & mask)
+                    let separate = params.biasOutsidePool && !hashes.isEmpty
+                    for n in (separate ? 1 : 0)..<hashes.count {
+                        let bucket = Int(hashes[n] & mask)
                         let w = idf[bucket], row = inputBase + bucket * dim
                         norm += w * w
                         for c in 0..<dim { h[c] += w * row[c] }
                     }
                     let inv = 1 / max(norm.squareRoot(), .leastNormalMagnitude)
                     for c in 0..<dim { h[c] *= inv }
+                    if separate {
+                        let bias = inputBase + Int(hashes[0] & mask) * dim
+                        for c in 0..<dim { h[c] += bias[c] }
+                    }
                 }
             } else {
                 for hash in hashes {

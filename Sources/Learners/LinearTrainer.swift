@@ -11,6 +11,7 @@ package enum LinearTrainer {
 
     /// Stops at `deadline` when one is given (every thread within a few hundred examples of it).
     package static func train(_ model: LinearModel, on bags: FeatureBags, deadline: Deadline? = nil, progress: Progress? = nil) {
+        if model.params.loss == .svm { return SVMTrainer.train(model, on: bags, deadline: deadline, progress: progress) }
         let params = model.params
         let threads = max(1, min(params.threads, bags.count))
         guard bags.count > 0 else { return }
@@ -34,7 +35,7 @@ package enum LinearTrainer {
             // Raw table pointers taken once: touching the tables through the model object would
             // retain/release it per row, and two threads fighting over one refcount is slower than the math.
             let tables = Tables(input: model.input.storage.baseAddress!, output: model.output.storage.baseAddress!, dim: dim,
-                                direct: params.isDirect)
+                                direct: params.isDirect, separateBias: params.biasOutsidePool)
             idf.withUnsafeBufferPointer { idf in
             let weights = idf.isEmpty ? nil : idf.baseAddress
             bags.ids.withUnsafeBufferPointer { ids in
@@ -78,6 +79,10 @@ package enum LinearTrainer {
         guard features.count > 0 else { return 0 }
         for id in features { dc_prefetch(t.input + Int(id) * dim) }
         for c in 0..<dim { h[c] = 0; g[c] = 0 }
+        // The bias row outside the pool (`LinearParams.separateBias`): added after the normalisation, moved by
+        // the gradient as it is.
+        let bias = t.separateBias ? t.input + Int(features[0]) * dim : nil
+        let features = t.separateBias ? UnsafeBufferPointer(rebasing: features.dropFirst()) : features
         let inv: Float
         if let weights {
             var norm: Float = 0
@@ -95,6 +100,7 @@ package enum LinearTrainer {
             inv = 1 / Float(features.count)
         }
         for c in 0..<dim { h[c] *= inv }
+        if let bias { for c in 0..<dim { h[c] += bias[c] } }
         if t.direct {
             for l in 0..<p.count { p[l] = h[l] }
         } else {
@@ -114,6 +120,7 @@ package enum LinearTrainer {
                 }
             }
         }
+        if let bias { for c in 0..<dim { bias[c] += g[c] } }
         for c in 0..<dim { g[c] *= inv }
         if let weights {
             for id in features {
@@ -135,6 +142,7 @@ struct Tables {
     let output: UnsafeMutablePointer<Float>
     let dim: Int
     let direct: Bool
+    let separateBias: Bool
 }
 
 #if canImport(Glibc)

@@ -99,14 +99,16 @@ package final class QuantizedLinearModel: DomainClassifier, @unchecked Sendable 
             for c in 0..<dim { h[c] = 0 }
             if let weights {
                 var norm: Float = 0
-                for hash in hashes {
-                    let bucket = Int(hash & mask)
+                let separate = params.biasOutsidePool && !hashes.isEmpty
+                for n in (separate ? 1 : 0)..<hashes.count {
+                    let bucket = Int(hashes[n] & mask)
                     let w = weights[bucket]
                     norm += w * w
                     input.add(bucket, weight: w, into: h)
                 }
                 let inv = 1 / max(norm.squareRoot(), .leastNormalMagnitude)
                 for c in 0..<dim { h[c] *= inv }
+                if separate { input.add(Int(hashes[0] & mask), weight: 1, into: h) }
             } else {
                 for hash in hashes { input.add(Int(hash & mask), weight: 1, into: h) }
                 let inv = 1 / Float(max(hashes.count, 1))

@@ -17,6 +17,7 @@ extension RedisReads: ExpressibleByArgument {}
 extension ConflictPolicy: ExpressibleByArgument {}
 extension FeatureWeighting: ExpressibleByArgument {}
 extension OutputLayer: ExpressibleByArgument {}
+extension LinearLoss: ExpressibleByArgument {}
 extension Pruning: ExpressibleByArgument {}
 
 /// `--input`: a log format, or `auto` (detected from the first lines).

@@ -58,6 +58,10 @@ struct TrainCommand: ParsableCommand {
     var weighting: FeatureWeighting = LinearParams().weighting ?? .mean
     @Option(help: "linear: direct (one score per label and feature: a linear model) or embedding (--dim floats per feature, then a label matrix).")
     var output: OutputLayer = LinearParams().output ?? .embedding
+    @Option(help: "linear: softmax (cross-entropy by SGD, over --epochs at --lr) or svm (one-vs-rest linear SVMs solved exactly; direct output only).")
+    var loss: LinearLoss = LinearParams().loss ?? .softmax
+    @Option(help: "linear --loss svm: the hinge's weight against regularisation (LIBLINEAR's C; higher fits the training names closer).")
+    var cost: Float = LinearParams().cost ?? 1
     @Flag(name: .customLong("keep-www"), help: "Tokenise www.X as a name of its own (by default it is tokenised as X: the same site, the same answer).")
     var keepWWW = false
     @Option(help: "Training threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -82,6 +86,8 @@ struct TrainCommand: ParsableCommand {
         guard (lr ?? 1) > 0, minn >= 0, maxn >= minn else { throw ValidationError("need lr > 0, 0 ≤ minn ≤ maxn") }
         if let epochs { try Check.range(epochs, 1...10_000, "--epochs") }
         try Check.range(labelBalance, 0...1, "--label-balance")
+        try Check.range(cost, 0.001...1000, "--cost")
+        if loss == .svm, output != .direct { throw ValidationError("--loss svm needs --output direct: one SVM per label column") }
         try Check.range(maxn, 0...32, "--maxn")
         try Check.range(nameMaxn, 0...32, "--name-maxn")
         guard nameMinn >= 0, nameMaxn >= nameMinn else { throw ValidationError("need 0 ≤ --name-minn ≤ --name-maxn") }
@@ -115,6 +121,8 @@ struct TrainCommand: ParsableCommand {
         job.linear.tokenizer.nameNgrams = nameMinn > 0 ? NgramLengths(min: nameMinn, max: nameMaxn) : nil
         job.linear.weighting = weighting
         job.linear.output = output
+        job.linear.loss = loss == .softmax ? nil : loss
+        job.linear.cost = loss == .svm ? cost : nil
         job.linear.threads = threads
         job.linear.seed = seed
         job.gbdt = gbdtOptions.jobOptions()
