@@ -34,9 +34,10 @@ extension LinearModel {
                 guard let counts = uses ?? documentFrequency?.counts else {
                     throw ModelDataError("pruning by use needs the training names' bucket counts: the model has no document frequencies")
                 }
-                // Ties in use (many buckets met once) are broken by the norm.
+                // Ties in use (many buckets met once) are broken by the norm; a zero row carries nothing however
+                // much it is used (an SVM's bucket met only by names beyond the margin stays zero).
                 let norms = rowNorms(), largest = max(norms.max() ?? 0, .leastNormalMagnitude)
-                importance = (0..<counts.count).map { Float(counts[$0]) + norms[$0] / largest / 2 }
+                importance = (0..<counts.count).map { norms[$0] > 0 ? Float(counts[$0]) + norms[$0] / largest / 2 : 0 }
             }
             keep = Self.mostImportant(importance, count: cutoff)
         }

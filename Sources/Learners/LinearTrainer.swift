@@ -11,7 +11,7 @@ package enum LinearTrainer {
 
     /// Stops at `deadline` when one is given (every thread within a few hundred examples of it).
     package static func train(_ model: LinearModel, on bags: FeatureBags, deadline: Deadline? = nil, progress: Progress? = nil) {
-        if model.params.loss == .svm { return SVMTrainer.train(model, on: bags, deadline: deadline, progress: progress) }
+        if model.params.trainsSVMs { return SVMTrainer.train(model, on: bags, deadline: deadline, progress: progress) }
         let params = model.params
         let threads = max(1, min(params.threads, bags.count))
         guard bags.count > 0 else { return }

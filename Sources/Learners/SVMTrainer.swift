@@ -10,14 +10,14 @@ import Foundation
 /// w₀ is the model's column before this run: zero for a new model; for a continued one the problem keeps
 /// the new weights near the earlier ones (regularisation toward them), so a small batch cannot erase them.
 package enum SVMTrainer {
-    /// The dual solver's stopping rule on the projected gradient's spread (LIBLINEAR's default for this solver).
-    static let tolerance: Float = 0.1
+    /// The dual solver's stopping rule on the projected gradient's spread: a tenth of LIBLINEAR's default
+    /// (0.1), for a solution near the exact one (UT1: the same validation figures, 20% more time).
+    static let tolerance: Float = 0.01
     static let maxPasses = 1000
 
     /// Labels split over `params.threads`; `progress` gets (labels done, labels, mean passes so far).
     package static func train(_ model: LinearModel, on bags: FeatureBags, deadline: Deadline? = nil,
                               progress: LinearTrainer.Progress? = nil) {
-        precondition(model.params.isDirect, "one-vs-rest SVMs need direct scores")
         guard bags.count > 0 else { return }
         model.documentFrequency?.add(bags)
         let vectors = SparseVectors(bags, idf: model.documentFrequency?.idf, separateBias: model.params.biasOutsidePool)

@@ -101,8 +101,8 @@ package struct TrainJob {
     }
 
     func runLinear(continuing earlier: Model?, sample: RehearsalSample?, start: Date) throws -> Outcome {
-        var model: LinearModel
         let batch: LabelledCorpus
+        let newModel: () -> LinearModel
         if let earlier {
             guard let linear = earlier.learned as? LinearModel else {  // `resolvedKind` matched the kinds
                 throw TrainUsageError("\(initModelPath ?? "the model") is quantized: continue the float model it was made from")
@@ -115,20 +115,27 @@ package struct TrainJob {
             if !keepsEarlierEpochs { params.epochs = self.linear.epochs }
             if !keepsEarlierLearningRate { params.learningRate = self.linear.learningRate }
             params.threads = self.linear.threads
-            model = LinearModel(labels: linear.labels, params: params, tokenizer: linear.tokenizer,
-                                input: linear.input, output: linear.output, documentFrequency: linear.documentFrequency).extended(with: newLabels)
+            // `extended` copies the table: each model made here trains apart from the earlier one.
+            newModel = {
+                LinearModel(labels: linear.labels, params: params, tokenizer: linear.tokenizer,
+                            input: linear.input, output: linear.output, documentFrequency: linear.documentFrequency).extended(with: newLabels)
+            }
         } else {
             batch = try readCorpus(known: [])
-            model = LinearModel(labels: batch.labelIndex().names, params: linear, suffixes: suffixes)
+            let labels = batch.labelIndex().names
+            newModel = { LinearModel(labels: labels, params: linear, suffixes: suffixes) }
         }
-        let uses = fit(model, on: withRehearsal(batch, sample))
+        let corpus = withRehearsal(batch, sample)
+        let model = newModel()
+        let heldOut = validPath == nil && model.params.trainsSVMs ? heldOutCalibration(corpus, newModel: newModel) : nil
+        let uses = fit(model, on: corpus)
         if let quantization {
             let small = try model.quantized(quantization, uses: uses)
             return try finish(small, examples: CorpusDigest(batch), names: TrainedNameList(batch), skipped: batch.skipped, start: start,
-                              earlier: earlier) { try LinearCodec.encode(small, header: $0) }
+                              earlier: earlier, heldOutCalibration: heldOut) { try LinearCodec.encode(small, header: $0) }
         }
         return try finish(model, examples: CorpusDigest(batch), names: TrainedNameList(batch), skipped: batch.skipped, start: start,
-                          earlier: earlier, rehearsal: nextSample(sample, after: batch)) {
+                          earlier: earlier, rehearsal: nextSample(sample, after: batch), heldOutCalibration: heldOut) {
             try LinearCodec.encode(model, header: $0)
         }
     }
@@ -176,9 +183,10 @@ package struct TrainJob {
     }
 
     /// Calibrates the new model's probabilities and scores it on the validation file, writes it with its
-    /// header, and reports. Without a validation file the probabilities stay as trained.
+    /// header, and reports. Without a validation file the probabilities are `heldOutCalibration`'s, or as trained.
     func finish(_ model: any DomainClassifier, examples: CorpusDigest, names: TrainedNameList, skipped: Int, start: Date,
-                earlier: Model?, rehearsal: RehearsalSample? = nil, encode: (ModelHeader) throws -> ModelFile) throws -> Outcome {
+                earlier: Model?, rehearsal: RehearsalSample? = nil, heldOutCalibration: Calibration? = nil,
+                encode: (ModelHeader) throws -> ModelFile) throws -> Outcome {
         var metrics: [String: Double] = [:]
         var validation: EvaluationReport?
         var unknownBelow: Float?
@@ -206,6 +214,8 @@ package struct TrainJob {
                            100 * unknownPrecision))
             }
             validation = r
+        } else if let heldOutCalibration {
+            model.calibration = heldOutCalibration
         } else {
             log("no --valid file: probabilities are not calibrated")
         }

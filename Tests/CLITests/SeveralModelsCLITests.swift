@@ -60,7 +60,7 @@ final class SeveralModelsCLITests: CLITestCase {
         for i in 0..<300 { lines.append("name\(i).example\(i % 7).com\t\(["a", "b", "c"][i % 3])") }  // labels are noise
         let corpus = write("noise.tsv", lines.joined(separator: "\n") + "\n")
         let r = try domcat(["train", corpus, "--valid", corpus, "--out", model, "--unknown-below-precision", "0.99",
-                            "--bucket-bits", "12", "--dim", "8", "--epochs", "2", "--threads", "1"])
+                            "--bucket-bits", "12", "--dim", "8", "--loss", "softmax", "--epochs", "2", "--threads", "1"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("unknown below p"), r.stderr)
         let names = Data("fresh1.other.org\nfresh2.other.org\n".utf8)
