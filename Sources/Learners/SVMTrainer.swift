@@ -23,6 +23,9 @@ package enum SVMTrainer {
         let vectors = SparseVectors(bags, idf: model.documentFrequency?.idf, separateBias: model.params.biasOutsidePool)
         let labelCount = model.labels.count, buckets = model.params.buckets
         let cost = model.params.cost ?? 1
+        // `--label-balance`: a rare label's names weigh more in every label's hinge (LinearSVC's class_weight).
+        let balance = LabelBalance.weights(labels: bags.labels, classes: model.labels.count, strength: model.params.labelBalance ?? 0)
+        let costs = vectors.labels.map { balance.isEmpty ? cost : cost * balance[Int($0)] }
         let threads = max(1, min(model.params.threads, labelCount))
         let table = model.input.storage.baseAddress!
         // Only the buckets the names have are read or moved: w = w₀ + Σ αᵢyᵢxᵢ. A column is read and written
@@ -36,7 +39,7 @@ package enum SVMTrainer {
                 if deadline?.hasPassed == true { return }
                 for b in used { weights[b] = table[b * labelCount + label] }
                 let passes = weights.withUnsafeMutableBufferPointer { w in
-                    solve(vectors, positive: Int32(label), cost: cost, weights: w, rng: &rng, deadline: deadline)
+                    solve(vectors, positive: Int32(label), costs: costs, weights: w, rng: &rng, deadline: deadline)
                 }
                 for b in used { table[b * labelCount + label] = weights[b] }
                 let (done, meanPasses) = counter.add(passes)
@@ -45,11 +48,11 @@ package enum SVMTrainer {
         }
     }
 
-    /// One label's dual coordinate descent; returns the passes made. `weights` holds w₀ on entry, w on return.
-    static func solve(_ x: SparseVectors, positive: Int32, cost: Float, weights w: UnsafeMutableBufferPointer<Float>,
+    /// One label's dual coordinate descent, C per name in `costs`; returns the passes made. `weights` holds
+    /// w₀ on entry, w on return.
+    static func solve(_ x: SparseVectors, positive: Int32, costs: [Float], weights w: UnsafeMutableBufferPointer<Float>,
                       rng: inout SplitMix, deadline: Deadline?) -> Int {
         let n = x.count
-        let diagonal = 0.5 / cost
         var alpha = [Float](repeating: 0, count: n)
         var index = Array(0..<n)
         var activeSize = n
@@ -64,6 +67,7 @@ package enum SVMTrainer {
                 while s < activeSize {
                     let i = index[s]
                     let y: Float = x.labels[i] == positive ? 1 : -1
+                    let diagonal = 0.5 / costs[i]
                     let g = y * x.dot(i, w) - 1 + alpha[i] * diagonal
                     var projected: Float = g
                     if alpha[i] == 0 {

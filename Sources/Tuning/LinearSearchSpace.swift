@@ -95,7 +95,7 @@ package struct LinearSearchSpace: SearchSpace {
         var parts = [loss, "bits \(c.bucketBits)",
                      "name \(c.nameMinn)-\(c.nameMaxn)", c.labelNgrams ? "+label 3-6" : nil, c.weighting.rawValue,
                      c.output == .direct ? "direct" : "dim \(c.dimension)"].compactMap { $0 }
-        if c.labelBalance > 0, !c.isSVM { parts.append(String(format: "balance %g", c.labelBalance)) }
+        if c.labelBalance > 0 { parts.append(String(format: "balance %g", c.labelBalance)) }
         return parts.joined(separator: " ")
     }
 }

@@ -48,7 +48,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Epochs (default \(LinearParams().epochs); with --init-model, the continued model's).") var epochs: Int?
     @Option(help: "Initial learning rate, decaying linearly to 0 (default \(LinearParams().learningRate); with --init-model, the continued model's).")
     var lr: Float?
-    @Option(help: "linear: how much more a rare label's examples weigh, 0…1 (label l with c names: c^-B, averaging 1 over the names, at most \(Int(LabelBalance.maxWeight))×).")
+    @Option(help: "linear: how much more a rare label's examples weigh, 0…1 (label l with c names: c^-B, averaging 1 over the names, at most \(Int(LabelBalance.maxWeight))×): in SGD's steps, or in the SVMs' C.")
     var labelBalance: Float = 0
     @Option(help: "Shortest character n-gram of a label (gbdt's token vectors; linear with --label-ngrams).") var minn: Int = LinearParams().tokenizer.minn
     @Option(help: "Longest character n-gram of a label.") var maxn: Int = LinearParams().tokenizer.maxn
