@@ -29,10 +29,13 @@ struct ConsumeCLIOptions: ParsableArguments {
     @Option(name: .customLong("stop-when-idle"), help: "With --from: exit once nothing arrived for this many milliseconds and nothing of the group is pending (default: run until SIGINT/SIGTERM).")
     var stopWhenIdle: Int?
 
+    @Option(help: ArgumentHelp("With --from: Prometheus text at http://HOST:PORT/metrics — the group's lag and pending entries (XINFO GROUPS, read at each scrape), this process's consumers' pending entries and its counts.", valueName: "host:port"))
+    var metrics: String?
+
     func validate(inputs: [String], follow: String?, only: String?) throws {
         guard let from else {
-            if group != nil || consumer != nil || to != nil || claimIdle != nil || stopWhenIdle != nil || toMaxlen != nil {
-                throw ValidationError("--group, --consumer, --to, --to-maxlen, --claim-idle and --stop-when-idle go with --from")
+            if group != nil || consumer != nil || to != nil || claimIdle != nil || stopWhenIdle != nil || toMaxlen != nil || metrics != nil {
+                throw ValidationError("--group, --consumer, --to, --to-maxlen, --claim-idle, --stop-when-idle and --metrics go with --from")
             }
             return
         }
