@@ -5,7 +5,7 @@ import Streaming
 
 /// `classify --from`: take names from a Redis Stream consumer group instead of stdin or files.
 struct ConsumeCLIOptions: ParsableArguments {
-    @Option(help: "Read names from this Redis Stream as a consumer group member: redis://HOST:PORT/KEY (written by `domcat publish`).")
+    @Option(help: "Read names from this Redis Stream as a consumer group member: redis://HOST:PORT/KEY or redis-cluster://H1:P1,H2:P2/KEY (a redis:// node of a cluster is found to be one), written by `domcat publish`.")
     var from: String?
 
     @Option(help: "With --from: the consumer group (created at the stream's first entry if missing).")
