@@ -48,8 +48,8 @@ package final class RedisConnection {
 
     package var isConnected: Bool { context != nil }
 
-    /// Whether commands go to a Redis Cluster (named so, or detected); nil while a `redis://` server has not
-    /// been reached yet.
+    /// Whether commands go to a Redis Cluster (named so, or detected: this connects if need be); nil while a
+    /// `redis://` server cannot be reached.
     package var isCluster: Bool? {
         if router != nil { return true }
         if clusterUnknown { _ = clusterRouter() }
