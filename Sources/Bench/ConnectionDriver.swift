@@ -43,12 +43,8 @@ final class ConnectionDriver: ChannelInboundHandler, @unchecked Sendable {
     private var name: [UInt8] = []
     private var names: [[UInt8]] = []
     private var request: [UInt8] = []
-    /// Tagged lines: a request's tag is its number in `sent`, so its time is `outstanding[tag - firstTag]`,
-    /// marked `Self.answered` when its answer comes (in any order) — an array slot, not a hash-map entry per request.
-    private var firstTag = 0
-    /// `outstanding[..<answeredPrefix]` are all answered (tagged lines): the part that can be dropped.
-    private var answeredPrefix = 0
-    private static let answered = UInt64.max
+    /// Tagged lines: each outstanding request's time by its tag (answers come in any order).
+    private var sentAtByTag: [Int: UInt64] = [:]
     private var tagged = TaggedReplies()
 
     init(config: BenchConfig, index: Int, zipf: ZipfTable?, done: DispatchGroup) {
@@ -88,6 +84,7 @@ final class ConnectionDriver: ChannelInboundHandler, @unchecked Sendable {
             names.append(name)
         }
         encodeRequest(config.target, names: names, tag: sent, into: &request)
+        if case .taggedLine = config.target { sentAtByTag[sent] = scheduled }
         outstanding.append(scheduled)
         sent += 1
     }
@@ -135,10 +132,7 @@ final class ConnectionDriver: ChannelInboundHandler, @unchecked Sendable {
         let untagged = buffer.withUnsafeReadableBytes { bytes in
             tagged.consume(bytes) { tag in
                 replies += 1
-                let i = tag - firstTag
-                guard i >= 0, i < outstanding.count, outstanding[i] != Self.answered else { failures += 1; return }
-                let sentAt = outstanding[i]
-                outstanding[i] = Self.answered
+                guard let sentAt = sentAtByTag.removeValue(forKey: tag) else { failures += 1; return }
                 if sentAt >= clock.recordFrom.uptimeNanoseconds, sentAt < clock.stopAt.uptimeNanoseconds {
                     histogram.record(max(1, (nowNanos &- sentAt) / 1000))
                     recorded += 1
@@ -146,15 +140,9 @@ final class ConnectionDriver: ChannelInboundHandler, @unchecked Sendable {
             }
         }
         failures += untagged
-        // `head` counts the answers (they come in any order); the answered front of `outstanding` is dropped.
+        // `head` counts the answers; the times are in `sentAtByTag`.
         head = min(outstanding.count, head + replies)
-        while answeredPrefix < outstanding.count, outstanding[answeredPrefix] == Self.answered { answeredPrefix += 1 }
-        if answeredPrefix > 4096, answeredPrefix * 2 > outstanding.count {
-            outstanding.removeFirst(answeredPrefix)
-            firstTag += answeredPrefix
-            head -= answeredPrefix
-            answeredPrefix = 0
-        }
+        if head > 4096, head * 2 > outstanding.count { outstanding.removeFirst(head); head = 0 }
         if replies > 0 { sendMore(replies, now: now, clock: clock) }
     }
 
