@@ -4,7 +4,7 @@
 # masters. Two builds alternate (A B A B A B) in one run: A=binary B=binary (default: .build/release/domcat for both).
 # One thread makes each batch wait for its slowest node: the figure is names/s (wall), which the per-node
 # pipelines' order decides (written one node after the other, or all before any reply is read).
-# Usage: A=/tmp/domcat-old B=.build/release/domcat N=200000 bench/redis-cluster-reads.sh
+# Usage: A=/tmp/domcat-old B=.build/release/domcat N=200000 ROUNDS=3 bench/redis-cluster-reads.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 A=${A:-.build/release/domcat}; B=${B:-.build/release/domcat}; N=${N:-200000}
@@ -23,7 +23,7 @@ until redis-cli -p 17211 cluster info | grep -q cluster_state:ok; do sleep 0.2; 
 U=redis-cluster://127.0.0.1:17211
 "$B" classify "$M" --threads 1 --cache-entries 0 --redis "$U" < "$W/names-$N.txt" >/dev/null 2>&1   # store every answer
 echo "keys per master: $(for p in $PORTS; do redis-cli -p $p dbsize; done | tr '\n' ' ')"
-for round in 1 2 3; do
+for round in $(seq ${ROUNDS:-3}); do
   for side in A B; do
     bin=${!side}
     printf '%s round %s: ' $side $round
