@@ -89,7 +89,7 @@ let package = Package(
             "ModelStore", "Learners", "Features", "DomainKit", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Learners", "DomainKit", "TestSupport"]),
-        .testTarget(name: "StreamingTests", dependencies: ["Streaming", "Lines", "DomainKit", "Learners", "ModelStore"], exclude: ["Fixtures"]),
+        .testTarget(name: "StreamingTests", dependencies: ["Streaming", "Cache", "Lines", "DomainKit", "Learners", "ModelStore", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Cache", "Bench", "DomainKit", "Learners", "ModelStore", "Streaming", "TestSupport", "Registry",
             .product(name: "NIOCore", package: "swift-nio"),

@@ -4,8 +4,8 @@ import Glibc
 #endif
 
 /// Redis Cluster behind one `RedisConnection`: each command goes to the master owning its key's hash slot, one
-/// pipeline per node, over a `RedisConnection` per node (so each keeps its timeout and backoff). The slot map
-/// comes from CLUSTER SLOTS (asked of any known node, then the seeds); a MOVED reply updates the slot's owner
+/// pipeline per node (all written before any reply is read), over a `RedisConnection` per node (so each keeps its
+/// timeout and backoff). The slot map comes from CLUSTER SLOTS (asked of any known node, then the seeds); a MOVED reply updates the slot's owner
 /// and the map is read again; an ASK reply sends that one command again to the node named, after ASKING; a node
 /// that fails (a master killed, before its replica is promoted) makes the map be read again. A command still
 /// unanswered after `rounds` tries gets no reply: for the cache a miss, for the stream commands a retry by their
@@ -35,7 +35,7 @@ final class ClusterRouter {
         var nodeSettings = settings
         nodeSettings.endpoint = endpoint
         nodes.append(endpoint)
-        connections.append(RedisConnection(settings: nodeSettings, health: health))
+        connections.append(RedisConnection(settings: nodeSettings, health: health, detectsCluster: false))
         return nodes.count - 1
     }
 
@@ -82,6 +82,8 @@ final class ClusterRouter {
                 if target >= 0 { byNode[target, default: []].append(i) } else { mapIsStale = true; failed = true }
             }
             var next: [Int] = []
+            // Every node's pipeline is written before any reply is read, so the nodes work on them at once.
+            var sent: [(target: Int, indices: [Int], count: Int)] = []
             for (target, indices) in byNode {
                 var batch = RedisCommands()
                 for i in indices {
@@ -89,7 +91,12 @@ final class ClusterRouter {
                     batch.command(String(decoding: commands[i][0], as: UTF8.self))
                     for argument in commands[i].dropFirst() { batch.add(argument) }
                 }
-                guard let got = connections[target].pipeline(batch) else {
+                if connections[target].send(batch) { sent.append((target, indices, batch.count)) } else {
+                    mapIsStale = true; failed = true; next += indices
+                }
+            }
+            for (target, indices, count) in sent {
+                guard let got = connections[target].receive(count) else {
                     mapIsStale = true; failed = true; next += indices; continue
                 }
                 var r = 0

@@ -21,15 +21,25 @@ package final class RedisConnection {
     private var unreadReplies = 0
     /// Whether a batch's misses are worth a read; `AnswerCache` and the callers that time the model feed it.
     package var readPolicy: RedisReadPolicy
-    /// For a `.cluster` endpoint: every command goes through it to the node owning its slot.
+    /// For a Redis Cluster — a `.cluster` endpoint, or a `redis://` node that answered CLUSTER SLOTS with a slot
+    /// map — every command goes through it to the node owning its slot.
     private var router: ClusterRouter?
+    /// A `redis://` endpoint is asked CLUSTER SLOTS once, on its first connection: a node of a cluster answers
+    /// with the slot map, any other server with an error (cluster support disabled).
+    private var clusterUnknown: Bool
 
-    package init(settings: RedisSettings, health: RedisHealth) {
+    /// `detectsCluster: false` for the router's own per-node connections, which know they talk to a cluster node.
+    package init(settings: RedisSettings, health: RedisHealth, detectsCluster: Bool = true) {
         self.settings = settings
         self.health = health
         backoffMilliseconds = settings.minBackoffMilliseconds
         readPolicy = RedisReadPolicy(mode: settings.reads)
-        if case let .cluster(seeds) = settings.endpoint { router = ClusterRouter(seeds: seeds, settings: settings, health: health) }
+        clusterUnknown = false
+        switch settings.endpoint {
+        case let .cluster(seeds): router = ClusterRouter(seeds: seeds, settings: settings, health: health)
+        case .tcp: clusterUnknown = detectsCluster
+        case .unix: break
+        }
         // hiredis writes with write(2): a peer that went away must come back as EPIPE, not kill us.
         signal(SIGPIPE, SIG_IGN)
     }
@@ -38,9 +48,36 @@ package final class RedisConnection {
 
     package var isConnected: Bool { context != nil }
 
+    /// Whether commands go to a Redis Cluster (named so, or detected: this connects if need be); nil while a
+    /// `redis://` server cannot be reached.
+    package var isCluster: Bool? {
+        if router != nil { return true }
+        if clusterUnknown { _ = clusterRouter() }
+        return clusterUnknown ? nil : router != nil
+    }
+
+    /// The router for a cluster; on the first connection to a `redis://` endpoint, CLUSTER SLOTS decides: a
+    /// reply with the slot map makes this node the router's seed (the connection is closed, the router opens one
+    /// per node), an error reply means one server. No reply (Redis down) leaves the question for the next call.
+    private func clusterRouter() -> ClusterRouter? {
+        if let router { return router }
+        guard clusterUnknown, let context = connected() else { return nil }
+        beginArguments()
+        addArgument(Array("CLUSTER".utf8)); addArgument(Array("SLOTS".utf8))
+        guard append(context), readUnreadReplies(context), let reply = readReply(context) else { return nil }
+        let isCluster = reply.pointee.type == REDIS_REPLY_ARRAY
+        freeReplyObject(reply)
+        clusterUnknown = false
+        guard isCluster else { return nil }
+        redisFree(context)
+        self.context = nil
+        router = ClusterRouter(seeds: [settings.endpoint], settings: settings, health: health)
+        return router
+    }
+
     /// Values for `keys` in one MGET round trip; nil when Redis is unavailable (every key then misses).
     package func mget(_ keys: [[UInt8]], each: (Int, UnsafeRawBufferPointer?) -> Void) -> Bool {
-        if let router { return !keys.isEmpty && router.mget(keys, each: each) }
+        if let router = clusterRouter() { return !keys.isEmpty && router.mget(keys, each: each) }
         guard !keys.isEmpty, let context = connected() else { return false }
         beginArguments()
         addArgument(Array("MGET".utf8))
@@ -67,7 +104,7 @@ package final class RedisConnection {
     /// next command's.
     @discardableResult
     package func set(_ pairs: [(key: [UInt8], value: [UInt8])]) -> Bool {
-        if let router { return !pairs.isEmpty && router.set(pairs) }
+        if let router = clusterRouter() { return !pairs.isEmpty && router.set(pairs) }
         guard !pairs.isEmpty, let context = connected() else { return false }
         let ttl = Array(String(settings.ttlSeconds).utf8)
         for pair in pairs {
@@ -94,7 +131,7 @@ package final class RedisConnection {
 
     /// Sends one command with its arguments and returns the reply's string or integer as text (for tests and tools).
     package func command(_ arguments: [String]) -> String? {
-        if let router {
+        if let router = clusterRouter() {
             let slot = arguments.count > 1 ? HashSlot.of(arguments[1]) : 0
             return router.execute([arguments.map { Array($0.utf8) }], slots: [slot]).first??.text
         }
@@ -234,8 +271,15 @@ extension RedisConnection {
     /// `.error` value, not a failure); nil when Redis cannot be reached or a reply does not come within the
     /// timeout, the connection then being dropped like any other failure.
     package func pipeline(_ commands: RedisCommands) -> [RedisValue]? {
-        if let router { return commands.isEmpty ? nil : router.pipeline(commands, slot: commands.slot ?? 0) }
-        guard !commands.isEmpty, let context = connected(), readUnreadReplies(context) else { return nil }
+        if let router = clusterRouter() { return commands.isEmpty ? nil : router.pipeline(commands, slot: commands.slot ?? 0) }
+        guard send(commands) else { return nil }
+        return receive(commands.count)
+    }
+
+    /// The first half of `pipeline` on one server: every command of `commands` written now (so the server works
+    /// on them while the caller writes to others); false when Redis cannot be reached. `receive` reads the replies.
+    func send(_ commands: RedisCommands) -> Bool {
+        guard !commands.isEmpty, let context = connected(), readUnreadReplies(context) else { return false }
         let appended = commands.bytes.withUnsafeBufferPointer { bytes -> Bool in
             // A buffer that is empty still needs a base address for the pointers below.
             let base = UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self)
@@ -259,10 +303,21 @@ extension RedisConnection {
             }
             return true
         }
-        guard appended else { drop(Self.errorText(context)); return nil }
+        guard appended else { drop(Self.errorText(context)); return false }
+        var done: Int32 = 0
+        while done == 0 {
+            guard redisBufferWrite(context, &done) == REDIS_OK else { drop(Self.errorText(context)); return false }
+        }
+        return true
+    }
+
+    /// The replies of the `count` commands `send` wrote, in order (an error reply is a `.error` value, not a
+    /// failure); nil when one does not come within the timeout, the connection then being dropped.
+    func receive(_ count: Int) -> [RedisValue]? {
+        guard let context else { return nil }
         var replies: [RedisValue] = []
-        replies.reserveCapacity(commands.count)
-        for _ in 0..<commands.count {
+        replies.reserveCapacity(count)
+        for _ in 0..<count {
             guard let reply = readReply(context) else { return nil }
             replies.append(RedisValue(reply.pointee))
             freeReplyObject(reply)

@@ -114,6 +114,18 @@ struct ClassifyCommand: ParsableCommand {
         let consumer = StreamConsumer(models: models, options: options, consume: consume)
         let watchers = [SIGINT, SIGTERM].map { SignalWatcher($0) { consumer.stop.raise() } }
         defer { for w in watchers { w.cancel() } }
+        if let address = self.consume.metrics {
+            let metrics = consumer.metrics()
+            do {
+                let port = try SmallHTTPListener.start(address) { path, _ in
+                    path == "/metrics" ? SmallHTTPListener.Response(contentType: "text/plain; version=0.0.4", body: Array(metrics.text().utf8))
+                        : SmallHTTPListener.Response(status: 404, json: "{\"error\":\"no such page\"}")
+                }
+                note("metrics on http://\(address.split(separator: ":").dropLast().joined(separator: ":")):\(port)/metrics")
+            } catch {
+                fail("--metrics \(address): \(error)", code: ExitCodes.listen)
+            }
+        }
         let started = Date()
         do {
             try consumer.run(sink: OutputSink())

@@ -5,7 +5,7 @@ import Streaming
 
 /// `classify --from`: take names from a Redis Stream consumer group instead of stdin or files.
 struct ConsumeCLIOptions: ParsableArguments {
-    @Option(help: "Read names from this Redis Stream as a consumer group member: redis://HOST:PORT/KEY (written by `domcat publish`).")
+    @Option(help: "Read names from this Redis Stream as a consumer group member: redis://HOST:PORT/KEY or redis-cluster://H1:P1,H2:P2/KEY (a redis:// node of a cluster is found to be one), written by `domcat publish`.")
     var from: String?
 
     @Option(help: "With --from: the consumer group (created at the stream's first entry if missing).")
@@ -29,10 +29,13 @@ struct ConsumeCLIOptions: ParsableArguments {
     @Option(name: .customLong("stop-when-idle"), help: "With --from: exit once nothing arrived for this many milliseconds and nothing of the group is pending (default: run until SIGINT/SIGTERM).")
     var stopWhenIdle: Int?
 
+    @Option(help: ArgumentHelp("With --from: Prometheus text at http://HOST:PORT/metrics — the group's lag and pending entries (XINFO GROUPS, read at each scrape), this process's consumers' pending entries and its counts.", valueName: "host:port"))
+    var metrics: String?
+
     func validate(inputs: [String], follow: String?, only: String?) throws {
         guard let from else {
-            if group != nil || consumer != nil || to != nil || claimIdle != nil || stopWhenIdle != nil || toMaxlen != nil {
-                throw ValidationError("--group, --consumer, --to, --to-maxlen, --claim-idle and --stop-when-idle go with --from")
+            if group != nil || consumer != nil || to != nil || claimIdle != nil || stopWhenIdle != nil || toMaxlen != nil || metrics != nil {
+                throw ValidationError("--group, --consumer, --to, --to-maxlen, --claim-idle, --stop-when-idle and --metrics go with --from")
             }
             return
         }

@@ -3,7 +3,7 @@ import Cache
 
 /// The Redis cache tier's options, shared by `classify` and `serve`.
 struct RedisOptions: ParsableArguments {
-    @Option(help: "Shared Redis cache tier, e.g. redis://127.0.0.1:6379, unix:///run/redis.sock or redis-cluster://h1:p1,h2:p2 (keys domcat:<model-sha256>:<name>).")
+    @Option(help: "Shared Redis cache tier, e.g. redis://127.0.0.1:6379, unix:///run/redis.sock or redis-cluster://h1:p1,h2:p2 (a redis:// node of a cluster is found to be one with CLUSTER SLOTS; keys domcat:<model-sha256>:<name>).")
     var redis: String?
 
     @Option(name: .customLong("redis-timeout-ms"), help: "Longest a Redis connect or round trip may hold a request before the model answers.")

@@ -163,6 +163,51 @@ final class RedisStreamsCLITests: CLITestCase {
         if pendingAtKill > 0 { XCTAssertTrue(survivorLog.contains("claimed from other consumers"), survivorLog) }
     }
 
+    /// `--metrics`: while the consumer runs, /metrics shows the group's pending entries (here another consumer's,
+    /// delivered and never acknowledged), its lag, this process's consumer and counts — the figures XINFO and the
+    /// output give.
+    func testMetricsShowTheGroupsBacklogAndThisProcesssCounts() throws {
+        let redis = try RedisProcess()
+        let model = try tinyLinearModel()
+        let base = "redis://127.0.0.1:\(redis.port)/"
+        let names = Data((0..<100).map { "cdn\($0).example.net\n" }.joined().utf8)
+        XCTAssertEqual(try domcat(["publish", base + "{dns}:in", "--names-per-entry", "1"], stdin: names).status, 0)
+        XCTAssertEqual(try redisCLI(redis, ["XGROUP", "CREATE", "{dns}:in", "g", "0"]).first, "OK")
+        // Another consumer takes 5 entries and never answers them (no --claim-idle here: they stay its own).
+        _ = try redisCLI(redis, ["XREADGROUP", "GROUP", "g", "other", "COUNT", "5", "STREAMS", "{dns}:in", ">"])
+        let port = freePort()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = ["classify", model, "--from", base + "{dns}:in", "--group", "g", "--consumer", "w", "--threads", "1",
+                       "--to", base + "{dns}:out", "--metrics", "127.0.0.1:\(port)"]
+        p.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        p.standardError = errors
+        try p.run()
+        addTeardownBlock { if p.isRunning { p.terminate() } }
+        let group = "stream=\"{dns}:in\",group=\"g\""
+        // Scraped until every entry but the other consumer's is answered.
+        var text = ""
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, !text.contains("domcat_stream_entries_answered_total{\(group)} 95\n") {
+            usleep(20_000)
+            text = loopbackGet(port: port, path: "/metrics") ?? ""
+        }
+        for line in ["domcat_stream_backlog_up{\(group)} 1", "domcat_stream_group_pending{\(group)} 5",
+                     "domcat_stream_group_lag{\(group)} 0", "domcat_stream_consumer_pending{\(group),consumer=\"w\"} 0",
+                     "domcat_stream_entries_answered_total{\(group)} 95", "domcat_stream_names_total{\(group)} 95",
+                     "# TYPE domcat_stream_group_lag gauge"] {
+            XCTAssertTrue(text.contains(line + "\n"), "\(line) missing from\n\(text)")
+        }
+        XCTAssertEqual(loopbackGet(port: port, path: "/other")?.contains("no such page"), true)
+        p.terminate()
+        p.waitUntilExit()
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(p.terminationStatus, 0, log)
+        XCTAssertTrue(log.contains("metrics on http://127.0.0.1:\(port)/metrics"), log)
+        XCTAssertTrue(log.contains("group g: 95 entries answered (95 names); group pending 5, lag 0"), log)
+    }
+
     /// The same on a Redis Cluster (3 masters, 3 replicas): the streams on their hash tag's master, the answer
     /// cache spread over every master.
     func testStreamsAndCacheOnACluster() throws {
@@ -183,6 +228,18 @@ final class RedisStreamsCLITests: CLITestCase {
         for port in cluster.masters() {
             XCTAssertGreaterThan(Int(RedisClusterProcess.cli(["-p", String(port), "DBSIZE"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0, 100)
         }
+
+        // The same through one node's plain redis:// URL (a replica's): CLUSTER SLOTS tells each command it is a cluster.
+        let plain = "redis://127.0.0.1:\(cluster.ports[5])"
+        let more = Data((0..<1000).map { "pixel\($0).tracker\($0 % 7).net\n" }.joined().utf8)
+        let republished = try domcat(["publish", plain + "/{dns2}:in", "--names-per-entry", "16"], stdin: more)
+        XCTAssertEqual(republished.status, 0, republished.stderr)
+        let viaPlain = try domcat(["classify", model, "--from", plain + "/{dns2}:in", "--group", "g", "--to", plain + "/{dns2}:out",
+                                   "--redis", plain, "--threads", "2", "--stop-when-idle", "300"])
+        XCTAssertEqual(viaPlain.status, 0, viaPlain.stderr)
+        XCTAssertTrue(viaPlain.stderr.contains("(1000 names); group pending 0, lag 0"), viaPlain.stderr)
+        let cached = try domcat(["classify", model, "--redis", plain, "--redis-reads", "always"], stdin: more)
+        XCTAssertTrue(cached.stderr.contains("(redis 100.0%)"), cached.stderr)
     }
 
     func testUsageErrors() throws {

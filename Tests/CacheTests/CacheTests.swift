@@ -194,6 +194,25 @@ final class RedisCacheTests: XCTestCase {
         XCTAssertTrue(health.isUp)
     }
 
+    /// A `redis://` server is asked CLUSTER SLOTS once it is reached: a plain one refuses (cluster support
+    /// disabled) and is used as one server; while it cannot be reached the question stays open.
+    func testPlainServerIsNotTakenForACluster() throws {
+        let redis = try RedisProcess()
+        redis.kill()
+        var settings = RedisSettings(endpoint: .tcp(host: "127.0.0.1", port: redis.port), timeoutMilliseconds: 100)
+        settings.minBackoffMilliseconds = 1
+        settings.maxBackoffMilliseconds = 1
+        let connection = RedisConnection(settings: settings, health: RedisHealth(endpoint: settings.endpoint, logger: logger))
+        XCTAssertNil(connection.isCluster)
+        try redis.start()
+        usleep(5_000)
+        XCTAssertEqual(connection.isCluster, false)
+        XCTAssertEqual(connection.command(["SET", "k", "v"]), "OK")
+        var got: [UInt8]?
+        XCTAssertTrue(connection.mget([Array("k".utf8)]) { _, bytes in got = bytes.map(Array.init) })
+        XCTAssertEqual(got, Array("v".utf8))
+    }
+
     /// In `auto`, once the model is measured to be cheaper than a round trip, misses skip Redis (and the
     /// answers are still stored); a long-enough batch reads again.
     func testAutoReadsSkipRedisWhenTheModelIsCheaper() throws {

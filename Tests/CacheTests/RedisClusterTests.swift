@@ -32,6 +32,14 @@ final class RedisClusterTests: XCTestCase {
         let perMaster = cluster.masters().map { Int(RedisClusterProcess.cli(["-p", String($0), "DBSIZE"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 }
         XCTAssertEqual(perMaster.count, 3)
         XCTAssertTrue(perMaster.allSatisfy { $0 > keys.count / 5 }, "\(perMaster)")
+        // The same cluster named by one node's plain redis:// URL (a replica's): CLUSTER SLOTS tells it is a
+        // cluster, and the reads are routed to the masters alike.
+        let plain = RedisConnection(settings: RedisSettings(endpoint: .tcp(host: "127.0.0.1", port: cluster.ports[5]), timeoutMilliseconds: 200),
+                                    health: health)
+        XCTAssertEqual(plain.isCluster, true)
+        var viaPlain = 0
+        XCTAssertTrue(plain.mget(keys) { i, bytes in if let bytes, Array(bytes) == value(i) { viaPlain += 1 } })
+        XCTAssertEqual(viaPlain, keys.count)
         XCTAssertEqual(redis.command(["SET", "domcat:test:one", "1"]), "OK")
         XCTAssertEqual(redis.command(["GET", "domcat:test:one"]), "1")
 

@@ -14,7 +14,7 @@ final class ConsumerLoop {
     let worker: LineWorker
     let redis: RedisConnection
     let stop: StopFlag
-    var stats = ConsumeStats()
+    let tally: ConsumeTally
     private var batch = LineBatch()
     private var out: [UInt8] = []
     private var commands = RedisCommands()
@@ -24,8 +24,9 @@ final class ConsumerLoop {
     private var claimCursor = "0-0"
     private var lastClaim: UInt64 = 0
 
-    init(name: String, options: ConsumeOptions, worker: LineWorker, health: RedisHealth, stop: StopFlag) {
+    init(name: String, options: ConsumeOptions, worker: LineWorker, health: RedisHealth, tally: ConsumeTally, stop: StopFlag) {
         self.name = name
+        self.tally = tally
         self.options = options
         self.worker = worker
         self.stop = stop
@@ -69,7 +70,7 @@ final class ConsumerLoop {
         guard let reply = redis.pipeline(commands)?.first else { return nil }
         if let refused = reply.errorText { throw StreamCommandError("XREADGROUP", refused) }
         let entries = StreamEntry.fromRead(reply)
-        stats.read += entries.count
+        tally.add { $0.read += entries.count }
         return entries
     }
 
@@ -93,8 +94,7 @@ final class ConsumerLoop {
         if parts.count >= 3, let deleted = parts[2].array {
             entries += deleted.compactMap { $0.bytes.map { StreamEntry(id: $0, fields: nil) } }
         }
-        stats.read += entries.count
-        stats.claimed += entries.count
+        tally.add { $0.read += entries.count; $0.claimed += entries.count }
         return entries.isEmpty ? nil : entries
     }
 
@@ -172,9 +172,8 @@ final class ConsumerLoop {
             guard let replies = redis.pipeline(commands) else { return retryLater() }
             if let refused = replies.first?.errorText { throw StreamCommandError("XACK", refused) }
         }
-        stats.answered += answeredIds.count
-        stats.names += batch.count
-        stats.trimmed += trimmedIds.count
+        let (answered, names, trimmed) = (answeredIds.count, batch.count, trimmedIds.count)
+        tally.add { $0.answered += answered; $0.names += names; $0.trimmed += trimmed }
     }
 
     private func addAck(_ ids: [[UInt8]]) {
@@ -185,7 +184,7 @@ final class ConsumerLoop {
     /// A transaction whose reply never came may or may not have run: its entries are still pending here if it
     /// did not, so this consumer reads its pending list next, answering exactly those again.
     private func retryLater() {
-        stats.retried += 1
+        tally.add { $0.retried += 1 }
         ownPending = true
         StreamRedis.pause()
     }
@@ -224,14 +223,5 @@ package enum StreamGroups {
         guard let reply = redis.pipeline(commands)?.first else { return false }
         if let refused = reply.errorText, !refused.hasPrefix("BUSYGROUP") { throw StreamCommandError("XGROUP CREATE", refused) }
         return true
-    }
-
-    /// XINFO GROUPS for `group`; nil when Redis failed or there is no such group.
-    package static func backlog(_ redis: RedisConnection, _ source: StreamAddress, group: String) -> GroupBacklog? {
-        var commands = RedisCommands()
-        commands.slot = source.slot
-        commands.command("XINFO"); commands.add("GROUPS"); commands.add(source.key)
-        guard let reply = redis.pipeline(commands)?.first else { return nil }
-        return GroupBacklog(xinfo: reply, group: group)
     }
 }

@@ -11,7 +11,9 @@ package final class StreamConsumer {
     let consume: ConsumeOptions
     package let stop = StopFlag()
     package private(set) var stats: ClassifyStats
-    package private(set) var streamStats = ConsumeStats()
+    /// The consumers' counts, read while they run and at the end.
+    package let tally = ConsumeTally()
+    package var streamStats: ConsumeStats { tally.snapshot }
     private let health: RedisHealth
 
     package init(models: [ClassifyModel], options: ClassifyOptions, consume: ConsumeOptions) {
@@ -45,7 +47,7 @@ package final class StreamConsumer {
             ConsumerLoop(name: consume.consumerName(i, of: threads), options: consume,
                          worker: LineWorker(models: models, caches: caches, options: options, format: PlainFormat(),
                                             firstBatchFormat: { PlainFormat() }, includeLogFields: false, redisHealth: cacheHealth),
-                         health: health, stop: stop)
+                         health: health, tally: tally, stop: stop)
         }
         let sinkLock = NSLock()
         let failure = ErrorBox()
@@ -67,10 +69,7 @@ package final class StreamConsumer {
             thread.start()
         }
         group.wait()
-        for loop in loops {
-            stats.add(loop.worker.stats)
-            streamStats.add(loop.stats)
-        }
+        for loop in loops { stats.add(loop.worker.stats) }
         if let error = failure.error { throw error }
     }
 
@@ -78,6 +77,13 @@ package final class StreamConsumer {
     package func backlog() -> GroupBacklog? {
         let redis = RedisConnection(settings: StreamRedis.settings(consume.source.endpoint), health: health)
         return StreamGroups.backlog(redis, consume.source, group: consume.group)
+    }
+
+    /// `/metrics` for this process's consumers, with a Redis connection of its own.
+    package func metrics() -> ConsumerMetrics {
+        let threads = max(1, options.threads)
+        return ConsumerMetrics(consume: consume, consumers: (0..<threads).map { consume.consumerName($0, of: threads) },
+                               tally: tally, redis: RedisConnection(settings: StreamRedis.settings(consume.source.endpoint), health: health))
     }
 
     /// The stream lines of the summary, after the run's `ClassifyStats` summary.
