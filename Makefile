@@ -32,8 +32,9 @@ build: deps
 ## the corpora shipped in corpora/. Each is split by the corpus rule, trained on train, calibrated on valid.
 DEFAULT_SETS := category service
 TRAIN_DEFAULT := --bucket-bits 20 --epochs 15 --unknown-below-precision 0.9
-# category: linear's defaults (name n-grams, idf weighting, a score per label: 30 labels). service has 124 labels:
-# a score per label would be a 0.5 GB table and scores lower on its test split than a 16-number embedding.
+# category: linear's defaults (name n-grams, idf weighting, a score per label: 30 labels, one SVM each). service
+# has 124 labels: a score per label would be a 0.5 GB table and scores lower on its test split than a 16-number
+# embedding (trained with softmax; --epochs is its).
 TRAIN_category :=
 TRAIN_service := --dim 16 --output embedding --weighting mean --label-ngrams
 
