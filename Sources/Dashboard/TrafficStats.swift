@@ -49,10 +49,11 @@ package final class TrafficStats: @unchecked Sendable {
         started = clock()
         perLabel = models.map { TimeRing(slots: 360, width: 10, columns: max(1, $0.labels.count)) }
         totals = models.map { Array(repeating: 0, count: $0.labels.count) }
+        // Summaries are objects: the previous window's are others, never the current ones.
         topNames = models.map { model in model.labels.map { _ in SpaceSaving(capacity: Self.topNamesPerLabel) } }
-        previousTopNames = topNames
+        previousTopNames = models.map { model in model.labels.map { _ in SpaceSaving(capacity: Self.topNamesPerLabel) } }
         clients = SpaceSaving(capacity: Self.topClients)
-        previousClients = clients
+        previousClients = SpaceSaving(capacity: Self.topClients)
         epochStart = started
         previousEpochStart = started
     }
@@ -68,23 +69,27 @@ package final class TrafficStats: @unchecked Sendable {
         let now = clock()
         lock.lock()
         rotate(now)
-        let n = tap.names.count, m = models.count
+        let n = tap.count, m = models.count
         total += n
         perSecond.add(second: now, column: 0, n)
-        for model in 0..<m {
-            var counts = Array(repeating: 0, count: totals[model].count)
-            for i in 0..<n {
-                let label = Int(tap.labels[i * m + model])
-                guard label >= 0, label < counts.count else { continue }
-                counts[label] += 1
-                topNames[model][label].add(tap.hashes[i]) { tap.names[i] }
-            }
-            for (label, count) in counts.enumerated() where count > 0 {
-                perLabel[model].add(second: now, column: label, count)
-                totals[model][label] += count
+        tap.nameBytes.withUnsafeBufferPointer { names in
+            for model in 0..<m {
+                var counts = Array(repeating: 0, count: totals[model].count)
+                let tops = topNames[model]
+                for i in 0..<n {
+                    let label = Int(tap.labels[i * m + model])
+                    guard label >= 0, label < counts.count else { continue }
+                    counts[label] += 1
+                    let start = i == 0 ? 0 : tap.nameEnds[i - 1]
+                    tops[label].add(tap.hashes[i], name: UnsafeBufferPointer(rebasing: names[start..<tap.nameEnds[i]]))
+                }
+                for (label, count) in counts.enumerated() where count > 0 {
+                    perLabel[model].add(second: now, column: label, count)
+                    totals[model][label] += count
+                }
             }
         }
-        for (hash, client) in tap.clients { clients.add(hash, by: client.count) { client.name } }
+        for (hash, client) in tap.clients { client.name.withUnsafeBufferPointer { clients.add(hash, by: client.count, name: $0) } }
         for ns in tap.latencies { latency[LatencyBuckets.bucket(nanoseconds: ns), default: 0] += 1 }
         lock.unlock()
         tap.removeAll()

@@ -7,13 +7,16 @@ package struct TrafficTap {
     let models: Int
     /// Per model, per label: whether a name with it counts its client.
     let risky: [[Bool]]
-    private(set) var names: [String] = []
+    /// The names' bytes back to back (`nameEnds[i]` ends name i): copied, not retained, so no string outlives
+    /// its batch on another thread.
+    private(set) var nameBytes: [UInt8] = []
+    private(set) var nameEnds: [Int] = []
     private(set) var hashes: [UInt64] = []
     /// `models` labels per name, back to back.
     private(set) var labels: [Int32] = []
     /// Clients of this batch's risky names and how many each asked, by hash (a LAN has few clients: a
     /// client's text is made once a batch, not once a line).
-    private(set) var clients: [UInt64: (name: String, count: Int)] = [:]
+    private(set) var clients: [UInt64: (name: [UInt8], count: Int)] = [:]
     /// Batch latencies (serve: from a request's arrival to its answers).
     private(set) var latencies: [Int64] = []
 
@@ -22,7 +25,8 @@ package struct TrafficTap {
         self.risky = risky
     }
 
-    var isEmpty: Bool { names.isEmpty && latencies.isEmpty }
+    var count: Int { nameEnds.count }
+    var isEmpty: Bool { nameEnds.isEmpty && latencies.isEmpty }
 
     package mutating func latency(nanoseconds: Int64) { latencies.append(nanoseconds) }
 
@@ -30,8 +34,11 @@ package struct TrafficTap {
     /// address as text, or none) is read only when a label is risky.
     package mutating func record(_ name: String, label: (Int) -> Int32, client: () -> UnsafeBufferPointer<UInt8>?) {
         var s = name
-        hashes.append(s.withUTF8 { FNV1a64.hash($0) })
-        names.append(name)
+        s.withUTF8 { bytes in
+            hashes.append(FNV1a64.hash(bytes))
+            nameBytes.append(contentsOf: bytes)
+        }
+        nameEnds.append(nameBytes.count)
         var flagged = false
         for m in 0..<models {
             let l = label(m)
@@ -43,13 +50,14 @@ package struct TrafficTap {
             if let seen = clients[hash] {
                 clients[hash] = (seen.name, seen.count + 1)
             } else {
-                clients[hash] = (String(decoding: who, as: UTF8.self), 1)
+                clients[hash] = (Array(who), 1)
             }
         }
     }
 
     mutating func removeAll() {
-        names.removeAll(keepingCapacity: true)
+        nameBytes.removeAll(keepingCapacity: true)
+        nameEnds.removeAll(keepingCapacity: true)
         hashes.removeAll(keepingCapacity: true)
         labels.removeAll(keepingCapacity: true)
         clients.removeAll(keepingCapacity: true)
