@@ -15,7 +15,7 @@ package enum SVMTrainer {
     static let tolerance: Float = 0.01
     static let maxPasses = 1000
 
-    /// Labels split over `params.threads`; `progress` gets (labels done, labels, mean passes so far).
+    /// Labels split over `params.threads`; `progress` gets (labels done, labels, 0: no loss to show).
     package static func train(_ model: LinearModel, on bags: FeatureBags, deadline: Deadline? = nil,
                               progress: LinearTrainer.Progress? = nil) {
         guard bags.count > 0 else { return }
@@ -38,20 +38,19 @@ package enum SVMTrainer {
             for label in stride(from: thread, to: labelCount, by: threads) {
                 if deadline?.hasPassed == true { return }
                 for b in used { weights[b] = table[b * labelCount + label] }
-                let passes = weights.withUnsafeMutableBufferPointer { w in
+                weights.withUnsafeMutableBufferPointer { w in
                     solve(vectors, positive: Int32(label), costs: costs, weights: w, rng: &rng, deadline: deadline)
                 }
                 for b in used { table[b * labelCount + label] = weights[b] }
-                let (done, meanPasses) = counter.add(passes)
-                if thread == 0 || done == labelCount { progress?(done, labelCount, meanPasses) }
+                let done = counter.add()
+                if thread == 0 || done == labelCount { progress?(done, labelCount, 0) }
             }
         }
     }
 
-    /// One label's dual coordinate descent, C per name in `costs`; returns the passes made. `weights` holds
-    /// w₀ on entry, w on return.
+    /// One label's dual coordinate descent, C per name in `costs`. `weights` holds w₀ on entry, w on return.
     static func solve(_ x: SparseVectors, positive: Int32, costs: [Float], weights w: UnsafeMutableBufferPointer<Float>,
-                      rng: inout SplitMix, deadline: Deadline?) -> Int {
+                      rng: inout SplitMix, deadline: Deadline?) {
         let n = x.count
         var alpha = [Float](repeating: 0, count: n)
         var index = Array(0..<n)
@@ -100,7 +99,6 @@ package enum SVMTrainer {
             maxOld = maxNew > 0 ? maxNew : .infinity
             minOld = minNew < 0 ? minNew : -.infinity
         }
-        return passes
     }
 }
 
@@ -162,11 +160,9 @@ struct SparseVectors {
     }
 }
 
-/// Labels finished across threads, and their passes.
+/// Labels finished across threads.
 private final class DoneCounter: @unchecked Sendable {
     private let lock = NSLock()
-    private var done = 0, passes = 0
-    func add(_ p: Int) -> (Int, Double) {
-        lock.withLock { done += 1; passes += p; return (done, Double(passes) / Double(done)) }
-    }
+    private var done = 0
+    func add() -> Int { lock.withLock { done += 1; return done } }
 }
