@@ -5,7 +5,7 @@ import Learners
 import Training
 
 /// `linear`: the loss (with the SVMs' C, or softmax's learning rate and epochs), the hash space, which
-/// n-grams, how rows are pooled and read out, and how much rare labels weigh (softmax). Ranges hold what
+/// n-grams, how rows are pooled and read out, and how much rare labels weigh. Ranges hold what
 /// issue 16 measured as sensible on both corpora.
 package struct LinearSearchSpace: SearchSpace {
     package struct Choice: Codable, Equatable, Sendable {
