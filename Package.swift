@@ -62,7 +62,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: lean),
         .target(name: "Corpora", dependencies: ["Lines", "DomainKit"]),
-        .target(name: "Dashboard", dependencies: ["Lines", "DomainKit", "Learners"]),
+        .target(name: "Dashboard", dependencies: ["Lines", "DomainKit", "Learners"], swiftSettings: lean),
         .target(name: "Registry", dependencies: ["CSQLite", "DomainKit", "Learners", "ModelStore", "Corpora", "Training", "Dashboard"]),
         .target(name: "Training", dependencies: ["Lines", "DomainKit", "Features", "Learners", "ModelStore", "Corpora", "FastTextKit"]),
         .target(name: "Tuning", dependencies: ["Lines", "DomainKit", "Features", "Learners", "ModelStore", "Corpora", "Training", "Registry"]),
@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ModelStore", "Learners", "Features", "DomainKit", "Corpora"]),
         .testTarget(name: "CLITests", dependencies: ["DomainKit", "TestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "ModelStore", "DomainKit"]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "DomainKit"]),
 
         // libFuzzer targets (README "Fuzzing", `make fuzz`): built with -DFUZZING and -sanitize=fuzzer,address
         // they are fuzzers; an ordinary build makes them replay drivers that run the files they are given.

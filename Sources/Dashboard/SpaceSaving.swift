@@ -1,9 +1,11 @@
-/// The k most frequent keys of a stream in fixed memory (Metwally, Agrawal, El Abbadi: Space-Saving). Every key
-/// counted is either held with its count or, when the summary is full, takes the place of the least counted one,
-/// inheriting its count as an over-estimate (`error`). A held key's true count lies in [count − error, count];
-/// every key more frequent than total / k is held.
-/// A class over raw buffers: the dashboard counts every name through here, and arrays' copy-on-write checks on
-/// each of a summary's fields cost more than the counting (a summary is replaced each window, never copied).
+/// The k most frequent keys of several streams in fixed memory (Metwally, Agrawal, El Abbadi: Space-Saving), one
+/// summary per stream (the dashboard: one per label of a model). Every key counted is either held with its count
+/// or, when its summary is full, takes the place of the least counted one, inheriting its count as an
+/// over-estimate (`error`). A held key's true count lies in [count − error, count]; every key more frequent than
+/// total / k is held.
+/// One object over raw buffers for all of a model's labels: the dashboard counts every name through here, and
+/// an object per label (or arrays per field) would cost a reference count or a copy-on-write check per name,
+/// more than the counting. A family is replaced each window, never copied.
 final class SpaceSaving: @unchecked Sendable {
     struct Entry {
         var key: UInt64
@@ -15,11 +17,19 @@ final class SpaceSaving: @unchecked Sendable {
     /// Longer names are shown cut (a DNS name has at most 253 bytes).
     static let maxNameBytes = 255
 
+    let summaries: Int
     let capacity: Int
-    private(set) var total = 0
-    /// Places in use; unordered: a key keeps its place until evicted, so counting a held key is one lookup and
-    /// one add; only taking in a new key when full scans for the least counted (a few dozen integers).
-    private var used = 0
+    /// Per summary: what was counted, and its places in use.
+    private let totals: UnsafeMutablePointer<Int>
+    private let used: UnsafeMutablePointer<Int>
+    /// Per summary, the places that held the least count (`least`) when last looked for. A long tail of names
+    /// evicts on most counts, and in a tail most places share the least count: one scan finds dozens to evict
+    /// in turn, and counting a held key is one add (no order to keep). A candidate counted since is skipped:
+    /// counts only grow, so one still at `least` is a least.
+    private let least: UnsafeMutablePointer<Int>
+    private let candidateCounts: UnsafeMutablePointer<Int>
+    private let candidates: UnsafeMutablePointer<Int32>
+    /// `capacity` places per summary; a key keeps its place until evicted.
     private let keys: UnsafeMutablePointer<UInt64>
     private let counts: UnsafeMutablePointer<Int>
     private let errors: UnsafeMutablePointer<Int>
@@ -27,66 +37,144 @@ final class SpaceSaving: @unchecked Sendable {
     /// one thread never frees a string another thread made.
     private let nameBytes: UnsafeMutablePointer<UInt8>
     private let nameLengths: UnsafeMutablePointer<UInt8>
-    /// Key → place, open addressing with linear probing (-1: empty). The keys are hashes already, so a multiply
-    /// spreads them; this is the hot path of a dashboard counting a million names a second.
+    /// Per summary, key → place, open addressing with linear probing (-1: empty). The keys are hashes already,
+    /// so a multiply spreads them.
     private let slots: UnsafeMutablePointer<Int32>
-    private let mask: Int
+    private let slotsPerSummary: Int
 
-    init(capacity: Int) {
+    init(summaries: Int = 1, capacity: Int) {
+        precondition(capacity > 0)
+        self.summaries = summaries
         self.capacity = capacity
-        keys = .allocate(capacity: capacity)
-        counts = .allocate(capacity: capacity)
-        errors = .allocate(capacity: capacity)
-        nameBytes = .allocate(capacity: capacity * Self.maxNameBytes)
-        nameLengths = .allocate(capacity: capacity)
+        let places = summaries * capacity
+        totals = .allocate(capacity: summaries)
+        totals.initialize(repeating: 0, count: summaries)
+        used = .allocate(capacity: summaries)
+        used.initialize(repeating: 0, count: summaries)
+        least = .allocate(capacity: summaries)
+        least.initialize(repeating: 0, count: summaries)
+        candidateCounts = .allocate(capacity: summaries)
+        candidateCounts.initialize(repeating: 0, count: summaries)
+        candidates = .allocate(capacity: places)
+        keys = .allocate(capacity: places)
+        counts = .allocate(capacity: places)
+        errors = .allocate(capacity: places)
+        nameBytes = .allocate(capacity: places * Self.maxNameBytes)
+        nameLengths = .allocate(capacity: places)
         var size = 16
         while size < 4 * capacity { size <<= 1 }
-        slots = .allocate(capacity: size)
-        slots.initialize(repeating: -1, count: size)
-        mask = size - 1
+        slotsPerSummary = size
+        slots = .allocate(capacity: summaries * size)
+        slots.initialize(repeating: -1, count: summaries * size)
     }
 
     deinit {
+        totals.deallocate(); used.deallocate(); least.deallocate(); candidateCounts.deallocate(); candidates.deallocate()
         keys.deallocate(); counts.deallocate(); errors.deallocate()
         nameBytes.deallocate(); nameLengths.deallocate(); slots.deallocate()
     }
 
-    /// Counts `key`; `name` (what it is shown as) is copied only when the key is new to the summary.
-    func add(_ key: UInt64, by n: Int = 1, name: UnsafeBufferPointer<UInt8>) {
-        total += n
+    /// An empty family of the same shape.
+    func emptied() -> SpaceSaving { SpaceSaving(summaries: summaries, capacity: capacity) }
+
+    func total(_ summary: Int) -> Int { totals[summary] }
+
+    /// What a key `summary` does not hold may have been counted there: at most its least count when full,
+    /// nothing when not (every key counted is then held).
+    func bound(_ summary: Int) -> Int {
+        guard used[summary] == capacity else { return 0 }
+        let v = view(summary)
+        return (0..<capacity).map { v.counts[$0] }.min()!
+    }
+
+    /// Counts `key` in `summary`; `name` (what it is shown as) is copied only when the key is new to it.
+    func add(_ summary: Int, _ key: UInt64, by n: Int = 1, name: UnsafeBufferPointer<UInt8>) {
+        precondition(summary >= 0 && summary < summaries)
+        view(summary).add(key, by: n, name: name)
+    }
+
+    /// The held entries of `summary`, most counted first.
+    func top(_ summary: Int, _ n: Int) -> [Entry] {
+        let v = view(summary)
+        return Array((0..<used[summary]).map { Entry(key: v.keys[$0], name: v.name($0), count: v.counts[$0], error: v.errors[$0]) }
+            .sorted { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }.prefix(n))
+    }
+
+    @inline(__always) private func view(_ s: Int) -> Summary {
+        let base = s * capacity
+        return Summary(capacity: capacity, total: totals + s, used: used + s, least: least + s, candidateCount: candidateCounts + s,
+                       candidates: candidates + base,
+                       keys: keys + base, counts: counts + base, errors: errors + base,
+                       nameBytes: nameBytes + base * Self.maxNameBytes, nameLengths: nameLengths + base,
+                       slots: slots + s * slotsPerSummary, mask: slotsPerSummary - 1)
+    }
+}
+
+/// One summary's part of the buffers (places numbered from 0 within it).
+private struct Summary {
+    let capacity: Int
+    let total: UnsafeMutablePointer<Int>
+    let used: UnsafeMutablePointer<Int>
+    let least: UnsafeMutablePointer<Int>
+    let candidateCount: UnsafeMutablePointer<Int>
+    let candidates: UnsafeMutablePointer<Int32>
+    let keys: UnsafeMutablePointer<UInt64>
+    let counts: UnsafeMutablePointer<Int>
+    let errors: UnsafeMutablePointer<Int>
+    let nameBytes: UnsafeMutablePointer<UInt8>
+    let nameLengths: UnsafeMutablePointer<UInt8>
+    let slots: UnsafeMutablePointer<Int32>
+    let mask: Int
+
+    @inline(__always) func add(_ key: UInt64, by n: Int, name: UnsafeBufferPointer<UInt8>) {
+        total.pointee += n
         let slot = find(key)
         if slots[slot] >= 0 {
             counts[Int(slots[slot])] += n
-        } else if used < capacity {
-            slots[slot] = Int32(used)
-            keys[used] = key; counts[used] = n; errors[used] = 0
-            setName(used, name)
-            used += 1
+        } else if used.pointee < capacity {
+            let place = used.pointee
+            slots[slot] = Int32(place)
+            keys[place] = key; counts[place] = n; errors[place] = 0
+            setName(place, name)
+            used.pointee += 1
         } else {
-            var least = 0
-            for i in 1..<used where counts[i] < counts[least] { least = i }
-            remove(keys[least])
-            let inherited = counts[least]
-            keys[least] = key; counts[least] = inherited + n; errors[least] = inherited
-            setName(least, name)
-            slots[find(key)] = Int32(least)
+            let evicted = takeLeast()
+            remove(keys[evicted])
+            let inherited = counts[evicted]
+            keys[evicted] = key; counts[evicted] = inherited + n; errors[evicted] = inherited
+            setName(evicted, name)
+            slots[find(key)] = Int32(evicted)
         }
     }
 
+    func name(_ place: Int) -> String {
+        String(decoding: UnsafeBufferPointer(start: nameBytes + place * SpaceSaving.maxNameBytes, count: Int(nameLengths[place])),
+               as: UTF8.self)
+    }
+
     private func setName(_ place: Int, _ name: UnsafeBufferPointer<UInt8>) {
-        let length = min(name.count, Self.maxNameBytes)
+        let length = min(name.count, SpaceSaving.maxNameBytes)
         nameLengths[place] = UInt8(length)
-        if length > 0 { (nameBytes + place * Self.maxNameBytes).update(from: name.baseAddress!, count: length) }
+        if length > 0 { (nameBytes + place * SpaceSaving.maxNameBytes).update(from: name.baseAddress!, count: length) }
     }
 
-    private func name(_ place: Int) -> String {
-        String(decoding: UnsafeBufferPointer(start: nameBytes + place * Self.maxNameBytes, count: Int(nameLengths[place])), as: UTF8.self)
-    }
-
-    /// The held entries, most counted first.
-    func top(_ n: Int) -> [Entry] {
-        Array((0..<used).map { Entry(key: keys[$0], name: name($0), count: counts[$0], error: errors[$0]) }
-            .sorted { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }.prefix(n))
+    /// A place with the least count (the summary is full).
+    private func takeLeast() -> Int {
+        while candidateCount.pointee > 0 {
+            candidateCount.pointee -= 1
+            let place = Int(candidates[candidateCount.pointee])
+            if counts[place] == least.pointee { return place }
+        }
+        var smallest = counts[0]
+        for place in 1..<used.pointee where counts[place] < smallest { smallest = counts[place] }
+        least.pointee = smallest
+        var found = 0
+        for place in 0..<used.pointee where counts[place] == smallest {
+            candidates[found] = Int32(place)
+            found += 1
+        }
+        candidateCount.pointee = found - 1
+        return Int(candidates[found - 1])
     }
 
     private func home(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask }

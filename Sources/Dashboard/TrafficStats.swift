@@ -6,7 +6,8 @@ import Lines
 /// names of each label and the top clients asking for risky labels, as Space-Saving summaries over the
 /// current and the previous `window` (so "since" is between one and two windows ago, and says when), as are
 /// the batch latencies a server hands over.
-/// Workers hand over a batch at a time (`absorb`); the page reads `json` once a second.
+/// Workers hand over a batch at a time (`absorb`), each into its own shard; the page reads `json` once a
+/// second, adding the shards up.
 package final class TrafficStats: @unchecked Sendable {
     package struct ModelInfo: Sendable {
         package var name: String
@@ -26,103 +27,64 @@ package final class TrafficStats: @unchecked Sendable {
     /// Seconds of one top-k epoch.
     package let window: Int
     private let clock: @Sendable () -> Int
-    private let lock = NSLock()
     private let started: Int
-    private var total = 0
-    private var perSecond = TimeRing(slots: 3600, width: 1, columns: 1)
-    private var perLabel: [TimeRing]
-    private var totals: [[Int]]
-    private var topNames: [[SpaceSaving]]
-    private var previousTopNames: [[SpaceSaving]]
-    private var clients: SpaceSaving
-    private var previousClients: SpaceSaving
-    private var latency: [Int: Int] = [:]
-    private var previousLatency: [Int: Int] = [:]
-    private var epochStart: Int
-    private var previousEpochStart: Int
+    /// One per core at most: a tap counts into its own shard (`makeTap` hands them out in turn).
+    private let shards: [TrafficShard]
+    private let tapsLock = NSLock()
+    private var taps = 0
 
-    /// `clock`: seconds since 1970 (tests give their own).
-    package init(models: [ModelInfo], window: Int = 600, clock: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }) {
+    /// `clock`: seconds since 1970 (tests give their own); `shards`: how many workers count apart.
+    package init(models: [ModelInfo], window: Int = 600, shards: Int = min(8, ProcessInfo.processInfo.activeProcessorCount),
+                 clock: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }) {
         self.models = models
         self.window = window
         self.clock = clock
         started = clock()
-        perLabel = models.map { TimeRing(slots: 360, width: 10, columns: max(1, $0.labels.count)) }
-        totals = models.map { Array(repeating: 0, count: $0.labels.count) }
-        // Summaries are objects: the previous window's are others, never the current ones.
-        topNames = models.map { model in model.labels.map { _ in SpaceSaving(capacity: Self.topNamesPerLabel) } }
-        previousTopNames = models.map { model in model.labels.map { _ in SpaceSaving(capacity: Self.topNamesPerLabel) } }
-        clients = SpaceSaving(capacity: Self.topClients)
-        previousClients = SpaceSaving(capacity: Self.topClients)
-        epochStart = started
-        previousEpochStart = started
+        self.shards = (0..<max(1, shards)).map { _ in
+            TrafficShard(labelCounts: models.map(\.labels.count), topNamesPerLabel: Self.topNamesPerLabel, topClients: Self.topClients)
+        }
     }
 
-    /// A tap for one worker: it knows which labels count their clients.
+    /// A tap for one worker: it knows which labels count their clients, and its shard.
     package func makeTap() -> TrafficTap {
-        TrafficTap(risky: models.map { model in model.labels.map(Self.riskyLabels.contains) })
+        tapsLock.lock(); defer { tapsLock.unlock() }
+        taps += 1
+        return TrafficTap(risky: models.map { model in model.labels.map(Self.riskyLabels.contains) }, shard: (taps - 1) % shards.count)
     }
 
     /// Adds a worker's batch and empties its tap.
-    package func absorb(_ tap: inout TrafficTap) {
+    package func absorb(_ tap: TrafficTap) {
         guard !tap.isEmpty else { return }
         let now = clock()
-        lock.lock()
-        rotate(now)
-        let n = tap.count, m = models.count
-        total += n
-        perSecond.add(second: now, column: 0, n)
-        tap.nameBytes.withUnsafeBufferPointer { names in
-            for model in 0..<m {
-                var counts = Array(repeating: 0, count: totals[model].count)
-                let tops = topNames[model]
-                for i in 0..<n {
-                    let label = Int(tap.labels[i * m + model])
-                    guard label >= 0, label < counts.count else { continue }
-                    counts[label] += 1
-                    let start = i == 0 ? 0 : tap.nameEnds[i - 1]
-                    tops[label].add(tap.hashes[i], name: UnsafeBufferPointer(rebasing: names[start..<tap.nameEnds[i]]))
-                }
-                for (label, count) in counts.enumerated() where count > 0 {
-                    perLabel[model].add(second: now, column: label, count)
-                    totals[model][label] += count
-                }
-            }
-        }
-        for (hash, client) in tap.clients { client.name.withUnsafeBufferPointer { clients.add(hash, by: client.count, name: $0) } }
-        for ns in tap.latencies { latency[LatencyBuckets.bucket(nanoseconds: ns), default: 0] += 1 }
-        lock.unlock()
+        let shard = shards[tap.shard]
+        shard.lock.lock()
+        shard.absorb(tap, now: now, epoch: epoch(now))
+        shard.lock.unlock()
         tap.removeAll()
     }
 
-    private func rotate(_ now: Int) {
-        guard now - epochStart >= window else { return }
-        // A gap of two windows or more leaves nothing recent to show.
-        let stale = now - epochStart >= 2 * window
-        previousTopNames = stale ? topNames.map { $0.map { SpaceSaving(capacity: $0.capacity) } } : topNames
-        previousClients = stale ? SpaceSaving(capacity: clients.capacity) : clients
-        previousLatency = stale ? [:] : latency
-        latency = [:]
-        previousEpochStart = stale ? now : epochStart
-        topNames = topNames.map { $0.map { SpaceSaving(capacity: $0.capacity) } }
-        clients = SpaceSaving(capacity: clients.capacity)
-        epochStart = now
-    }
+    /// Top-k epochs are `window` seconds from the start.
+    private func epoch(_ now: Int) -> Int { max(0, (now - started) / window) }
 
     /// `/api/stats`: the figures above as JSON; `extra` adds the host's own members (cache, latency, experiment).
     package func json(extra: String = "") -> String {
         let now = clock()
-        lock.lock(); defer { lock.unlock() }
-        rotate(now)
-        var out = "{\"now\":\(now),\"started\":\(started),\"names\":\(total),\"since\":\(previousEpochStart)"
-        let rate = perSecond.rows(endingAt: now, count: 3600).map { $0[0] }
+        let current = epoch(now)
+        for shard in shards { shard.lock.lock(); shard.rotate(to: current) }
+        defer { for shard in shards { shard.lock.unlock() } }
+        let since = started + max(0, current - 1) * window
+        var out = "{\"now\":\(now),\"started\":\(started),\"names\":\(shards.map(\.total).reduce(0, +)),\"since\":\(since)"
+        let rate = summed(shards.map { $0.perSecond.rows(endingAt: now, count: 3600) }).map { $0[0] }
         out += ",\"per_second\":[" + rate.map(String.init).joined(separator: ",") + "]"
         out += ",\"models\":[" + models.indices.map { modelJSON($0, now: now) }.joined(separator: ",") + "]"
         out += ",\"clients\":{\"labels\":" + jsonArray(Self.riskyLabels.sorted()) + ",\"top\":["
-        out += merged(previousClients, clients, 20).map { "{\"client\":\(jsonString($0.name)),\"count\":\($0.count),\"error\":\($0.error)}" }
-            .joined(separator: ",") + "]}"
-        var both = previousLatency
-        for (bucket, n) in latency { both[bucket, default: 0] += n }
+        out += merged(shards.flatMap { [$0.previousClients, $0.clients] }, 0, 20)
+            .map { "{\"client\":\(jsonString($0.name)),\"count\":\($0.count),\"error\":\($0.error)}" }.joined(separator: ",") + "]}"
+        var both: [Int: Int] = [:]
+        for shard in shards {
+            for (bucket, n) in shard.previousLatency { both[bucket, default: 0] += n }
+            for (bucket, n) in shard.latency { both[bucket, default: 0] += n }
+        }
         if !both.isEmpty {
             // Upper edges of the histogram buckets holding each quantile.
             let quantiles = [("p50", 0.5), ("p90", 0.9), ("p99", 0.99)].compactMap { name, q in
@@ -136,37 +98,56 @@ package final class TrafficStats: @unchecked Sendable {
 
     private func modelJSON(_ m: Int, now: Int) -> String {
         let model = models[m]
-        let hour = perLabel[m].sums(endingAt: now, count: 360)
+        let rows = summed(shards.map { $0.perLabel[m].rows(endingAt: now, count: 360) })
+        let hour = rows.reduce(into: Array(repeating: 0, count: max(1, model.labels.count))) { sums, row in
+            for c in row.indices { sums[c] += row[c] }
+        }
+        let totals = summed(shards.map { [$0.totals[m]] })[0]
         let ranked = model.labels.indices.filter { hour[$0] > 0 }.sorted { hour[$0] != hour[$1] ? hour[$0] > hour[$1] : $0 < $1 }
         let shown = Array(ranked.prefix(Self.seriesLabels))
-        let rows = perLabel[m].rows(endingAt: now, count: 360)
         var out = "{\"name\":\(jsonString(model.name)),\"version\":\(jsonString(model.version))"
         out += ",\"top_labels\":[" + ranked.prefix(20).map { "{\"label\":\(jsonString(model.labels[$0])),\"count\":\(hour[$0])}" }.joined(separator: ",") + "]"
-        out += ",\"totals\":{" + model.labels.indices.filter { totals[m][$0] > 0 }.map { "\(jsonString(model.labels[$0])):\(totals[m][$0])" }.joined(separator: ",") + "}"
+        out += ",\"totals\":{" + model.labels.indices.filter { totals[$0] > 0 }.map { "\(jsonString(model.labels[$0])):\(totals[$0])" }.joined(separator: ",") + "}"
         // The hour by ten-second slot: the top labels' series and the rest as "other".
         out += ",\"series\":{\"width\":10,\"labels\":" + jsonArray(shown.map { model.labels[$0] } + ["other"]) + ",\"rows\":["
         out += rows.map { row in
             let mine = shown.map { row[$0] }
             return "[" + (mine + [row.reduce(0, +) - mine.reduce(0, +)]).map(String.init).joined(separator: ",") + "]"
         }.joined(separator: ",") + "]}"
+        let summaries = shards.flatMap { [$0.previousTopNames[m], $0.topNames[m]] }
         out += ",\"top_names\":{" + ranked.prefix(20).map { label in
-            jsonString(model.labels[label]) + ":[" + merged(previousTopNames[m][label], topNames[m][label], 10)
+            jsonString(model.labels[label]) + ":[" + merged(summaries, label, 10)
                 .map { "{\"name\":\(jsonString($0.name)),\"count\":\($0.count),\"error\":\($0.error)}" }.joined(separator: ",") + "]"
         }.joined(separator: ",") + "}"
         return out + "}"
     }
 
-    /// The top `n` of two epochs' summaries together (counts and errors add).
-    private func merged(_ a: SpaceSaving, _ b: SpaceSaving, _ n: Int) -> [SpaceSaving.Entry] {
+    /// Row by row, column by column sums of several shards' rows (all the same shape).
+    private func summed(_ tables: [[[Int]]]) -> [[Int]] {
+        var sum = tables[0]
+        for table in tables.dropFirst() {
+            for r in table.indices { for c in table[r].indices { sum[r][c] += table[r][c] } }
+        }
+        return sum
+    }
+
+    /// The top `n` of several summaries `summary` (shards and epochs) together. Counts and errors add; a key one
+    /// summary does not hold adds that summary's bound (what it may have counted of it before letting it go,
+    /// unseen), so each count stays an upper bound and count − error a lower one.
+    private func merged(_ summaries: [SpaceSaving], _ summary: Int, _ n: Int) -> [SpaceSaving.Entry] {
+        let held = summaries.map { Dictionary(uniqueKeysWithValues: $0.top(summary, $0.capacity).map { ($0.key, $0) }) }
+        let bounds = summaries.map { $0.bound(summary) }
         var byKey: [UInt64: SpaceSaving.Entry] = [:]
-        for entry in a.top(a.capacity) + b.top(b.capacity) {
-            if var seen = byKey[entry.key] {
-                seen.count += entry.count
-                seen.error += entry.error
-                byKey[entry.key] = seen
-            } else {
-                byKey[entry.key] = entry
+        for entry in held.flatMap(\.values) where byKey[entry.key] == nil {
+            var sum = SpaceSaving.Entry(key: entry.key, name: entry.name, count: 0, error: 0)
+            for (s, entries) in held.enumerated() {
+                if let mine = entries[entry.key] {
+                    sum.count += mine.count; sum.error += mine.error
+                } else {
+                    sum.count += bounds[s]; sum.error += bounds[s]
+                }
             }
+            byKey[entry.key] = sum
         }
         // Ranked by the count each is sure to have: in a long tail, a name just taken in inherits a large count
         // but is sure of little.

@@ -183,7 +183,7 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
         }
         if errors > 0 { core.metrics.errors.increment(by: Int64(errors)) }
         answeredFromLRU = 0; errors = 0
-        if tap != nil, let stats = tapStats { stats.absorb(&tap!) }
+        if tap != nil, let stats = tapStats { stats.absorb(tap!) }
         if let experiment = serving.experiment, !armCounts.isEmpty {
             experiment.counters.add(armCounts, controlLabels: serving.models[0].model.classifier.labels,
                                     treatmentLabels: experiment.treatment.model.classifier.labels)
@@ -228,12 +228,12 @@ final class LineProtocolHandler: ChannelInboundHandler, @unchecked Sendable {
     private func tally(_ name: String, _ first: ArraySlice<LabelScore>, _ serving: ServingSet, _ dashboard: ServeDashboard) {
         let stats = dashboard.stats(for: serving)
         if tapStats !== stats {
-            if tap != nil, let old = tapStats { old.absorb(&tap!) }
+            if tap != nil, let old = tapStats { old.absorb(tap!) }
             tap = stats.makeTap()
             tapStats = stats
         }
         let more = self.more
-        ServeDashboard.record(&tap!, name: name, top: { m in m == 0 ? first.first!.label : more[m - 1].top.first!.label },
+        ServeDashboard.record(tap!, name: name, top: { m in m == 0 ? first.first!.label : more[m - 1].top.first!.label },
                               treated: treatedNow, serving: serving, client: client)
     }
 

@@ -30,14 +30,14 @@ final class ServeDashboard: @unchecked Sendable {
 
     /// Counts one answered name: each model's top label (a split experiment's treatment's, by name, in the
     /// first model's place).
-    static func record(_ tap: inout TrafficTap, name: String, top: (Int) -> Int32, treated: Bool, serving: ServingSet, client: String?) {
-        func label(_ m: Int) -> Int32 {
+    static func record(_ tap: TrafficTap, name: String, top: (Int) -> Int32, treated: Bool, serving: ServingSet, client: String?) {
+        for m in 0..<tap.models {
             let label = top(m)
-            return m == 0 && treated ? serving.experiment?.controlLabel(ofTreatment: label) ?? -1 : label
+            tap.label(m == 0 && treated ? serving.experiment?.controlLabel(ofTreatment: label) ?? -1 : label)
         }
         var client = client
-        guard client != nil else { return tap.record(name, label: label, client: { nil }) }
-        client!.withUTF8 { bytes in tap.record(name, label: label, client: { bytes }) }
+        guard client != nil else { return tap.record(name, client: nil) }
+        client!.withUTF8 { tap.record(name, client: $0) }
     }
 
     func respond(path: String, query: String, core: ServerCore) -> SmallHTTPListener.Response? {

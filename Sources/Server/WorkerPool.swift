@@ -198,11 +198,11 @@ private final class Worker {
             tap!.latency(nanoseconds: (now - job.arrived).nanoseconds)
             for line in job.answers {
                 guard case let .name(row) = answers.lines[line] else { continue }
-                ServeDashboard.record(&tap!, name: answers.name(row), top: { answers.top(row, model: $0).first?.label ?? -1 },
+                ServeDashboard.record(tap!, name: answers.name(row), top: { answers.top(row, model: $0).first?.label ?? -1 },
                                       treated: answers.isTreated(row), serving: serving, client: job.client)
             }
         }
-        stats.absorb(&tap!)
+        stats.absorb(tap!)
     }
 
     /// After the replies went out: each arm's names and labels, and the shadow arm's sample.

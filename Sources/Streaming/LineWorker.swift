@@ -23,9 +23,8 @@ final class LineWorker {
     private var more: [ModelAnswer] = []
     /// One per model, in output order; empty for `extract`.
     private let lanes: [Lane]
-    /// This batch's answers for the dashboard (`--dashboard`), and each model's label of the current line.
-    private var tap: TrafficTap?
-    private var tapLabels: [Int32] = []
+    /// This batch's answers for the dashboard (`--dashboard`).
+    private let tap: TrafficTap?
 
     /// One model's part of the work: its answers shared by every worker (an LRU, and Redis when asked for),
     /// this thread's step through them, and which of its labels `--only` keeps.
@@ -82,7 +81,7 @@ final class LineWorker {
             }
         }
         for lane in lanes { lane.step.store(cache: lane.answers) }
-        if tap != nil { options.dashboard!.absorb(&tap!) }
+        if tap != nil { options.dashboard!.absorb(tap!) }
     }
 
     /// `extract`: no model, so nothing to wait for; each line is written as it is parsed.
@@ -161,25 +160,24 @@ final class LineWorker {
                 return
             }
             more.removeAll(keepingCapacity: true)
-            tapLabels.removeAll(keepingCapacity: true)
             var wanted = options.onlyLabels == nil
             var first = ModelAnswer(top: [][...])
             for m in lanes.indices {
                 let top = lanes[m].step.top(answerAt[row * lanes.count + m])
                 let best = top[top.startIndex]
                 stats.perLabel[m][Int(best.label)] += 1
-                if tap != nil { tapLabels.append(best.label) }
+                tap?.label(best.label)
                 // `unknown` (below --min-p) is none of the labels --only asks for.
                 if let only = lanes[m].onlyLabels, only[Int(best.label)], best.probability >= lanes[m].model.minProbability { wanted = true }
                 let why = options.explainTokens > 0
                     ? Array(lanes[m].model.classifier.explain(domain, label: best.label).prefix(options.explainTokens)) : []
                 if m == 0 { first = ModelAnswer(top: top, why: why) } else { more.append(ModelAnswer(top: top, why: why)) }
             }
-            if tap != nil {
-                tap!.record(domain.name, label: { tapLabels[$0] }) { record.client.map { UnsafeBufferPointer(rebasing: bytes[$0]) } }
-            }
+            // The name read out of `line` once: each read of an enum payload's field copies the payload.
+            let name = domain.name
+            tap?.record(name, client: record.client.map { UnsafeBufferPointer(rebasing: bytes[$0]) })
             guard wanted else { stats.filteredOut += 1; return }
-            formatter.append(.classified(name: domain.name, top: first.top, why: first.why, more: more), line: bytes, record: record, to: &out)
+            formatter.append(.classified(name: name, top: first.top, why: first.why, more: more), line: bytes, record: record, to: &out)
         case let .ipAddress(record, ip):
             stats.ipAddresses += 1
             if options.onlyLabels != nil { stats.filteredOut += 1; return }

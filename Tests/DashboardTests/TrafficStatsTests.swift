@@ -1,4 +1,5 @@
-import Dashboard
+@testable import Dashboard
+import DomainKit
 import Foundation
 import XCTest
 
@@ -19,10 +20,11 @@ final class TrafficStatsTests: XCTestCase {
     }
 
     /// One answered name as a worker records it (the client as the bytes of its log field).
-    private func record(_ tap: inout TrafficTap, _ name: String, _ labels: [Int32], client: String? = nil) {
+    private func record(_ tap: TrafficTap, _ name: String, _ labels: [Int32], client: String? = nil) {
+        for label in labels { tap.label(label) }
         var client = client
-        guard client != nil else { return tap.record(name, label: { labels[$0] }, client: { nil }) }
-        client!.withUTF8 { bytes in tap.record(name, label: { labels[$0] }, client: { bytes }) }
+        guard client != nil else { return tap.record(name, client: nil) }
+        client!.withUTF8 { tap.record(name, client: $0) }
     }
 
     private func json(_ stats: TrafficStats) throws -> [String: Any] {
@@ -32,14 +34,14 @@ final class TrafficStatsTests: XCTestCase {
     func testCountsRatesLabelsAndClients() throws {
         let clock = Clock()
         let stats = stats(clock)
-        var tap = stats.makeTap()
+        let tap = stats.makeTap()
         // Second 0: 3 × ads.example.com (client A), 1 × news.example.org; second 1: 2 × www.example.net.
-        for _ in 0..<3 { record(&tap, "ads.example.com", [0, 1], client: "10.0.0.1") }
-        record(&tap, "news.example.org", [1, 1], client: "10.0.0.2")
-        stats.absorb(&tap)
+        for _ in 0..<3 { record(tap, "ads.example.com", [0, 1], client: "10.0.0.1") }
+        record(tap, "news.example.org", [1, 1], client: "10.0.0.2")
+        stats.absorb(tap)
         clock.advance(1)
-        for _ in 0..<2 { record(&tap, "www.example.net", [2, 0], client: "10.0.0.3") }
-        stats.absorb(&tap)
+        for _ in 0..<2 { record(tap, "www.example.net", [2, 0], client: "10.0.0.3") }
+        stats.absorb(tap)
 
         let s = try json(stats)
         XCTAssertEqual(s["names"] as? Int, 6)
@@ -70,7 +72,7 @@ final class TrafficStatsTests: XCTestCase {
     func testTopNamesKeepTheHeavyHittersOfAZipfStreamWithinTheirBounds() throws {
         let clock = Clock()
         let stats = stats(clock)
-        var tap = stats.makeTap()
+        let tap = stats.makeTap()
         var exact: [String: Int] = [:]
         var state: UInt64 = 42  // a fixed LCG: the same stream every run
         // 20,000 names over 5,000 distinct ones, Zipf-like: name i drawn with weight 1 / (i + 1).
@@ -82,9 +84,9 @@ final class TrafficStatsTests: XCTestCase {
             while r > weights[i] { r -= weights[i]; i += 1 }
             let name = "n\(i).example.com"
             exact[name, default: 0] += 1
-            record(&tap, name, [0, 0])
+            record(tap, name, [0, 0])
         }
-        stats.absorb(&tap)
+        stats.absorb(tap)
         let s = try json(stats)
         let top = try XCTUnwrap(((s["models"] as? [[String: Any]])?[0]["top_names"] as? [String: [[String: Any]]])?["ads"])
         XCTAssertEqual(top.count, 10)
@@ -104,12 +106,12 @@ final class TrafficStatsTests: XCTestCase {
         let clock = Clock()
         let start = clock.seconds
         let stats = stats(clock, window: 60)
-        var tap = stats.makeTap()
-        record(&tap, "old.example.com", [1, 1])
-        stats.absorb(&tap)
+        let tap = stats.makeTap()
+        record(tap, "old.example.com", [1, 1])
+        stats.absorb(tap)
         clock.advance(61)  // a new window: the old one is still shown
-        record(&tap, "new.example.com", [1, 1])
-        stats.absorb(&tap)
+        record(tap, "new.example.com", [1, 1])
+        stats.absorb(tap)
         var names = try XCTUnwrap(((try json(stats)["models"] as? [[String: Any]])?[0]["top_names"] as? [String: [[String: Any]]])?["news"])
         XCTAssertEqual(Set(names.compactMap { $0["name"] as? String }), ["old.example.com", "new.example.com"])
         XCTAssertEqual(try json(stats)["since"] as? Int, start)
@@ -120,15 +122,42 @@ final class TrafficStatsTests: XCTestCase {
         XCTAssertEqual(try json(stats)["names"] as? Int, 2)
     }
 
+    /// Two workers count into two shards; the page adds them up. A name one shard let go (or never held while
+    /// full) counts that shard's least count as possible, so the bounds still hold.
+    func testShardsAddUpWithinTheirBounds() throws {
+        let clock = Clock()
+        let stats = TrafficStats(models: [.init(name: "category", labels: ["ads", "news"], version: "1")], shards: 2,
+                                 clock: { clock.seconds })
+        let first = stats.makeTap(), second = stats.makeTap()
+        for _ in 0..<100 { record(first, "x.example", [0]) }
+        for _ in 0..<50 { record(second, "x.example", [0]) }
+        for _ in 0..<7 { record(first, "y.example", [0]) }
+        // The second shard's summary fills with 64 other names, 3 each: y is not held there.
+        for i in 0..<64 { for _ in 0..<3 { record(second, "z\(i).example", [0]) } }
+        stats.absorb(first)
+        stats.absorb(second)
+        let s = try json(stats)
+        XCTAssertEqual(s["names"] as? Int, 100 + 50 + 7 + 64 * 3)
+        let models = try XCTUnwrap(s["models"] as? [[String: Any]])
+        XCTAssertEqual((models[0]["totals"] as? [String: Int]) ?? [:], ["ads": 100 + 50 + 7 + 64 * 3])
+        let top = try XCTUnwrap((models[0]["top_names"] as? [String: [[String: Any]]])?["ads"])
+        let byName = Dictionary(uniqueKeysWithValues: top.map { ($0["name"] as! String, $0) })
+        XCTAssertEqual(byName["x.example"]?["count"] as? Int, 150)
+        XCTAssertEqual(byName["x.example"]?["error"] as? Int, 0)
+        // y: 7 in the first shard, and up to 3 (the second's least) it may have had there.
+        XCTAssertEqual(byName["y.example"]?["count"] as? Int, 10)
+        XCTAssertEqual(byName["y.example"]?["error"] as? Int, 3)
+    }
+
     func testMemoryIsBoundedOverManyDistinctNames() throws {
         let clock = Clock()
         let stats = stats(clock)
-        var tap = stats.makeTap()
+        let tap = stats.makeTap()
         for i in 0..<200_000 {
-            record(&tap, "unique\(i).example.com", [0, 0], client: "10.1.\(i % 250).\(i % 7)")
-            if i % 4096 == 0 { stats.absorb(&tap); clock.advance(1) }
+            record(tap, "unique\(i).example.com", [0, 0], client: "10.1.\(i % 250).\(i % 7)")
+            if i % 4096 == 0 { stats.absorb(tap); clock.advance(1) }
         }
-        stats.absorb(&tap)
+        stats.absorb(tap)
         let s = try json(stats)
         let top = try XCTUnwrap(((s["models"] as? [[String: Any]])?[0]["top_names"] as? [String: [[String: Any]]])?["ads"])
         XCTAssertLessThanOrEqual(top.count, 10)
@@ -142,7 +171,7 @@ final class TrafficStatsTests: XCTestCase {
 final class SpaceSavingTests: XCTestCase {
     func testCountsStayWithinTheirBoundsUnderConstantEviction() throws {
         let stats = TrafficStats(models: [.init(name: "m", labels: ["a"], version: "1")], clock: { 1_700_000_000 })
-        var tap = stats.makeTap()
+        let tap = stats.makeTap()
         var exact: [String: Int] = [:]
         var state: UInt64 = 7
         for i in 0..<50_000 {
@@ -150,10 +179,11 @@ final class SpaceSavingTests: XCTestCase {
             // Half the names from 20 hot ones, half from 5,000 cold ones.
             let name = i % 2 == 0 ? "hot\(state % 20).example" : "cold\(state % 5000).example"
             exact[name, default: 0] += 1
-            tap.record(name, label: { _ in 0 }, client: { nil })
-            if i % 1000 == 999 { stats.absorb(&tap) }
+            tap.label(0)
+            tap.record(name, client: nil)
+            if i % 1000 == 999 { stats.absorb(tap) }
         }
-        stats.absorb(&tap)
+        stats.absorb(tap)
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(stats.json().utf8)) as? [String: Any])
         let top = try XCTUnwrap(((json["models"] as? [[String: Any]])?[0]["top_names"] as? [String: [[String: Any]]])?["a"])
         for entry in top {
@@ -164,5 +194,30 @@ final class SpaceSavingTests: XCTestCase {
         }
         // Every hot name (about 1,250 each, far above 50,000 / 64) is held and listed first.
         XCTAssertEqual(Set(top.prefix(10).compactMap { ($0["name"] as? String)?.hasPrefix("hot") == true ? $0["name"] as? String : nil }).count, 10)
+    }
+
+    /// A new name takes the place of the least counted one, also after counts have reordered the places; it
+    /// inherits that count as its error.
+    func testANewNameEvictsTheLeastCountedHeldOne() {
+        let summary = SpaceSaving(capacity: 64)
+        func count(_ name: String, _ times: Int) {
+            let bytes = Array(name.utf8)
+            bytes.withUnsafeBufferPointer { name in summary.add(0, FNV1a64.hash(name), by: times, name: name) }
+        }
+        // 64 names (the capacity), counted 10...73 times in a scrambled order.
+        for i in 0..<64 { count("n\((i * 37) % 64).example", 10 + (i * 37) % 64) }
+        // The least (n0, 10) grows past every other, one at a time; n1 (11) is now the least.
+        for _ in 0..<100 { count("n0.example", 1) }
+        count("new.example", 2)
+        let held = Dictionary(uniqueKeysWithValues: summary.top(0, 64).map { ($0.name, $0) })
+        XCTAssertEqual(held.count, 64)
+        XCTAssertNil(held["n1.example"])
+        XCTAssertEqual(held["new.example"]?.count, 13)
+        XCTAssertEqual(held["new.example"]?.error, 11)
+        XCTAssertEqual(held["n0.example"]?.count, 110)
+        // The next new name takes n2's place (12), the least now.
+        count("next.example", 1)
+        XCTAssertNil(Dictionary(uniqueKeysWithValues: summary.top(0, 64).map { ($0.name, $0) })["n2.example"])
+        XCTAssertEqual(summary.total(0), (10...73).reduce(0, +) + 100 + 2 + 1)
     }
 }
