@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue 21 figures: what `--dashboard` costs `classify` (the default models on a dnsmasq log of UT1 names drawn
-# Zipf 1.0, 2 threads: user CPU seconds, median of 5 alternating runs, with and without the page), and RSS of `classify
+# Zipf 1.0, 2 threads: user CPU seconds, median of REPS alternating pairs, with and without the page), and RSS of `classify
 # --dashboard` on an endless stream of new names for 60 s (flat = the counters are bounded).
 # Usage: bench/dashboard.sh [LINES]
 set -euo pipefail
@@ -19,15 +19,21 @@ cpu() {  # user CPU seconds of one run of: classify "$@" < log (kernel time left
   /usr/bin/time -f %U -o "$WORK/time.txt" "$D" classify $MODELS --input dnsmasq --skip-no-query --quiet "$@" < "$log" > /dev/null 2>&1
   cat "$WORK/time.txt"
 }
-# Alternating, so drift in the machine's load falls on both alike; the median of 5 of each.
-for r in 1 2 3 4 5; do cpu >> "$WORK/without.txt"; cpu --dashboard 127.0.0.1:$PORT >> "$WORK/with.txt"; done
-without=$(sort -n "$WORK/without.txt" | sed -n 3p); with=$(sort -n "$WORK/with.txt" | sed -n 3p)
-rm -f "$WORK/without.txt" "$WORK/with.txt"
-echo "| classify (default models, $(wc -l < "$log") dnsmasq lines) | user CPU s (median of 5) |"
+# Alternating pairs, so drift in the machine's load falls on both alike; the median of REPS of each, and the
+# median of the pairs' ratios (each pair ran side by side in time).
+REPS=${REPS:-9}
+: > "$WORK/pairs.txt"
+for r in $(seq "$REPS"); do echo "$(cpu) $(cpu --dashboard 127.0.0.1:$PORT)" >> "$WORK/pairs.txt"; done
+median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+without=$(cut -d' ' -f1 "$WORK/pairs.txt" | median); with=$(cut -d' ' -f2 "$WORK/pairs.txt" | median)
+paired=$(awk '{print ($2 / $1 - 1) * 100}' "$WORK/pairs.txt" | median)
+echo "| classify (default models, $(wc -l < "$log") dnsmasq lines) | user CPU s (median of $REPS) |"
 echo "|---|---|"
 echo "| without --dashboard | $without |"
 echo "| with --dashboard | $with |"
-printf 'dashboard cost: %+.1f%% CPU\n\n' "$(echo "($with / $without - 1) * 100" | bc -l)"
+printf 'dashboard cost: %+.1f%% CPU (medians); %+.1f%% (median of the %d pairs: %s)\n\n' \
+  "$(echo "($with / $without - 1) * 100" | bc -l)" "$paired" "$REPS" "$(awk '{printf "%+.0f ", ($2 / $1 - 1) * 100}' "$WORK/pairs.txt")"
+rm -f "$WORK/pairs.txt"
 
 # Endless: every line a name never seen before, from eight clients.
 python3 -c '
